@@ -1,0 +1,1 @@
+"""Redovisa: a chat assistant for writing the återrapportering of granted funds."""

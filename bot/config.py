@@ -1,0 +1,134 @@
+"""Every setting the program reads, taken once from the environment.
+
+`Settings()` is built in `main()` and passed down; nothing else reads os.environ.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path.home() / ".local" / "share" / "redovisa"
+TELEGRAM_TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+PLACEHOLDER_SECRETS = {"changethis", "changeme", "secret", "xxx", "token"}
+
+
+class Settings(BaseSettings):
+    """The program's configuration; each field is one environment variable."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", case_sensitive=False)
+
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the database; default a SQLite file in REDOVISA_DATA_DIR. "
+        "PostgreSQL: postgresql+psycopg://user@host:5432/db",
+    )
+    redovisa_data_dir: Path = Field(
+        default=DEFAULT_DATA_DIR,
+        description="Folder for the SQLite file and rendered documents",
+    )
+    redovisa_templates_dir: Path | None = Field(
+        default=None, description="Folder with the mall definitions (default: prompts/templates)"
+    )
+    log_level: str = Field(default="INFO", description="Logging level (DEBUG, INFO, WARNING)")
+
+    telegram_bot_token: SecretStr | None = Field(
+        default=None,
+        description="Token from BotFather; without it `make run` starts the terminal chat",
+    )
+    telegram_api_base_url: str | None = Field(
+        default=None,
+        description="Bot API base, e.g. http://127.0.0.1:8081/bot for a self-hosted Bot API server",
+    )
+    telegram_api_file_url: str | None = Field(
+        default=None, description="Bot API file base, e.g. http://127.0.0.1:8081/file/bot"
+    )
+    telegram_webhook_url: str | None = Field(
+        default=None, description="Public HTTPS URL for webhook mode; long polling when unset"
+    )
+    telegram_webhook_listen: str = Field(default="0.0.0.0", description="Webhook listen address")
+    telegram_webhook_port: int = Field(default=8443, description="Webhook listen port")
+    telegram_webhook_secret: SecretStr | None = Field(
+        default=None, description="Secret token Telegram must send with each webhook request"
+    )
+    telegram_admin_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="Telegram user ids of administrators, comma-separated"
+    )
+
+    openai_api_key: SecretStr | None = Field(
+        default=None, description="Key for the OpenAI-compatible endpoint; no LLM when unset"
+    )
+    openai_base_url: str | None = Field(
+        default=None, description="OpenAI-compatible endpoint (Azure OpenAI, vLLM, Ollama, ...)"
+    )
+    openai_model: str = Field(default="gpt-4o-mini", description="Model name at the endpoint")
+    llm_timeout_seconds: float = Field(default=30.0, description="Time-out of one LLM call")
+    llm_deadline_seconds: float = Field(
+        default=60.0, description="Overall deadline for one LLM request including retries"
+    )
+    llm_mask: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["personnummer", "email", "phone", "person_name"],
+        description="Personal data masked before text leaves for the LLM, comma-separated",
+    )
+
+    reminder_days_before: Annotated[list[int], NoDecode] = Field(
+        default_factory=lambda: [14, 7, 2, 0],
+        description="Days before the last reply date when reminders go out, comma-separated",
+    )
+    reminder_time: time = Field(default=time(9, 0), description="Time of day for reminders")
+    reminder_timezone: str = Field(default="Europe/Stockholm", description="Time zone of reminders")
+
+    @field_validator("telegram_admin_ids", "llm_mask", "reminder_days_before", mode="before")
+    @classmethod
+    def _split_comma_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, int):
+            return [value]
+        return value
+
+    @field_validator("telegram_bot_token", "openai_api_key", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _refuse_malformed_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        token = value.get_secret_value().strip()
+        if token.lower() in PLACEHOLDER_SECRETS or not TELEGRAM_TOKEN_PATTERN.match(token):
+            raise ValueError(
+                "TELEGRAM_BOT_TOKEN ser inte ut som en token från BotFather "
+                "(siffror, kolon, minst 30 tecken)"
+            )
+        return SecretStr(token)
+
+    def resolved_database_url(self) -> str:
+        """Return DATABASE_URL, or the SQLite file in the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.redovisa_data_dir / 'redovisa.sqlite3'}"
+
+    def templates_dir(self) -> Path:
+        """Return the folder of mall definitions."""
+        return self.redovisa_templates_dir or PROMPTS_DIR / "templates"
+
+
+PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+
+
+def describe_settings() -> str:
+    """List every environment variable with its description, for --help and the README."""
+    lines = []
+    for name, field in Settings.model_fields.items():
+        lines.append(f"  {name.upper():28} {field.description or ''}")
+    return "\n".join(lines)

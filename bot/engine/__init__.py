@@ -1,0 +1,1 @@
+"""The conversation, free of any chat platform: state + input -> new state + replies."""

@@ -1,0 +1,79 @@
+"""Opening the database: the engine, the session factory, and migrating on start."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_exponential
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+SessionFactory = sessionmaker[Session]
+
+
+def create_db_engine(url: str) -> Engine:
+    """Create the engine; for SQLite, make the folder and turn on WAL and foreign keys."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return engine
+
+
+@retry(
+    retry=retry_if_exception_type(OperationalError),
+    stop=stop_after_delay(30),
+    wait=wait_exponential(multiplier=0.2, max=3),
+    reraise=True,
+)
+def wait_for_database(engine: Engine) -> None:
+    """Wait until the database answers (a PostgreSQL container may still be starting)."""
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    config.attributes["engine"] = engine
+    return config
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to `revision` (the program calls this on every start)."""
+    command.upgrade(alembic_config(engine), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    command.downgrade(alembic_config(engine), revision)
+
+
+def open_database(url: str) -> tuple[Engine, SessionFactory]:
+    """Connect, migrate to the newest schema and return the engine and a session factory."""
+    engine = create_db_engine(url)
+    wait_for_database(engine)
+    migrate(engine)
+    log.info("database ready: %s", engine.url.render_as_string(hide_password=True))
+    return engine, sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,120 @@
+"""The database schema as typed SQLAlchemy 2 models."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    """Someone who writes to the bot: `external_id` is e.g. `telegram:123` or `terminal:anna`."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(200), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default="official")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Case(Base):
+    """An ärende: one grant to report on, identified by its diarienummer."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_number: Mapped[str] = mapped_column(String(40), unique=True)
+    template_id: Mapped[str] = mapped_column(String(40))
+    committee: Mapped[str | None] = mapped_column(String(200))
+    granted_amount_kr: Mapped[int | None] = mapped_column(BigInteger)
+    decision_date: Mapped[date | None] = mapped_column(Date)
+    last_reply_date: Mapped[date | None] = mapped_column(Date)
+    recipients: Mapped[list[str]] = mapped_column(JSON, default=list)
+    responsible_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(30), default="in_progress")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CaseMember(Base):
+    """Who may read and write an ärende's report."""
+
+    __tablename__ = "case_members"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Answer(Base):
+    """One version of one answer; the highest version is the current answer.
+
+    `parts` keeps the messages the answer was written in ({"ref": message id or null,
+    "text": ...}) so that an edited message can update the answer it belongs to.
+    """
+
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("case_id", "question_key", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    question_key: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    parts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    author_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ConversationStateRow(Base):
+    """Where each user is in the conversation, as JSON owned by the engine."""
+
+    __tablename__ = "conversation_states"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ProcessedUpdate(Base):
+    """An incoming update already handled, so a redelivery is handled once."""
+
+    __tablename__ = "processed_updates"
+
+    source: Mapped[str] = mapped_column(String(40), primary_key=True)
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LlmUsage(Base):
+    """Tokens spent on the language model, per ärende."""
+
+    __tablename__ = "llm_usage"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(40))
+    model: Mapped[str] = mapped_column(String(100))
+    prompt_tokens: Mapped[int] = mapped_column(Integer)
+    completion_tokens: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,224 @@
+"""Repository functions: small queries and writes, each taking the caller's Session.
+
+The caller owns the transaction (one commit per use case).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage.models import (
+    Answer,
+    Case,
+    CaseMember,
+    ConversationStateRow,
+    LlmUsage,
+    ProcessedUpdate,
+    User,
+)
+
+
+def get_or_create_user(
+    session: Session, external_id: str, display_name: str, now: datetime
+) -> User:
+    user = session.scalar(select(User).where(User.external_id == external_id))
+    if user is None:
+        user = User(
+            external_id=external_id,
+            display_name=display_name,
+            role="official",
+            active=True,
+            created_at=now,
+        )
+        session.add(user)
+        session.flush()
+    return user
+
+
+def find_user(session: Session, external_id: str) -> User | None:
+    return session.scalar(select(User).where(User.external_id == external_id))
+
+
+def load_state(session: Session, user_id: int) -> dict[str, Any] | None:
+    row = session.get(ConversationStateRow, user_id)
+    return dict(row.state) if row else None
+
+
+def save_state(session: Session, user_id: int, state: dict[str, Any], now: datetime) -> None:
+    row = session.get(ConversationStateRow, user_id)
+    if row is None:
+        session.add(ConversationStateRow(user_id=user_id, state=state, updated_at=now))
+    else:
+        row.state = state
+        row.updated_at = now
+
+
+def find_case(session: Session, case_number: str) -> Case | None:
+    return session.scalar(select(Case).where(Case.case_number == case_number))
+
+
+def get_case(session: Session, case_id: int) -> Case | None:
+    return session.get(Case, case_id)
+
+
+def create_case(
+    session: Session, case_number: str, template_id: str, creator: User, now: datetime
+) -> Case:
+    case = Case(
+        case_number=case_number,
+        template_id=template_id,
+        recipients=[],
+        created_by_user_id=creator.id,
+        responsible_user_id=creator.id,
+        status="in_progress",
+        created_at=now,
+    )
+    session.add(case)
+    session.flush()
+    add_member(session, case, creator, now)
+    return case
+
+
+def add_member(session: Session, case: Case, user: User, now: datetime) -> None:
+    if session.get(CaseMember, (case.id, user.id)) is None:
+        session.add(CaseMember(case_id=case.id, user_id=user.id, added_at=now))
+        session.flush()
+
+
+def is_member(session: Session, case_id: int, user_id: int) -> bool:
+    return session.get(CaseMember, (case_id, user_id)) is not None
+
+
+def cases_of_user(session: Session, user_id: int) -> Sequence[Case]:
+    return session.scalars(
+        select(Case)
+        .join(CaseMember, CaseMember.case_id == Case.id)
+        .where(CaseMember.user_id == user_id)
+        .order_by(Case.case_number)
+    ).all()
+
+
+@dataclass(frozen=True)
+class CurrentAnswer:
+    question_key: str
+    text: str
+    version: int
+    parts: list[dict[str, Any]]
+    author_user_id: int
+    created_at: datetime
+
+
+def current_answers(session: Session, case_id: int) -> dict[str, CurrentAnswer]:
+    """The latest version of each answer of the ärende, by question key."""
+    latest = (
+        select(Answer.question_key, func.max(Answer.version).label("version"))
+        .where(Answer.case_id == case_id)
+        .group_by(Answer.question_key)
+        .subquery()
+    )
+    rows = session.scalars(
+        select(Answer)
+        .join(
+            latest,
+            (Answer.question_key == latest.c.question_key) & (Answer.version == latest.c.version),
+        )
+        .where(Answer.case_id == case_id)
+    ).all()
+    return {
+        row.question_key: CurrentAnswer(
+            row.question_key,
+            row.text,
+            row.version,
+            list(row.parts),
+            row.author_user_id,
+            row.created_at,
+        )
+        for row in rows
+    }
+
+
+def answer_history(session: Session, case_id: int, question_key: str) -> Sequence[Answer]:
+    """Every version of one answer, oldest first: the audit trail."""
+    return session.scalars(
+        select(Answer)
+        .where(Answer.case_id == case_id, Answer.question_key == question_key)
+        .order_by(Answer.version)
+    ).all()
+
+
+def save_answer(
+    session: Session,
+    case_id: int,
+    question_key: str,
+    text: str,
+    parts: list[dict[str, Any]],
+    author: User,
+    now: datetime,
+) -> Answer:
+    """Store a new version of the answer; earlier versions stay as they were."""
+    latest = session.scalar(
+        select(func.max(Answer.version)).where(
+            Answer.case_id == case_id, Answer.question_key == question_key
+        )
+    )
+    answer = Answer(
+        case_id=case_id,
+        question_key=question_key,
+        version=(latest or 0) + 1,
+        text=text,
+        parts=parts,
+        author_user_id=author.id,
+        created_at=now,
+    )
+    session.add(answer)
+    session.flush()
+    return answer
+
+
+def claim_update(session: Session, source: str, update_id: int, now: datetime) -> bool:
+    """Mark an incoming update as handled; False when it was handled before."""
+    if session.get(ProcessedUpdate, (source, update_id)) is not None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(ProcessedUpdate(source=source, update_id=update_id, processed_at=now))
+    except IntegrityError:
+        return False
+    return True
+
+
+def record_llm_usage(
+    session: Session,
+    case_id: int | None,
+    purpose: str,
+    model: str,
+    prompt_tokens: int,
+    completion_tokens: int,
+    now: datetime,
+) -> None:
+    session.add(
+        LlmUsage(
+            case_id=case_id,
+            purpose=purpose,
+            model=model,
+            prompt_tokens=prompt_tokens,
+            completion_tokens=completion_tokens,
+            created_at=now,
+        )
+    )
+
+
+def llm_tokens_for_case(session: Session, case_id: int) -> int:
+    total = session.scalar(
+        select(
+            func.coalesce(func.sum(LlmUsage.prompt_tokens + LlmUsage.completion_tokens), 0)
+        ).where(LlmUsage.case_id == case_id)
+    )
+    return int(total or 0)
