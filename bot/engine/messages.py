@@ -1,0 +1,81 @@
+"""What goes into the engine and what comes out, independent of any chat platform."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class UserRef:
+    """Who is writing: `external_id` is unique per platform, e.g. `telegram:123456`."""
+
+    external_id: str
+    display_name: str
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One message from the user: text (a command, an answer or a button's data) or a file.
+
+    `message_ref` is the platform's id of the message, so an edit (`edited=True`) can
+    find the answer part it belongs to.
+    """
+
+    text: str | None = None
+    file: IncomingFile | None = None
+    message_ref: str | None = None
+    edited: bool = False
+    delivery_id: int | None = None  # the platform's update id; a redelivery is handled once
+
+
+class Style(StrEnum):
+    PLAIN = "plain"  # ordinary text, also everything the user wrote
+    BOLD = "bold"  # the question
+    ITALIC = "italic"  # hints
+    HEADING = "heading"  # a section title such as "Utkast"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph of a reply in one style. The adapter escapes it for its format."""
+
+    text: str
+    style: Style = Style.PLAIN
+
+
+@dataclass(frozen=True)
+class Button:
+    """A choice offered to the user; choosing it is the same as sending `command`."""
+
+    label: str
+    command: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    data: bytes
+    mime_type: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    blocks: tuple[Block, ...] = ()
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+
+    @property
+    def plain_text(self) -> str:
+        return "\n\n".join(block.text for block in self.blocks)
+
+
+def say(*paragraphs: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> Reply:
+    """A reply of plain paragraphs."""
+    return Reply(blocks=tuple(Block(p) for p in paragraphs), buttons=buttons)
