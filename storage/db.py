@@ -63,6 +63,7 @@ def alembic_config(engine: Engine) -> Config:
 
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to `revision` (the program calls this on every start)."""
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     command.upgrade(alembic_config(engine), revision)
 
 

@@ -1,0 +1,629 @@
+"""The conversation: one input from one user in, the replies out, everything stored between.
+
+Each call to `Conversation.handle` is one transaction: the user's state, their answers and
+the mark that a delivery was handled are committed together before the replies are returned,
+so a crash after the commit loses nothing and a crash before it changes nothing.
+
+The flow, as the user sees it:
+- /ny STK-2018-1307 asks which mall to use (buttons "/mall mall-2019" …), then asks the
+  questions in order, "Fråga 1 av 8".
+- Short questions (nämnd, namn, underskrift) take one message. Longer ones collect every
+  message as a part until the user says /klar (or "klar"); the parts are stored at once.
+- /tillbaka, /hoppa, /fraga N, /andra N [text], /utkast, /avbryt, /status, /arenden,
+  /fortsatt [diarienummer] move around; "ändra budgeten: …", "hoppa över" and the like
+  work in words too. A message edited in the chat updates the answer it belongs to.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.engine import views
+from bot.engine.case_numbers import looks_like_case_number, normalise_case_number
+from bot.engine.messages import Block, Button, Incoming, IncomingFile, Reply, Style, UserRef, say
+from bot.engine.parsing import (
+    COMMANDS,
+    Command,
+    parse_command,
+    parse_phrase,
+    resolve_question,
+    split_target,
+)
+from bot.engine.services import EngineServices, ReportSnapshot
+from bot.engine.state import AnswerPart, Awaiting, ConversationState
+from bot.engine.templates import Template, TemplateCatalog
+from bot.engine.texts import BotTexts
+from bot.errors import UserFacingError
+from storage import repository as repo
+from storage.db import SessionFactory
+from storage.models import Case, User
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 20_000
+MAX_ANSWER_CHARS = 200_000
+PART_SEPARATOR = "\n\n"
+ALLOWED_CONTROL_CHARACTERS = {"\n", "\r", "\t"}
+
+Clock = Callable[[], datetime]
+
+
+@dataclass
+class Turn:
+    """Everything one input is handled with."""
+
+    session: Session
+    user: User
+    state: ConversationState
+    now: datetime
+
+
+class Conversation:
+    """The transport-free conversation engine."""
+
+    def __init__(
+        self,
+        session_factory: SessionFactory,
+        catalog: TemplateCatalog,
+        texts: BotTexts,
+        clock: Clock,
+        services: EngineServices | None = None,
+    ) -> None:
+        self._sessions = session_factory
+        self._catalog = catalog
+        self._texts = texts
+        self._clock = clock
+        self._services = services or EngineServices()
+
+    def handle(self, user: UserRef, incoming: Incoming) -> list[Reply]:
+        """Handle one input and return the replies; bad input changes nothing."""
+        try:
+            with self._sessions.begin() as session:
+                now = self._clock()
+                if incoming.delivery_id is not None:
+                    source = user.external_id.split(":", 1)[0]
+                    if not repo.claim_update(session, source, incoming.delivery_id, now):
+                        log.info("delivery %s handled before; ignored", incoming.delivery_id)
+                        return []
+                row = repo.get_or_create_user(session, user.external_id, user.display_name, now)
+                stored = repo.load_state(session, row.id)
+                state = ConversationState.model_validate(stored) if stored else ConversationState()
+                turn = Turn(session, row, state, now)
+                replies = self._dispatch(turn, incoming)
+                repo.save_state(session, row.id, turn.state.model_dump(mode="json"), now)
+                return replies
+        except UserFacingError as error:
+            return [say(error.message)]
+
+    # -- dispatch -------------------------------------------------------------------------
+
+    def _dispatch(self, turn: Turn, incoming: Incoming) -> list[Reply]:
+        if incoming.file is not None:
+            return self._import_file(turn, incoming.file)
+        if incoming.text is None:
+            raise UserFacingError(self._texts.unsupported_message)
+        text = self._validated_text(incoming.text)
+        if incoming.edited:
+            return self._edited_message(turn, text, incoming.message_ref)
+        command = parse_command(text) or parse_phrase(text, self._template_of(turn))
+        if command is not None:
+            return self._run_command(turn, command)
+        return self._plain_text(turn, text, incoming.message_ref)
+
+    def _validated_text(self, raw: str) -> str:
+        text = raw.strip()
+        if not text:
+            raise UserFacingError(self._texts.empty_message)
+        if len(text) > MAX_MESSAGE_CHARS:
+            raise UserFacingError(
+                self._texts.message_too_long.format(length=len(text), limit=MAX_MESSAGE_CHARS)
+            )
+        if any(
+            unicodedata.category(ch) == "Cc" and ch not in ALLOWED_CONTROL_CHARACTERS for ch in text
+        ):
+            raise UserFacingError(self._texts.control_characters)
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+    def _run_command(self, turn: Turn, command: Command) -> list[Reply]:
+        handlers: dict[str, Callable[[Turn, str], list[Reply]]] = {
+            "start": self._start,
+            "hjalp": self._help,
+            "ny": self._new_report,
+            "mall": self._choose_template,
+            "arenden": self._list_reports,
+            "fortsatt": self._resume,
+            "status": self._status,
+            "tillbaka": self._back,
+            "hoppa": self._skip,
+            "fraga": self._go_to,
+            "andra": self._edit,
+            "klar": self._done,
+            "utkast": self._draft,
+            "granska": self._review,
+            "dokument": self._documents,
+            "avbryt": self._cancel,
+            "ja": self._confirm_yes,
+            "nej": self._confirm_no,
+        }
+        handler = handlers.get(command.name)
+        if handler is None:
+            raise UserFacingError(self._texts.unknown_command.format(command=command.name[:30]))
+        return handler(turn, command.argument)
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _template_of(self, turn: Turn) -> Template | None:
+        case = self._current_case_or_none(turn)
+        return self._catalog.get(case.template_id) if case else None
+
+    def _current_case_or_none(self, turn: Turn) -> Case | None:
+        if turn.state.case_id is None:
+            return None
+        case = repo.get_case(turn.session, turn.state.case_id)
+        if case is None or not repo.is_member(turn.session, case.id, turn.user.id):
+            turn.state = ConversationState()
+            return None
+        return case
+
+    def _current_case(self, turn: Turn) -> tuple[Case, Template]:
+        case = self._current_case_or_none(turn)
+        if case is None:
+            raise UserFacingError(self._texts.no_current_report)
+        return case, self._catalog.get(case.template_id)
+
+    def _answers(self, turn: Turn, case: Case) -> views.Answers:
+        return repo.current_answers(turn.session, case.id)
+
+    def _ask(self, turn: Turn, prefix: str | None = None) -> list[Reply]:
+        case, template = self._current_case(turn)
+        index = turn.state.question_index
+        answers = self._answers(turn, case)
+        if index is None:
+            reply = views.completion_view(self._texts, template, case.case_number, answers)
+            if prefix:
+                reply = Reply((Block(prefix), *reply.blocks), reply.buttons)
+            return [reply]
+        return [
+            views.question_prompt(
+                self._texts, template, index, answers, len(turn.state.parts), prefix
+            )
+        ]
+
+    def _save(
+        self, turn: Turn, case: Case, template: Template, key: str, parts: list[AnswerPart]
+    ) -> None:
+        text = PART_SEPARATOR.join(part.text for part in parts)
+        if len(text) > MAX_ANSWER_CHARS:
+            raise UserFacingError(self._texts.answer_too_long.format(limit=MAX_ANSWER_CHARS))
+        repo.save_answer(
+            turn.session,
+            case.id,
+            key,
+            text,
+            [part.model_dump() for part in parts],
+            turn.user,
+            turn.now,
+        )
+        self._update_status(turn, case, template)
+
+    def _update_status(self, turn: Turn, case: Case, template: Template) -> None:
+        answers = self._answers(turn, case)
+        complete = all(
+            q.key in answers and answers[q.key].text.strip()
+            for q in template.questions
+            if q.required
+        )
+        if case.status in ("in_progress", "finished"):
+            case.status = "finished" if complete else "in_progress"
+
+    def _commit_parts(self, turn: Turn) -> str | None:
+        """Store what was written on the current question; return a note saying so."""
+        if not turn.state.parts or turn.state.question_index is None:
+            turn.state.parts = []
+            return None
+        case, template = self._current_case(turn)
+        question = template.questions[turn.state.question_index]
+        self._save(turn, case, template, question.key, turn.state.parts)
+        turn.state.parts = []
+        return self._texts.parts_saved.format(n=turn.state.question_index + 1)
+
+    def _move_to(self, turn: Turn, index: int | None, note: str | None = None) -> list[Reply]:
+        turn.state.question_index = index
+        turn.state.clear_waiting()
+        return self._ask(turn, note)
+
+    def _open_case(self, turn: Turn, case: Case, note: str | None = None) -> list[Reply]:
+        note = self._join(self._commit_parts(turn), note)
+        template = self._catalog.get(case.template_id)
+        turn.state = ConversationState(case_id=case.id)
+        answers = self._answers(turn, case)
+        return self._move_to(turn, views.first_unanswered(template, answers), note)
+
+    @staticmethod
+    def _join(*notes: str | None) -> str | None:
+        present = [n for n in notes if n]
+        return " ".join(present) if present else None
+
+    # -- commands -------------------------------------------------------------------------
+
+    def _start(self, turn: Turn, _argument: str) -> list[Reply]:
+        case = self._current_case_or_none(turn)
+        blocks = [Block(self._texts.welcome.format(name=turn.user.display_name))]
+        if case is not None:
+            blocks.append(Block(self._texts.welcome_back.format(case_number=case.case_number)))
+            buttons: tuple[tuple[Button, ...], ...] = (
+                (Button(self._texts.button_resume, "/fortsatt"),),
+            )
+        else:
+            buttons = ((Button(self._texts.button_new, "/ny"),),)
+        return [Reply(tuple(blocks), buttons)]
+
+    def _help(self, turn: Turn, _argument: str) -> list[Reply]:
+        lines = [Block(self._texts.help_heading, Style.HEADING)]
+        lines.extend(Block(f"/{name} – {description}") for name, description in COMMANDS)
+        lines.append(Block(self._texts.help_in_words, Style.ITALIC))
+        lines.append(Block(self._where_now(turn)))
+        return [Reply(tuple(lines))]
+
+    def _where_now(self, turn: Turn) -> str:
+        state = turn.state
+        if state.awaiting is Awaiting.CASE_NUMBER:
+            return self._texts.now_case_number
+        if state.awaiting is Awaiting.TEMPLATE:
+            return self._texts.now_template.format(case_number=state.pending_case_number)
+        if state.awaiting is Awaiting.CONFIRM:
+            return self._texts.now_confirm
+        case = self._current_case_or_none(turn)
+        if case is None:
+            return self._texts.now_nothing
+        template = self._catalog.get(case.template_id)
+        answered = views.answered_count(template, self._answers(turn, case))
+        if state.question_index is None:
+            return self._texts.now_report.format(
+                case_number=case.case_number, answered=answered, total=len(template.questions)
+            )
+        return self._texts.now_question.format(
+            case_number=case.case_number,
+            n=state.question_index + 1,
+            total=len(template.questions),
+            answered=answered,
+            parts=len(state.parts),
+        )
+
+    def _status(self, turn: Turn, _argument: str) -> list[Reply]:
+        return [say(self._where_now(turn))]
+
+    def _new_report(self, turn: Turn, argument: str) -> list[Reply]:
+        if not argument:
+            note = self._commit_parts(turn)
+            turn.state.question_index = None
+            turn.state.clear_waiting()
+            turn.state.awaiting = Awaiting.CASE_NUMBER
+            return [say(*filter(None, [note, self._texts.ask_case_number]))]
+        case_number = normalise_case_number(argument)
+        existing = repo.find_case(turn.session, case_number)
+        if existing is not None:
+            if not repo.is_member(turn.session, existing.id, turn.user.id):
+                raise UserFacingError(
+                    self._texts.case_belongs_to_other.format(case_number=case_number)
+                )
+            return self._open_case(
+                turn, existing, self._texts.case_exists_resuming.format(case_number=case_number)
+            )
+        note = self._commit_parts(turn)
+        turn.state.question_index = None
+        turn.state.clear_waiting()
+        turn.state.awaiting = Awaiting.TEMPLATE
+        turn.state.pending_case_number = case_number
+        buttons = tuple((Button(t.name, f"/mall {t.id}"),) for t in self._catalog.all())
+        return [
+            say(
+                *filter(None, [note, self._texts.choose_template.format(case_number=case_number)]),
+                buttons=buttons,
+            )
+        ]
+
+    def _choose_template(self, turn: Turn, argument: str) -> list[Reply]:
+        if turn.state.awaiting is not Awaiting.TEMPLATE or not turn.state.pending_case_number:
+            raise UserFacingError(self._texts.template_out_of_place)
+        template = self._match_template(argument)
+        if template is None:
+            names = ", ".join(t.id for t in self._catalog.all())
+            raise UserFacingError(self._texts.unknown_template.format(names=names))
+        case_number = turn.state.pending_case_number
+        if repo.find_case(turn.session, case_number) is not None:
+            turn.state.clear_waiting()
+            raise UserFacingError(self._texts.case_belongs_to_other.format(case_number=case_number))
+        case = repo.create_case(turn.session, case_number, template.id, turn.user, turn.now)
+        return self._open_case(
+            turn,
+            case,
+            self._texts.report_started.format(case_number=case_number, name=template.name),
+        )
+
+    def _match_template(self, argument: str) -> Template | None:
+        wanted = argument.strip().lower()
+        if not wanted:
+            return None
+        for template in self._catalog.all():
+            if wanted == template.id or (wanted.isdigit() and wanted in template.id):
+                return template
+        return None
+
+    def _list_reports(self, turn: Turn, _argument: str) -> list[Reply]:
+        cases = repo.cases_of_user(turn.session, turn.user.id)
+        if not cases:
+            return [
+                say(self._texts.no_reports, buttons=((Button(self._texts.button_new, "/ny"),),))
+            ]
+        blocks = [Block(self._texts.reports_heading, Style.HEADING)]
+        buttons = []
+        for case in cases:
+            template = self._catalog.get(case.template_id)
+            answered = views.answered_count(template, self._answers(turn, case))
+            blocks.append(
+                Block(
+                    self._texts.report_line.format(
+                        case_number=case.case_number,
+                        template=template.id,
+                        answered=answered,
+                        total=len(template.questions),
+                    )
+                )
+            )
+            buttons.append((Button(case.case_number, f"/fortsatt {case.case_number}"),))
+        return [Reply(tuple(blocks), tuple(buttons[:10]))]
+
+    def _resume(self, turn: Turn, argument: str) -> list[Reply]:
+        if argument:
+            case_number = normalise_case_number(argument)
+            case = repo.find_case(turn.session, case_number)
+            if case is None or not repo.is_member(turn.session, case.id, turn.user.id):
+                raise UserFacingError(self._texts.case_not_yours.format(case_number=case_number))
+            if case.id == turn.state.case_id:
+                turn.state.clear_waiting()
+                return self._ask(turn)
+            return self._open_case(turn, case)
+        current = self._current_case_or_none(turn)
+        if current is not None:
+            turn.state.clear_waiting()
+            if turn.state.question_index is None:
+                template = self._catalog.get(current.template_id)
+                index = views.first_unanswered(template, self._answers(turn, current))
+                return self._move_to(turn, index)
+            return self._ask(turn)
+        cases = repo.cases_of_user(turn.session, turn.user.id)
+        if len(cases) == 1:
+            return self._open_case(turn, cases[0])
+        return self._list_reports(turn, "")
+
+    def _back(self, turn: Turn, _argument: str) -> list[Reply]:
+        _, template = self._current_case(turn)
+        note = self._commit_parts(turn)
+        index = turn.state.question_index
+        turn.state.return_index = None
+        target = len(template.questions) - 1 if index is None else max(0, index - 1)
+        if index == 0:
+            note = self._join(note, self._texts.already_first)
+        return self._move_to(turn, target, note)
+
+    def _skip(self, turn: Turn, _argument: str) -> list[Reply]:
+        case, template = self._current_case(turn)
+        index = turn.state.question_index
+        if index is None:
+            raise UserFacingError(self._texts.not_at_question)
+        note = self._commit_parts(turn)
+        question = template.questions[index]
+        if question.required and question.key not in self._answers(turn, case):
+            note = self._join(note, self._texts.skipped_required.format(n=index + 1))
+        return self._advance(turn, template, note)
+
+    def _advance(self, turn: Turn, template: Template, note: str | None) -> list[Reply]:
+        index = turn.state.question_index
+        if turn.state.return_index is not None:
+            target: int | None = turn.state.return_index
+            turn.state.return_index = None
+        elif index is not None and index + 1 < len(template.questions):
+            target = index + 1
+        else:
+            target = None
+        return self._move_to(turn, target, note)
+
+    def _go_to(self, turn: Turn, argument: str) -> list[Reply]:
+        _, template = self._current_case(turn)
+        index = resolve_question(argument, template) if argument else None
+        if index is None:
+            raise UserFacingError(self._texts.which_question.format(total=len(template.questions)))
+        note = self._commit_parts(turn)
+        turn.state.return_index = None
+        return self._move_to(turn, index, note)
+
+    def _edit(self, turn: Turn, argument: str) -> list[Reply]:
+        case, template = self._current_case(turn)
+        target, new_text = split_target(argument) if argument else ("", "")
+        index = resolve_question(target, template) if target else None
+        if index is None:
+            raise UserFacingError(
+                self._texts.which_question_to_edit.format(total=len(template.questions))
+            )
+        question = template.questions[index]
+        if new_text:
+            self._save(turn, case, template, question.key, [AnswerPart(text=new_text)])
+            changed = self._texts.answer_changed.format(n=index + 1)
+            if turn.state.question_index is None:
+                return [say(changed)]
+            return self._ask(turn, changed)
+        note = self._commit_parts(turn)
+        if turn.state.question_index is not None and turn.state.question_index != index:
+            turn.state.return_index = turn.state.question_index
+        return self._move_to(turn, index, note)
+
+    def _done(self, turn: Turn, _argument: str) -> list[Reply]:
+        case, template = self._current_case(turn)
+        index = turn.state.question_index
+        if index is None:
+            raise UserFacingError(self._texts.not_at_question)
+        question = template.questions[index]
+        if turn.state.parts:
+            note = self._commit_parts(turn)
+        elif question.key in self._answers(turn, case):
+            note = self._texts.answer_kept.format(n=index + 1)
+        else:
+            raise UserFacingError(self._texts.nothing_written)
+        return self._advance(turn, template, note)
+
+    def _draft(self, turn: Turn, _argument: str) -> list[Reply]:
+        case, template = self._current_case(turn)
+        answers = self._answers(turn, case)
+        return [
+            views.draft_view(
+                self._texts, template, case.case_number, answers, len(turn.state.parts)
+            )
+        ]
+
+    def _review(self, turn: Turn, _argument: str) -> list[Reply]:
+        return self._services.review(self._snapshot(turn))
+
+    def _documents(self, turn: Turn, _argument: str) -> list[Reply]:
+        return self._services.documents(self._snapshot(turn))
+
+    def _snapshot(self, turn: Turn) -> ReportSnapshot:
+        case, template = self._current_case(turn)
+        answers = {k: a.text for k, a in self._answers(turn, case).items() if a.text.strip()}
+        return ReportSnapshot.from_case(case, template, answers)
+
+    def _cancel(self, turn: Turn, _argument: str) -> list[Reply]:
+        state = turn.state
+        if state.awaiting in (Awaiting.CASE_NUMBER, Awaiting.TEMPLATE, Awaiting.CONFIRM):
+            state.clear_waiting()
+            return [say(self._texts.cancelled_choice)]
+        if state.parts:
+            state.awaiting = Awaiting.CONFIRM
+            state.confirm_action = "discard_parts"
+            return [
+                say(
+                    self._texts.confirm_discard.format(count=len(state.parts)),
+                    buttons=(
+                        (
+                            Button(self._texts.button_yes_discard, "/ja"),
+                            Button(self._texts.button_no_keep, "/nej"),
+                        ),
+                    ),
+                )
+            ]
+        if state.question_index is not None:
+            state.question_index = None
+            state.return_index = None
+            return [say(self._texts.left_questions)]
+        return [say(self._texts.nothing_to_cancel)]
+
+    def _confirm_yes(self, turn: Turn, _argument: str) -> list[Reply]:
+        state = turn.state
+        if state.awaiting is not Awaiting.CONFIRM:
+            raise UserFacingError(self._texts.nothing_to_confirm)
+        if state.confirm_action == "discard_parts":
+            count = len(state.parts)
+            state.parts = []
+            state.question_index = None
+            state.return_index = None
+            state.clear_waiting()
+            return [say(self._texts.discarded.format(count=count))]
+        state.clear_waiting()
+        raise UserFacingError(self._texts.nothing_to_confirm)
+
+    def _confirm_no(self, turn: Turn, _argument: str) -> list[Reply]:
+        if turn.state.awaiting is not Awaiting.CONFIRM:
+            raise UserFacingError(self._texts.nothing_to_confirm)
+        turn.state.clear_waiting()
+        return self._ask(turn, self._texts.kept)
+
+    # -- plain text -----------------------------------------------------------------------
+
+    def _plain_text(self, turn: Turn, text: str, message_ref: str | None) -> list[Reply]:
+        state = turn.state
+        if state.awaiting is Awaiting.CASE_NUMBER:
+            return self._new_report(turn, text)
+        if state.awaiting is Awaiting.TEMPLATE:
+            if self._match_template(text) is None:
+                raise UserFacingError(self._texts.pick_template_with_buttons)
+            return self._choose_template(turn, text)
+        if state.awaiting is Awaiting.CONFIRM:
+            answer = text.strip().lower().rstrip(".!")
+            if answer in ("ja", "j", "yes"):
+                return self._confirm_yes(turn, "")
+            if answer in ("nej", "n", "no"):
+                return self._confirm_no(turn, "")
+            raise UserFacingError(self._texts.answer_yes_or_no)
+        if state.question_index is not None:
+            return self._answer_text(turn, text, message_ref)
+        if looks_like_case_number(text):
+            return self._new_report(turn, text)
+        if self._current_case_or_none(turn) is not None:
+            return [say(self._texts.report_open_not_at_question)]
+        return [say(self._texts.not_understood)]
+
+    def _answer_text(self, turn: Turn, text: str, message_ref: str | None) -> list[Reply]:
+        case, template = self._current_case(turn)
+        index = turn.state.question_index
+        assert index is not None
+        question = template.questions[index]
+        part = AnswerPart(text=text, ref=message_ref)
+        if not question.kind.collects_several_messages:
+            self._save(turn, case, template, question.key, [part])
+            return self._advance(turn, template, self._texts.answer_saved.format(n=index + 1))
+        total = sum(len(p.text) for p in turn.state.parts) + len(text)
+        if total > MAX_ANSWER_CHARS:
+            raise UserFacingError(self._texts.answer_too_long.format(limit=MAX_ANSWER_CHARS))
+        turn.state.parts.append(part)
+        count = len(turn.state.parts)
+        return [
+            say(
+                self._texts.part_received.format(count=count),
+                buttons=((Button(self._texts.button_done, "/klar"),),),
+            )
+        ]
+
+    def _edited_message(self, turn: Turn, text: str, message_ref: str | None) -> list[Reply]:
+        """An edit in the chat: update the part or the stored answer it belongs to."""
+        if message_ref is None:
+            return [say(self._texts.edit_not_found)]
+        for part in turn.state.parts:
+            if part.ref == message_ref:
+                part.text = text
+                return [say(self._texts.edit_applied_to_parts)]
+        for case in repo.cases_of_user(turn.session, turn.user.id):
+            template = self._catalog.get(case.template_id)
+            for key, answer in self._answers(turn, case).items():
+                refs = [p.get("ref") for p in answer.parts]
+                if message_ref not in refs:
+                    continue
+                parts = [
+                    AnswerPart(
+                        text=text if p.get("ref") == message_ref else str(p["text"]),
+                        ref=p.get("ref"),
+                    )
+                    for p in answer.parts
+                ]
+                self._save(turn, case, template, key, parts)
+                number = template.index_of(key) + 1
+                return [
+                    say(
+                        self._texts.edit_applied_to_answer.format(
+                            n=number, case_number=case.case_number
+                        )
+                    )
+                ]
+        return [say(self._texts.edit_not_found)]
+
+    # -- files ----------------------------------------------------------------------------
+
+    def _import_file(self, turn: Turn, file: IncomingFile) -> list[Reply]:
+        if self._services.importer is None:
+            raise UserFacingError(self._texts.import_unavailable)
+        raise UserFacingError(self._texts.import_unavailable)

@@ -1,0 +1,117 @@
+"""Turning a message into a command: slash commands, button data and plain Swedish phrases."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.engine.templates import Template
+
+# (name, description) of every command, in the order the help and Telegram's menu show them.
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", "Börja här: vad assistenten gör"),
+    ("ny", "Ny redovisning för ett ärende: /ny STK-2018-1307"),
+    ("arenden", "Dina ärenden och hur långt de har kommit"),
+    ("fortsatt", "Fortsätt där du var, eller med ett annat ärende"),
+    ("status", "Var du är just nu"),
+    ("tillbaka", "Föregående fråga"),
+    ("hoppa", "Hoppa över frågan tills vidare"),
+    ("fraga", "Gå till fråga nummer N: /fraga 3"),
+    ("andra", "Ändra ett svar: /andra 7 eller /andra budget ny text"),
+    ("klar", "Svaret är färdigt, gå vidare"),
+    ("utkast", "Visa hela redovisningen så här långt"),
+    ("granska", "Granska redovisningen"),
+    ("dokument", "Hämta redovisningen som Word och PDF"),
+    ("avbryt", "Avbryt det du håller på med"),
+    ("hjalp", "Hjälp och alla kommandon"),
+)
+COMMAND_NAMES = frozenset(name for name, _ in COMMANDS) | {"mall", "ja", "nej", "hjälp", "ändra"}
+ALIASES = {"hjälp": "hjalp", "ändra": "andra", "help": "hjalp", "fråga": "fraga"}
+
+SLASH_COMMAND = re.compile(r"^/([A-Za-zÅÄÖåäö_]+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
+EDIT_IN_WORDS = re.compile(
+    r"^(?:ändra|redigera)\s+(?:svaret\s+på\s+|svar\s+)?(?:fråga\s+)?([\wåäöÅÄÖ]+)"
+    r"(?:\s*[:–-]\s*(.*))?$",
+    re.DOTALL | re.IGNORECASE,
+)
+GO_TO_QUESTION = re.compile(r"^(?:gå\s+till\s+)?fråga\s+(\d+)$", re.IGNORECASE)
+PHRASES = {
+    "klar": "klar",
+    "färdig": "klar",
+    "färdigt": "klar",
+    "tillbaka": "tillbaka",
+    "gå tillbaka": "tillbaka",
+    "föregående": "tillbaka",
+    "föregående fråga": "tillbaka",
+    "hoppa": "hoppa",
+    "hoppa över": "hoppa",
+    "utkast": "utkast",
+    "visa utkast": "utkast",
+    "visa utkastet": "utkast",
+    "avbryt": "avbryt",
+    "hjälp": "hjalp",
+    "status": "status",
+    "granska": "granska",
+}
+MAX_PHRASE_LENGTH = 60
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    argument: str = ""
+    in_words: bool = False  # said in plain Swedish rather than as /command
+
+
+def parse_command(text: str) -> Command | None:
+    """A /command (or a button's data); None when the text is not one."""
+    match = SLASH_COMMAND.match(text.strip())
+    if not match:
+        return None
+    name = match.group(1).lower()
+    name = ALIASES.get(name, name)
+    return Command(name=name, argument=(match.group(2) or "").strip())
+
+
+def parse_phrase(text: str, template: Template | None) -> Command | None:
+    """A command said in words ("hoppa över", "ändra budgeten: …"); None for ordinary text.
+
+    Only short whole-message phrases count, so an answer is never mistaken for a command;
+    "ändra X: …" counts only when X names a question of the template.
+    """
+    stripped = text.strip()
+    edit = EDIT_IN_WORDS.match(stripped)
+    if edit and template is not None:
+        target = edit.group(1)
+        if resolve_question(target, template) is not None:
+            argument = target if edit.group(2) is None else f"{target} {edit.group(2).strip()}"
+            return Command("andra", argument.strip(), in_words=True)
+    if len(stripped) > MAX_PHRASE_LENGTH:
+        return None
+    simple = stripped.lower().rstrip(".!")
+    if simple in PHRASES:
+        return Command(PHRASES[simple], in_words=True)
+    go_to = GO_TO_QUESTION.match(simple)
+    if go_to:
+        return Command("fraga", go_to.group(1), in_words=True)
+    return None
+
+
+def resolve_question(target: str, template: Template) -> int | None:
+    """The index of the question named by number ("3") or by word ("budgeten")."""
+    word = target.strip().lower().rstrip(":")
+    if word.isdigit():
+        number = int(word)
+        return number - 1 if 1 <= number <= len(template.questions) else None
+    for index, question in enumerate(template.questions):
+        if word == question.key or word in (alias.lower() for alias in question.aliases):
+            return index
+    return None
+
+
+def split_target(argument: str) -> tuple[str, str]:
+    """Split "7 ny text" or "budget: ny text" into the target and the text."""
+    match = re.match(r"^([\wåäöÅÄÖ]+)\s*[:–-]?\s*(.*)$", argument.strip(), re.DOTALL)
+    if not match:
+        return argument.strip(), ""
+    return match.group(1), match.group(2).strip()

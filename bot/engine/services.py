@@ -1,0 +1,84 @@
+"""The ports the engine calls for slow or optional work: review, documents, file import.
+
+Each is a plain callable handed in at start-up, so the engine knows neither the LLM client
+nor the renderers, and tests can hand in fakes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.engine.messages import Reply, say
+from bot.engine.templates import Template
+from storage.models import Case
+
+
+@dataclass(frozen=True)
+class ReportSnapshot:
+    """A report as it stands: what review and rendering need, detached from the database."""
+
+    case_id: int
+    case_number: str
+    template: Template
+    answers: dict[str, str]
+    committee: str | None = None
+    granted_amount_kr: int | None = None
+    decision_date: date | None = None
+    last_reply_date: date | None = None
+    recipients: tuple[str, ...] = ()
+
+    @classmethod
+    def from_case(cls, case: Case, template: Template, answers: dict[str, str]) -> ReportSnapshot:
+        return cls(
+            case_id=case.id,
+            case_number=case.case_number,
+            template=template,
+            answers=answers,
+            committee=case.committee,
+            granted_amount_kr=case.granted_amount_kr,
+            decision_date=case.decision_date,
+            last_reply_date=case.last_reply_date,
+            recipients=tuple(case.recipients or ()),
+        )
+
+    @property
+    def missing_required(self) -> list[int]:
+        """Numbers (1-based) of required questions without an answer."""
+        return [
+            number
+            for number, q in enumerate(self.template.questions, start=1)
+            if q.required and not self.answers.get(q.key, "").strip()
+        ]
+
+
+@dataclass(frozen=True)
+class ImportedDraft:
+    """What an earlier document gave: answers by question key and the text that fit nowhere."""
+
+    template_id: str
+    answers: dict[str, str]
+    case_number: str | None = None
+    unassigned_text: tuple[str, ...] = ()
+
+
+ReviewPort = Callable[[ReportSnapshot], list[Reply]]
+DocumentPort = Callable[[ReportSnapshot], list[Reply]]
+ImportPort = Callable[[str, bytes], ImportedDraft]
+
+
+def _not_available(what: str) -> Callable[[ReportSnapshot], list[Reply]]:
+    def reply(_snapshot: ReportSnapshot) -> list[Reply]:
+        return [say(f"{what} är inte igång i den här installationen.")]
+
+    return reply
+
+
+@dataclass
+class EngineServices:
+    review: ReviewPort = field(default_factory=lambda: _not_available("Granskningen"))
+    documents: DocumentPort = field(
+        default_factory=lambda: _not_available("Dokumentframställningen")
+    )
+    importer: ImportPort | None = None

@@ -1,0 +1,85 @@
+"""Run the conversation over standard input and output.
+
+In a terminal it prompts and shows bold text in bold. With standard input that is not a
+terminal it reads one message per line and writes the replies, so a conversation can be
+scripted: `printf '/ny STK-2018-1307\n/mall mall-2019\n' | redovisa chat --user anna`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TextIO
+
+from bot.engine.messages import Attachment, Block, Incoming, Reply, Style, UserRef
+
+BOLD, ITALIC, RESET = "\033[1m", "\033[3m", "\033[0m"
+SAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+Handler = Callable[[UserRef, Incoming], list[Reply]]
+
+
+def format_block(block: Block, styled: bool) -> str:
+    if not styled:
+        return block.text
+    if block.style in (Style.BOLD, Style.HEADING):
+        return f"{BOLD}{block.text}{RESET}"
+    if block.style is Style.ITALIC:
+        return f"{ITALIC}{block.text}{RESET}"
+    return block.text
+
+
+def format_reply(reply: Reply, styled: bool) -> str:
+    lines = [format_block(block, styled) for block in reply.blocks]
+    for row in reply.buttons:
+        lines.append("  ".join(f"[{button.label}: {button.command}]" for button in row))
+    return "\n".join(lines)
+
+
+def save_attachment(attachment: Attachment, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    name = SAFE_FILENAME.sub("_", attachment.filename).strip("._") or "dokument"
+    path = folder / name
+    path.write_bytes(attachment.data)
+    return path
+
+
+def run_chat(
+    handle: Handler,
+    user: UserRef,
+    lines: Iterable[str],
+    out: TextIO,
+    documents_dir: Path,
+    interactive: bool,
+) -> None:
+    """Feed each line to the engine as one message and print what comes back."""
+    if interactive:
+        _print_replies(handle(user, Incoming(text="/start")), out, documents_dir, interactive)
+    for line in lines:
+        message = line.rstrip("\n")
+        replies = handle(user, Incoming(text=message))
+        _print_replies(replies, out, documents_dir, interactive)
+
+
+def _print_replies(replies: list[Reply], out: TextIO, documents_dir: Path, styled: bool) -> None:
+    for reply in replies:
+        out.write(format_reply(reply, styled) + "\n")
+        for attachment in reply.attachments:
+            path = save_attachment(attachment, documents_dir)
+            out.write(f"Sparade {attachment.filename} i {path}\n")
+        out.write("\n")
+    out.flush()
+
+
+def interactive_lines(prompt: str = "> ") -> Iterable[str]:
+    """Lines typed at a prompt until end of input (Ctrl-D) or Ctrl-C."""
+    with contextlib.suppress(ImportError):  # not on every platform
+        import readline  # noqa: F401  (line editing and history for input())
+    while True:
+        try:
+            yield input(prompt)
+        except (EOFError, KeyboardInterrupt):
+            print("\nHej då! Allt du skrivit är sparat.")
+            return

@@ -1,0 +1,69 @@
+"""A conversation over a real database, and a small driver that talks to it like a user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import select
+
+from bot.engine.conversation import Conversation
+from bot.engine.messages import Incoming, Reply, UserRef
+from bot.engine.templates import TemplateCatalog
+from bot.engine.texts import load_texts
+from storage.db import SessionFactory
+from storage.models import Answer, ConversationStateRow
+from tests.conftest import MovableClock
+
+
+@dataclass
+class ChatUser:
+    """One person writing to the engine; keeps what they were told."""
+
+    conversation: Conversation
+    ref: UserRef
+    received: list[Reply] = field(default_factory=list)
+    next_message_id: int = 1
+
+    def say(self, text: str, message_ref: str | None = None) -> str:
+        """Send one message and return all reply text as one string."""
+        if message_ref is None:
+            message_ref = str(self.next_message_id)
+            self.next_message_id += 1
+        replies = self.conversation.handle(self.ref, Incoming(text=text, message_ref=message_ref))
+        self.received.extend(replies)
+        return "\n".join(reply.plain_text for reply in replies)
+
+    def edit(self, message_ref: str, text: str) -> str:
+        replies = self.conversation.handle(
+            self.ref, Incoming(text=text, message_ref=message_ref, edited=True)
+        )
+        return "\n".join(reply.plain_text for reply in replies)
+
+
+@pytest.fixture
+def conversation(
+    session_factory: SessionFactory, catalog: TemplateCatalog, clock: MovableClock
+) -> Conversation:
+    return Conversation(session_factory, catalog, load_texts(), clock)
+
+
+@pytest.fixture
+def anna(conversation: Conversation) -> ChatUser:
+    return ChatUser(conversation, UserRef("terminal:anna", "Anna"))
+
+
+@pytest.fixture
+def bertil(conversation: Conversation) -> ChatUser:
+    return ChatUser(conversation, UserRef("terminal:bertil", "Bertil"))
+
+
+def database_snapshot(sessions: SessionFactory) -> tuple[list[tuple[object, ...]], list[object]]:
+    """Every answer version and every conversation state, to show that nothing changed."""
+    with sessions() as session:
+        answers = [
+            (a.case_id, a.question_key, a.version, a.text)
+            for a in session.scalars(select(Answer).order_by(Answer.id))
+        ]
+        states = [s.state for s in session.scalars(select(ConversationStateRow))]
+    return answers, states
