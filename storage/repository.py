@@ -26,14 +26,14 @@ from storage.models import (
 
 
 def get_or_create_user(
-    session: Session, external_id: str, display_name: str, now: datetime
+    session: Session, external_id: str, display_name: str, now: datetime, role: str = "official"
 ) -> User:
     user = session.scalar(select(User).where(User.external_id == external_id))
     if user is None:
         user = User(
             external_id=external_id,
             display_name=display_name,
-            role="official",
+            role=role,
             active=True,
             created_at=now,
         )
@@ -222,3 +222,19 @@ def llm_tokens_for_case(session: Session, case_id: int) -> int:
         ).where(LlmUsage.case_id == case_id)
     )
     return int(total or 0)
+
+
+def answered_counts(session: Session, case_ids: Sequence[int]) -> dict[int, int]:
+    """How many questions have an answer, per ärende (answers are never emptied)."""
+    if not case_ids:
+        return {}
+    rows = session.execute(
+        select(Answer.case_id, func.count(func.distinct(Answer.question_key)))
+        .where(Answer.case_id.in_(case_ids))
+        .group_by(Answer.case_id)
+    ).all()
+    return {case_id: count for case_id, count in rows}
+
+
+def users_by_id(session: Session) -> dict[int, User]:
+    return {user.id: user for user in session.scalars(select(User))}

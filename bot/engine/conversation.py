@@ -25,7 +25,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.engine import views
+from bot.engine.access import NO_ACCESS, ROLE_NAMES, AccessPolicy, may_coordinate
 from bot.engine.case_numbers import looks_like_case_number, normalise_case_number
+from bot.engine.coordination import CoordinatorDesk
 from bot.engine.messages import Block, Button, Incoming, IncomingFile, Reply, Style, UserRef, say
 from bot.engine.parsing import (
     COMMANDS,
@@ -35,11 +37,12 @@ from bot.engine.parsing import (
     resolve_question,
     split_target,
 )
-from bot.engine.services import EngineServices, ReportSnapshot
+from bot.engine.services import EngineServices, ImportedDraft, ReportSnapshot
 from bot.engine.state import AnswerPart, Awaiting, ConversationState
 from bot.engine.templates import Template, TemplateCatalog
 from bot.engine.texts import BotTexts
 from bot.errors import UserFacingError
+from storage import access_repository as access_repo
 from storage import repository as repo
 from storage.db import SessionFactory
 from storage.models import Case, User
@@ -74,12 +77,17 @@ class Conversation:
         texts: BotTexts,
         clock: Clock,
         services: EngineServices | None = None,
+        access: AccessPolicy | None = None,
     ) -> None:
+        """`access` None opens the engine to every platform (for embedding and tests); the
+        program passes the policy built from the settings."""
         self._sessions = session_factory
         self._catalog = catalog
         self._texts = texts
         self._clock = clock
         self._services = services or EngineServices()
+        self._access = access or AccessPolicy.open_to_all()
+        self._desk = CoordinatorDesk(catalog, self._services.on_case_registered)
 
     def handle(self, user: UserRef, incoming: Incoming) -> list[Reply]:
         """Handle one input and return the replies; bad input changes nothing."""
@@ -91,7 +99,19 @@ class Conversation:
                     if not repo.claim_update(session, source, incoming.delivery_id, now):
                         log.info("delivery %s handled before; ignored", incoming.delivery_id)
                         return []
-                row = repo.get_or_create_user(session, user.external_id, user.display_name, now)
+                row = repo.get_or_create_user(
+                    session,
+                    user.external_id,
+                    user.display_name,
+                    now,
+                    role=self._access.initial_role(user.external_id),
+                )
+                self._access.settle_role(row)
+                if not row.active:
+                    raise UserFacingError(self._texts.access_revoked)
+                if row.role == NO_ACCESS:
+                    # Only the request is kept: the user row, never what they wrote.
+                    return self._gate(Turn(session, row, ConversationState(), now), incoming)
                 stored = repo.load_state(session, row.id)
                 state = ConversationState.model_validate(stored) if stored else ConversationState()
                 turn = Turn(session, row, state, now)
@@ -103,8 +123,29 @@ class Conversation:
 
     # -- dispatch -------------------------------------------------------------------------
 
+    def _gate(self, turn: Turn, incoming: Incoming) -> list[Reply]:
+        """What a user without access can do: redeem an invite code, nothing else."""
+        command = parse_command(incoming.text or "")
+        if command is not None and command.name in ("start", "kod") and command.argument:
+            return self._redeem(turn, command.argument)
+        return [say(self._texts.access_needed)]
+
+    def _redeem(self, turn: Turn, code: str) -> list[Reply]:
+        if turn.user.role != NO_ACCESS:
+            return [say(self._texts.already_has_access)]
+        invite = access_repo.redeem_invite(turn.session, code, turn.user, turn.now)
+        if invite is None:
+            raise UserFacingError(self._texts.invite_invalid)
+        turn.user.role = invite.role
+        access_repo.audit(turn.session, turn.user, "invite_redeemed", turn.now, role=invite.role)
+        welcome = self._texts.access_granted.format(role=ROLE_NAMES[invite.role])
+        return self._start(turn, "", note=welcome)
+
     def _dispatch(self, turn: Turn, incoming: Incoming) -> list[Reply]:
         if incoming.file is not None:
+            name = incoming.file.filename.lower()
+            if name.endswith((".csv", ".xlsx")):
+                return self._desk.import_sheet(turn, incoming.file.filename, incoming.file.data)
             return self._import_file(turn, incoming.file)
         if incoming.text is None:
             raise UserFacingError(self._texts.unsupported_message)
@@ -151,6 +192,10 @@ class Conversation:
             "ja": self._confirm_yes,
             "nej": self._confirm_no,
         }
+        if command.name in CoordinatorDesk.COMMANDS:
+            return self._desk.run(turn, command.name, command.argument)
+        if command.name == "kod":
+            return self._redeem(turn, command.argument)
         handler = handlers.get(command.name)
         if handler is None:
             raise UserFacingError(self._texts.unknown_command.format(command=command.name[:30]))
@@ -252,9 +297,14 @@ class Conversation:
 
     # -- commands -------------------------------------------------------------------------
 
-    def _start(self, turn: Turn, _argument: str) -> list[Reply]:
+    def _start(self, turn: Turn, argument: str, note: str | None = None) -> list[Reply]:
+        if argument:
+            return self._redeem(turn, argument)
         case = self._current_case_or_none(turn)
-        blocks = [Block(self._texts.welcome.format(name=turn.user.display_name))]
+        blocks = [Block(note)] if note else []
+        blocks.append(Block(self._texts.welcome.format(name=turn.user.display_name)))
+        if may_coordinate(turn.user):
+            blocks.append(Block(self._texts.welcome_coordinator))
         if case is not None:
             blocks.append(Block(self._texts.welcome_back.format(case_number=case.case_number)))
             buttons: tuple[tuple[Button, ...], ...] = (
@@ -341,6 +391,7 @@ class Conversation:
             turn.state.clear_waiting()
             raise UserFacingError(self._texts.case_belongs_to_other.format(case_number=case_number))
         case = repo.create_case(turn.session, case_number, template.id, turn.user, turn.now)
+        access_repo.audit(turn.session, turn.user, "case_created", turn.now, case_id=case.id)
         return self._open_case(
             turn,
             case,
@@ -500,7 +551,7 @@ class Conversation:
 
     def _cancel(self, turn: Turn, _argument: str) -> list[Reply]:
         state = turn.state
-        if state.awaiting in (Awaiting.CASE_NUMBER, Awaiting.TEMPLATE, Awaiting.CONFIRM):
+        if state.awaiting is not Awaiting.NOTHING:
             state.clear_waiting()
             return [say(self._texts.cancelled_choice)]
         if state.parts:
@@ -547,6 +598,10 @@ class Conversation:
 
     def _plain_text(self, turn: Turn, text: str, message_ref: str | None) -> list[Reply]:
         state = turn.state
+        if state.awaiting is Awaiting.REGISTRATION:
+            return self._desk.registration_input(turn, text)
+        if state.awaiting is Awaiting.IMPORT_CONFIRM:
+            return self._import_decision(turn, text)
         if state.awaiting is Awaiting.CASE_NUMBER:
             return self._new_report(turn, text)
         if state.awaiting is Awaiting.TEMPLATE:
@@ -624,6 +679,108 @@ class Conversation:
     # -- files ----------------------------------------------------------------------------
 
     def _import_file(self, turn: Turn, file: IncomingFile) -> list[Reply]:
+        """Read an earlier draft into a report; ask first if it would replace answers."""
         if self._services.importer is None:
             raise UserFacingError(self._texts.import_unavailable)
-        raise UserFacingError(self._texts.import_unavailable)
+        draft = self._services.importer(file.filename, file.data)
+        if not draft.answers:
+            raise UserFacingError(self._texts.import_nothing_found)
+        case = self._import_target(turn, draft)
+        existing = self._answers(turn, case)
+        replaced = [
+            key
+            for key, text in draft.answers.items()
+            if key in existing and existing[key].text.strip() and existing[key].text != text
+        ]
+        turn.state.case_id = case.id
+        if not replaced:
+            return self._apply_import(turn, case, draft.answers, list(draft.unassigned_text))
+        turn.state.clear_waiting()
+        turn.state.awaiting = Awaiting.IMPORT_CONFIRM
+        turn.state.pending_import = {
+            "case_id": case.id,
+            "answers": draft.answers,
+            "unassigned": list(draft.unassigned_text),
+        }
+        question = self._texts.import_replace_confirm.format(
+            count=len(draft.answers), replaced=len(replaced), case_number=case.case_number
+        )
+        buttons = (
+            (Button(self._texts.button_yes_import, "ja"), Button(self._texts.button_no, "nej")),
+        )
+        return [say(question, buttons=buttons)]
+
+    def _import_target(self, turn: Turn, draft: ImportedDraft) -> Case:
+        """The ärende the document names, or the current one; a new one when it is unknown."""
+        if draft.case_number:
+            case = repo.find_case(turn.session, draft.case_number)
+            if case is None:
+                template_id = (
+                    draft.template_id
+                    if draft.template_id in self._catalog
+                    else (self._catalog.all()[-1].id)
+                )
+                case = repo.create_case(
+                    turn.session, draft.case_number, template_id, turn.user, turn.now
+                )
+                access_repo.audit(
+                    turn.session,
+                    turn.user,
+                    "case_created",
+                    turn.now,
+                    case_id=case.id,
+                    source="import",
+                )
+                return case
+            if not repo.is_member(turn.session, case.id, turn.user.id):
+                raise UserFacingError(
+                    self._texts.case_belongs_to_other.format(case_number=draft.case_number)
+                )
+            return case
+        current = self._current_case_or_none(turn)
+        if current is None:
+            raise UserFacingError(self._texts.import_needs_case)
+        return current
+
+    def _import_decision(self, turn: Turn, text: str) -> list[Reply]:
+        answer = text.strip().lower().lstrip("/").rstrip(".!")
+        pending = turn.state.pending_import
+        if answer in ("nej", "n"):
+            turn.state.clear_waiting()
+            return [say(self._texts.import_cancelled)]
+        if answer not in ("ja", "j"):
+            raise UserFacingError(self._texts.answer_yes_or_no)
+        case = repo.get_case(turn.session, int(pending["case_id"]))
+        if case is None or not repo.is_member(turn.session, case.id, turn.user.id):
+            turn.state.clear_waiting()
+            raise UserFacingError(self._texts.no_current_report)
+        answers = {str(k): str(v) for k, v in pending["answers"].items()}
+        unassigned = [str(t) for t in pending.get("unassigned", [])]
+        turn.state.clear_waiting()
+        return self._apply_import(turn, case, answers, unassigned)
+
+    def _apply_import(
+        self, turn: Turn, case: Case, answers: dict[str, str], unassigned: list[str]
+    ) -> list[Reply]:
+        template = self._catalog.get(case.template_id)
+        existing = self._answers(turn, case)
+        count = 0
+        for question in template.questions:
+            text = answers.get(question.key, "").strip()
+            if not text:
+                continue
+            count += 1
+            if question.key in existing and existing[question.key].text == text:
+                continue
+            self._save(turn, case, template, question.key, [AnswerPart(text=text)])
+        turn.state.case_id = case.id
+        turn.state.parts = []
+        turn.state.return_index = None
+        note = self._texts.import_done.format(count=count, case_number=case.case_number)
+        replies: list[Reply] = []
+        if unassigned:
+            blocks = [Block(self._texts.import_unassigned)]
+            blocks.extend(Block(t) for t in unassigned)
+            replies.append(Reply(tuple(blocks)))
+        index = views.first_unanswered(template, self._answers(turn, case))
+        return [*self._move_to(turn, index, note), *replies]

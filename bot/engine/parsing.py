@@ -25,8 +25,25 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("avbryt", "Avbryt det du håller på med"),
     ("hjalp", "Hjälp och alla kommandon"),
 )
-COMMAND_NAMES = frozenset(name for name, _ in COMMANDS) | {"mall", "ja", "nej", "hjälp", "ändra"}
-ALIASES = {"hjälp": "hjalp", "ändra": "andra", "help": "hjalp", "fråga": "fraga"}
+# Commands for coordinators and administrators, shown in their help.
+COORDINATOR_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("registrera", "Registrera ett ärende steg för steg (eller skicka en CSV/XLSX-fil)"),
+    ("oversikt", "Alla dina ärenden efter sista svarsdatum, också som Excel-fil"),
+    ("inbjudan", "Skapa en inbjudningskod: /inbjudan handläggare eller samordnare"),
+    ("anvandare", "Alla användare med nummer och roll"),
+    ("sparra", "Spärra en användare (administratör): /sparra 12"),
+)
+ALIASES = {
+    "hjälp": "hjalp",
+    "ändra": "andra",
+    "help": "hjalp",
+    "fråga": "fraga",
+    "ärenden": "arenden",
+    "fortsätt": "fortsatt",
+    "översikt": "oversikt",
+    "spärra": "sparra",
+    "användare": "anvandare",
+}
 
 SLASH_COMMAND = re.compile(r"^/([A-Za-zÅÄÖåäö_]+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 EDIT_IN_WORDS = re.compile(

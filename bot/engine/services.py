@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from bot.engine.messages import Reply, say
 from bot.engine.templates import Template
@@ -82,3 +83,5 @@ class EngineServices:
         default_factory=lambda: _not_available("Dokumentframställningen")
     )
     importer: ImportPort | None = None
+    # Called inside the transaction that registers an ärende: (session, case, now).
+    on_case_registered: Callable[[Any, Case, datetime], None] | None = None

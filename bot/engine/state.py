@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -12,6 +13,8 @@ class Awaiting(StrEnum):
     CASE_NUMBER = "case_number"  # after /ny without a diarienummer
     TEMPLATE = "template"  # after /ny with a new diarienummer
     CONFIRM = "confirm"  # a yes/no before something is thrown away
+    REGISTRATION = "registration"  # a coordinator registering an ärende step by step
+    IMPORT_CONFIRM = "import_confirm"  # replace written answers with an imported draft?
 
 
 class AnswerPart(BaseModel):
@@ -29,8 +32,12 @@ class ConversationState(BaseModel):
     awaiting: Awaiting = Awaiting.NOTHING
     pending_case_number: str | None = None
     confirm_action: str | None = None
+    registration: dict[str, Any] = Field(default_factory=dict)
+    pending_import: dict[str, Any] = Field(default_factory=dict)
 
     def clear_waiting(self) -> None:
         self.awaiting = Awaiting.NOTHING
         self.pending_case_number = None
         self.confirm_action = None
+        self.registration = {}
+        self.pending_import = {}

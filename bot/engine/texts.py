@@ -45,6 +45,9 @@ TEXT_VARIABLES: dict[str, tuple[str, ...]] = {
     "message_too_long": ("length", "limit"),
     "answer_too_long": ("limit",),
     "unknown_command": ("command",),
+    "access_granted": ("role",),
+    "import_replace_confirm": ("count", "replaced", "case_number"),
+    "import_done": ("count", "case_number"),
 }
 
 TEXT_KEYS = [
@@ -124,6 +127,20 @@ TEXT_KEYS = [
     "button_documents",
     "button_yes_discard",
     "button_no_keep",
+    "welcome_coordinator",
+    "access_needed",
+    "access_granted",
+    "access_revoked",
+    "invite_invalid",
+    "already_has_access",
+    "import_replace_confirm",
+    "import_done",
+    "import_unassigned",
+    "import_cancelled",
+    "import_nothing_found",
+    "import_needs_case",
+    "button_yes_import",
+    "button_no",
 ]
 
 _TextsModel = create_model(  # type: ignore[call-overload]

@@ -161,11 +161,12 @@ def test_edit_after_the_report_is_complete_keeps_both_versions(
     anna: ChatUser, session_factory: SessionFactory
 ) -> None:
     start_report(anna)
-    for number in range(1, 9):
+    for number in range(1, 8):
         anna.say(f"/fraga {number}")
         anna.say(f"Svar {number}")
         anna.say("/klar")
-    assert "gått igenom alla frågor" in anna.received[-1].plain_text
+    anna.say("/fraga 8")
+    assert "gått igenom alla frågor" in anna.say("Chefens Namn")
     with session_factory() as session:
         case = repo.find_case(session, "STK-2018-1307")
         assert case is not None and case.status == "finished"
