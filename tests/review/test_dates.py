@@ -1,0 +1,62 @@
+"""Dates and periods in Swedish text."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.review.dates import Precision, find_dates, format_swedish_date
+
+
+def _read(text: str) -> list[tuple[str, date, date, Precision]]:
+    return [(d.text, d.start, d.end, d.precision) for d in find_dates(text)]
+
+
+def test_days_in_both_ways_of_writing() -> None:
+    text = "Beslut 2019-03-11. Barnrättslagen träder i kraft den 1 januari 2020."
+    assert _read(text) == [
+        ("2019-03-11", date(2019, 3, 11), date(2019, 3, 11), Precision.DAY),
+        ("den 1 januari 2020", date(2020, 1, 1), date(2020, 1, 1), Precision.DAY),
+    ]
+
+
+def test_months_and_seasons_are_periods() -> None:
+    text = "Beslut i februari 2018; klart januari 2019. Våren 2020 och hösten 2018."
+    assert _read(text) == [
+        ("februari 2018", date(2018, 2, 1), date(2018, 2, 28), Precision.MONTH),
+        ("januari 2019", date(2019, 1, 1), date(2019, 1, 31), Precision.MONTH),
+        ("Våren 2020", date(2020, 3, 1), date(2020, 5, 31), Precision.SEASON),
+        ("hösten 2018", date(2018, 9, 1), date(2018, 11, 30), Precision.SEASON),
+    ]
+
+
+def test_winter_runs_into_the_next_year() -> None:
+    [winter] = find_dates("vintern 2019")
+    assert (winter.start, winter.end) == (date(2019, 12, 1), date(2020, 2, 29))
+
+
+def test_years_and_ranges_but_not_case_numbers_or_impossible_dates() -> None:
+    text = "Plan 2018-2020 i ärendet STK-2018-1307, bildades 2017, fel 2019-02-30, tel 040-34 62 62"
+    assert _read(text) == [
+        ("2018-2020", date(2018, 1, 1), date(2020, 12, 31), Precision.YEAR),
+        ("2017", date(2017, 1, 1), date(2017, 12, 31), Precision.YEAR),
+    ]
+
+
+def test_spans_point_into_the_text() -> None:
+    text = "Sista datum för nämndens svar är: 2020-02-28"
+    [found] = find_dates(text)
+    assert text[found.span[0] : found.span[1]] == "2020-02-28"
+
+
+def test_format_swedish_date() -> None:
+    assert format_swedish_date(date(2020, 2, 28)) == "28 februari 2020"
+    assert format_swedish_date(date(2019, 3, 1)) == "1 mars 2019"
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)))
+def test_a_formatted_date_is_found_again(day: date) -> None:
+    [found] = find_dates(f"Mötet hölls den {format_swedish_date(day)}.")
+    assert (found.start, found.end, found.precision) == (day, day, Precision.DAY)
