@@ -1,0 +1,357 @@
+"""The language-model reviews: a clearer phrasing of one answer, contradictions across a report.
+
+The model only suggests: nothing here changes an answer. User text reaches the model masked
+(see masking.py) and as data: a JSON document inside <data>…</data> in the user message; the
+system prompt is the same whatever the user wrote. The prompts are data files in
+prompts/llm/*.toml, validated at load with their declared variables. Replies are validated
+against pydantic schemas and then repaired or dropped: a finding's code must be snake_case,
+its question a key of the template (or None), its severity one of `Severity`.
+
+When the model is not configured, fails or is slow, the reviews return None or [] and the
+conversation goes on without them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import string
+import time
+import tomllib
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from openai.types.chat import ChatCompletionMessageParam
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from bot.config import PROMPTS_DIR, Settings
+from bot.engine.templates import Question, QuestionKind, Template
+from bot.review.findings import Finding, Severity
+from bot.review.llm import (
+    CircuitBreaker,
+    LlmClient,
+    LlmError,
+    SchemaT,
+    UsageRecorder,
+    ignore_usage,
+)
+from bot.review.masking import PLACEHOLDER_PATTERN, MaskPolicy
+
+log = logging.getLogger(__name__)
+
+LLM_PROMPTS_DIR = PROMPTS_DIR / "llm"
+MAX_ANSWER_CHARS = 20_000
+MAX_FINDINGS = 20
+MAX_EVIDENCE_CHARS = 300
+PHRASED_KINDS = (QuestionKind.TEXT, QuestionKind.BUDGET)
+
+KNOWN_CODES: dict[str, str] = {
+    "amount_activity_mismatch": "ett belopp stämmer inte med de aktiviteter som beskrivs",
+    "goal_contradiction": "målet sägs vara uppfyllt i ett svar men inte nått i ett annat",
+    "count_mismatch": 'ett antal stämmer inte med det som räknas upp ("fem workshops" men fyra '
+    "i listan)",
+    "date_mismatch": "datum eller tidsperioder som inte går ihop",
+}
+
+NOT_CONFIGURED_MESSAGE = (
+    "Granskning med språkmodell är inte tillgänglig: ingen nyckel (OPENAI_API_KEY) är "
+    "inställd. De fasta kontrollerna fungerar som vanligt."
+)
+
+
+# --- prompts as data -------------------------------------------------------------------------
+
+
+class PromptError(Exception):
+    """A prompt file is broken, or a prompt was rendered without one of its variables."""
+
+
+def _fields(text: str) -> list[str]:
+    names = []
+    for _, name, spec, conversion in string.Formatter().parse(text):
+        if name is None:
+            continue
+        if not name.isidentifier() or spec or conversion:
+            raise ValueError(f"{{{name}}}: only plain {{name}} placeholders are allowed")
+        names.append(name)
+    return names
+
+
+class PromptTemplate(BaseModel):
+    """One prompt: a fixed system text and a user text that carries the data."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    purpose: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)
+    description: str = ""
+    variables: tuple[str, ...]
+    data_variable: str = "data"
+    system: str = Field(min_length=20)
+    user: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check_variables(self) -> PromptTemplate:
+        declared = set(self.variables)
+        used_in_system = set(_fields(self.system))
+        used_in_user = set(_fields(self.user))
+        undeclared = (used_in_system | used_in_user) - declared
+        if undeclared:
+            raise ValueError(f"uses undeclared variables: {', '.join(sorted(undeclared))}")
+        unused = declared - used_in_system - used_in_user
+        if unused:
+            raise ValueError(f"declares unused variables: {', '.join(sorted(unused))}")
+        if self.data_variable not in used_in_user:
+            raise ValueError(f"the user text must carry {{{self.data_variable}}}")
+        if self.data_variable in used_in_system:
+            raise ValueError(f"{{{self.data_variable}}} (user text) must not be in the system text")
+        return self
+
+    def render(self, **values: str) -> list[ChatCompletionMessageParam]:
+        """The system and user messages; every declared variable must be given, no other."""
+        missing = [name for name in self.variables if name not in values]
+        extra = [name for name in values if name not in self.variables]
+        if missing or extra:
+            raise PromptError(
+                f"prompt {self.id}: missing {missing or 'none'}, not declared {extra or 'none'}"
+            )
+        system = self.system.format(**values).strip()
+        user = self.user.format(**values).strip()
+        return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+def load_prompt(path: Path) -> PromptTemplate:
+    """Read and validate one prompt file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise PromptError(f"{path}: kan inte läsas: {exc}") from exc
+    try:
+        return PromptTemplate.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or '(filen)'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise PromptError(f"{path}: {problems}") from exc
+
+
+@dataclass(frozen=True)
+class LlmPrompts:
+    phrasing: PromptTemplate
+    consistency: PromptTemplate
+
+
+def load_llm_prompts(directory: Path = LLM_PROMPTS_DIR) -> LlmPrompts:
+    """Load phrasing.toml and consistency.toml from the folder."""
+    return LlmPrompts(
+        phrasing=load_prompt(directory / "phrasing.toml"),
+        consistency=load_prompt(directory / "consistency.toml"),
+    )
+
+
+def as_data(document: object) -> str:
+    """JSON for the <data> part; < and > are escaped so the text cannot close the part."""
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+# --- what the model answers, and what the reviews return ----------------------------------------
+
+
+class PhrasingReply(BaseModel):
+    """The model's reply to the phrasing prompt."""
+
+    suggestion: str = Field(description="the whole answer rewritten in klarspråk")
+    explanation: str = Field(description="what changed and why, in Swedish, at most 3 sentences")
+
+
+class ConsistencyItem(BaseModel):
+    code: str = Field(description="snake_case code of the contradiction")
+    severity: Severity
+    question: str | None = Field(description="key of the answer to change, or null")
+    message: str = Field(description="Swedish: what does not agree and what to do")
+    evidence: str = Field(description="a short quotation that shows it")
+
+
+class ConsistencyReply(BaseModel):
+    """The model's reply to the consistency prompt."""
+
+    findings: list[ConsistencyItem]
+
+
+class PhrasingSuggestion(BaseModel):
+    """A clearer wording the official may take, edit or ignore."""
+
+    model_config = ConfigDict(frozen=True)
+
+    question: str
+    original: str
+    suggestion: str
+    explanation: str
+
+
+# --- the reviewer ------------------------------------------------------------------------------
+
+
+class LlmReviewer:
+    """The two language-model reviews; `available` is False when no model is configured."""
+
+    def __init__(
+        self,
+        client: LlmClient | None,
+        *,
+        prompts: LlmPrompts | None = None,
+        masking: MaskPolicy | None = None,
+    ) -> None:
+        self._client = client
+        self._prompts = prompts or load_llm_prompts()
+        self._masking = masking or MaskPolicy.from_names(())
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        usage: UsageRecorder = ignore_usage,
+        breaker: CircuitBreaker | None = None,
+        prompts_dir: Path = LLM_PROMPTS_DIR,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> LlmReviewer:
+        """The reviewer for the configured endpoint; not available without OPENAI_API_KEY."""
+        masking = MaskPolicy.from_names(settings.llm_mask)
+        prompts = load_llm_prompts(prompts_dir)
+        client = LlmClient.from_settings(settings, usage=usage, breaker=breaker, sleep=sleep)
+        return cls(client, prompts=prompts, masking=masking)
+
+    @property
+    def available(self) -> bool:
+        return self._client is not None
+
+    @property
+    def unavailable_reason(self) -> str | None:
+        """Why the reviews cannot run, in Swedish for the user; None when available."""
+        return None if self.available else NOT_CONFIGURED_MESSAGE
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+
+    def __enter__(self) -> LlmReviewer:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def suggest_phrasing(
+        self, question: Question, answer: str, case_id: int | None
+    ) -> PhrasingSuggestion | None:
+        """A clearer phrasing of one answer, or None (nothing to improve, or no model)."""
+        if self._client is None or question.kind not in PHRASED_KINDS:
+            return None
+        if not answer.strip() or len(answer) > MAX_ANSWER_CHARS:
+            return None
+        masking = self._masking.session()
+        data = {"question": question.text, "hint": question.hint, "answer": masking.mask(answer)}
+        messages = self._prompts.phrasing.render(data=as_data(data))
+        reply = self._ask(self._prompts.phrasing, messages, PhrasingReply, case_id)
+        if reply is None:
+            return None
+        suggestion = masking.unmask(reply.suggestion).strip()
+        explanation = masking.unmask(reply.explanation).strip()
+        if not suggestion or _same_text(suggestion, answer):
+            return None
+        if PLACEHOLDER_PATTERN.search(suggestion) or PLACEHOLDER_PATTERN.search(explanation):
+            log.warning("LLM phrasing: the reply has placeholders it was never given; dropped")
+            return None
+        return PhrasingSuggestion(
+            question=question.key, original=answer, suggestion=suggestion, explanation=explanation
+        )
+
+    def check_consistency(
+        self, template: Template, answers: dict[str, str], case_id: int | None
+    ) -> list[Finding]:
+        """Contradictions across the answers of one report; [] when none, or no model."""
+        if self._client is None:
+            return []
+        masking = self._masking.session()
+        items = [
+            {"key": q.key, "question": q.text, "answer": masking.mask(answers[q.key])}
+            for q in template.questions
+            if answers.get(q.key, "").strip()
+        ]
+        if len(items) < 2 or sum(len(i["answer"]) for i in items) > MAX_ANSWER_CHARS * 3:
+            return []
+        codes = "\n".join(f"- {code}: {meaning}" for code, meaning in KNOWN_CODES.items())
+        messages = self._prompts.consistency.render(codes=codes, data=as_data({"questions": items}))
+        reply = self._ask(self._prompts.consistency, messages, ConsistencyReply, case_id)
+        if reply is None:
+            return []
+        findings: list[Finding] = []
+        for item in reply.findings:
+            finding = _repair_finding(item, template, masking.unmask)
+            if finding is not None and finding not in findings:
+                findings.append(finding)
+        return findings[:MAX_FINDINGS]
+
+    def _ask(
+        self,
+        prompt: PromptTemplate,
+        messages: list[ChatCompletionMessageParam],
+        schema: type[SchemaT],
+        case_id: int | None,
+    ) -> SchemaT | None:
+        assert self._client is not None
+        try:
+            return self._client.complete(
+                purpose=prompt.purpose, messages=messages, schema=schema, case_id=case_id
+            )
+        except LlmError as exc:
+            log.warning("LLM %s skipped: %s", prompt.purpose, exc)
+            return None
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+def repair_code(value: str) -> str | None:
+    """A snake_case code from what the model wrote ("Count mismatch" -> count_mismatch)."""
+    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    code = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")[:60].rstrip("_")
+    return code if re.match(r"^[a-z][a-z0-9_]*$", code) else None
+
+
+def repair_question(value: str | None, template: Template) -> str | None:
+    """The template key the model meant, by key, alias or question text; else None."""
+    if value is None:
+        return None
+    wanted = value.strip().lower().rstrip(":?").strip()
+    for question in template.questions:
+        names = {question.key, *(a.lower() for a in question.aliases)}
+        if wanted in names or wanted == question.text.lower().rstrip(":?").strip():
+            return question.key
+    return None
+
+
+def _repair_finding(
+    item: ConsistencyItem, template: Template, unmask: Callable[[str], str]
+) -> Finding | None:
+    code = repair_code(item.code)
+    message = unmask(item.message).strip()
+    if code is None or not message or PLACEHOLDER_PATTERN.search(message):
+        log.info("LLM consistency: dropped a finding without a usable code or message")
+        return None
+    evidence = unmask(item.evidence).strip()
+    if len(evidence) > MAX_EVIDENCE_CHARS:
+        evidence = evidence[: MAX_EVIDENCE_CHARS - 1].rstrip() + "…"
+    return Finding(
+        code=code,
+        severity=item.severity,
+        question=repair_question(item.question, template),
+        message=message,
+        evidence=evidence,
+    )

@@ -1,0 +1,1 @@
+"""Hand-written fakes of outside services, reached over real connections."""
