@@ -1,0 +1,142 @@
+"""The report as a Word document the official can go on editing (python-docx)."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.text import WD_BREAK
+from docx.shared import Cm, Pt, RGBColor
+from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.text.run import Run
+
+from bot.documents.model import (
+    Block,
+    BulletList,
+    Paragraph,
+    Remark,
+    ReportDocument,
+    Section,
+    Span,
+)
+
+BULLET_INDENT = Cm(0.63)
+DRAFT_RED = RGBColor(0xB0, 0x1C, 0x1C)
+GREY = RGBColor(0x59, 0x59, 0x59)
+MISSING_ANSWER = "[Svar saknas]"
+
+
+def _add_spans(paragraph: DocxParagraph, spans: tuple[Span, ...]) -> list[Run]:
+    runs = []
+    for span in spans:
+        run = paragraph.add_run(span.text)  # python-docx turns \n into a line break
+        run.bold = span.bold or None
+        run.italic = span.italic or None
+        runs.append(run)
+    return runs
+
+
+def _add_bullet(doc: DocxDocument, marker: str, spans: tuple[Span, ...]) -> list[Run]:
+    paragraph = doc.add_paragraph()
+    fmt = paragraph.paragraph_format
+    fmt.left_indent = BULLET_INDENT
+    fmt.first_line_indent = -BULLET_INDENT
+    fmt.space_after = Pt(3)
+    fmt.tab_stops.add_tab_stop(BULLET_INDENT)
+    return [paragraph.add_run(f"{marker}\t"), *_add_spans(paragraph, spans)]
+
+
+def _add_blocks(doc: DocxDocument, blocks: tuple[Block, ...]) -> list[Run]:
+    runs: list[Run] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            runs.extend(_add_spans(doc.add_paragraph(), block.spans))
+        elif isinstance(block, BulletList):
+            for item in block.items:
+                runs.extend(_add_bullet(doc, item.marker, item.spans))
+    return runs
+
+
+def _comment(doc: DocxDocument, runs: list[Run], remarks: tuple[Remark, ...]) -> None:
+    if not runs:
+        return
+    for remark in remarks:
+        doc.add_comment(runs, text=remark.text, author=remark.author, initials="R")
+
+
+def _add_section(doc: DocxDocument, section: Section) -> None:
+    doc.add_heading(section.heading, level=2)
+    runs = _add_blocks(doc, section.blocks)
+    if not runs:
+        placeholder = doc.add_paragraph().add_run(MISSING_ANSWER)
+        placeholder.italic = True
+        placeholder.font.color.rgb = GREY
+        runs = [placeholder]
+    _comment(doc, runs, section.remarks)
+
+
+def _add_draft_marks(doc: DocxDocument, report: ReportDocument) -> None:
+    draft = report.draft
+    if draft is None:
+        return
+    for page in doc.sections:  # the header is on every page
+        page.header.is_linked_to_previous = False
+        header = page.header.paragraphs[0]
+        run = header.add_run(draft.label)
+        run.bold = True
+        run.font.size = Pt(16)
+        run.font.color.rgb = DRAFT_RED
+    intro = doc.add_paragraph()
+    run = intro.add_run(draft.heading)
+    run.bold = True
+    run.font.color.rgb = DRAFT_RED
+    for missing in draft.missing:
+        _add_bullet(doc, "•", (Span(missing),))
+
+
+def _add_signature(doc: DocxDocument, report: ReportDocument) -> None:
+    signature = report.signature
+    doc.add_heading(signature.heading, level=2)
+    line = doc.add_paragraph()
+    line.paragraph_format.space_before = Pt(30)
+    line.add_run("_" * 40)
+    name = doc.add_paragraph()
+    name.add_run(f"{signature.name_label} ").bold = True
+    name.add_run(signature.name)
+    for extra in signature.signer_lines[1:]:
+        name.add_run().add_break(WD_BREAK.LINE)
+        name.add_run(extra)
+    when = doc.add_paragraph()
+    when.add_run(f"{signature.date_label} ").bold = True
+    when.add_run("_" * 20)
+
+
+def render_docx(report: ReportDocument) -> bytes:
+    """The report as DOCX bytes."""
+    doc = Document()
+    for page in doc.sections:
+        page.page_width, page.page_height = Cm(21.0), Cm(29.7)
+        page.left_margin = page.right_margin = Cm(2.5)
+        page.top_margin = page.bottom_margin = Cm(2.5)
+    doc.styles["Normal"].font.size = Pt(11)
+    props = doc.core_properties
+    props.title = report.title
+    props.subject = f"Redovisning {report.case_number}"
+    props.keywords = report.case_number
+    props.author = "Redovisa"
+
+    _add_draft_marks(doc, report)
+    title_runs = doc.add_heading(report.title, level=1).runs
+    _comment(doc, list(title_runs), report.remarks)
+    for line in report.intro:
+        doc.add_paragraph(line)
+    for section in report.sections:
+        _add_section(doc, section)
+    _add_signature(doc, report)
+    for line in report.closing:
+        doc.add_paragraph(line)
+
+    out = BytesIO()
+    doc.save(out)
+    return out.getvalue()

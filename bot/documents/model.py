@@ -1,0 +1,168 @@
+"""A neutral description of the finished report; DOCX and PDF are two renderings of it.
+
+Nothing here knows a file format. The text in these objects is already cleaned of
+characters no format accepts (see text_markup.clean_text); the renderers still
+treat every string as plain text, never as markup.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+SWEDISH_MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def swedish_date(value: date) -> str:
+    """28 februari 2020."""
+    return f"{value.day} {SWEDISH_MONTHS[value.month - 1]} {value.year}"
+
+
+def swedish_amount(kronor: int) -> str:
+    """200 000 kr, with a no-break space between the groups and before kr."""
+    sign = "-" if kronor < 0 else ""
+    digits = f"{abs(kronor):,}".replace(",", "\u00a0")
+    return f"{sign}{digits}\u00a0kr"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text with one emphasis; may contain line breaks (\\n)."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    spans: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """One bullet; `marker` is the bullet as shown: "•" or "✓"."""
+
+    marker: str
+    spans: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class BulletList:
+    items: tuple[ListItem, ...]
+
+
+Block = Paragraph | BulletList
+
+
+@dataclass(frozen=True)
+class Remark:
+    """A review finding to show as a comment where the format has comments (DOCX)."""
+
+    text: str
+    author: str = "Redovisa"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One question of the mall: its wording as heading, the answer below it."""
+
+    key: str
+    heading: str
+    blocks: tuple[Block, ...]
+    remarks: tuple[Remark, ...] = ()
+
+
+@dataclass(frozen=True)
+class SignatureBlock:
+    """Where the responsible manager signs; the PDF puts its signature field here."""
+
+    heading: str
+    signer_lines: tuple[str, ...]  # the name first, then title, unit, ... as given
+    field_name: str = "AnsvarigChef"
+    name_label: str = "Namnförtydligande:"
+    date_label: str = "Datum:"
+
+    @property
+    def name(self) -> str:
+        return self.signer_lines[0] if self.signer_lines else ""
+
+
+@dataclass(frozen=True)
+class DraftMark:
+    """The report is not finished: every page says UTKAST, and this is what is missing."""
+
+    missing: tuple[str, ...]
+    label: str = "UTKAST"
+    heading: str = "Utkast – detta saknas ännu:"
+
+
+@dataclass(frozen=True)
+class ReportDocument:
+    """The whole report, in reading order, plus what travels with it."""
+
+    template_id: str
+    case_number: str
+    title: str
+    intro: tuple[str, ...]
+    sections: tuple[Section, ...]
+    signature: SignatureBlock
+    closing: tuple[str, ...]
+    answers: dict[str, str] = field(default_factory=dict)
+    draft: DraftMark | None = None
+    remarks: tuple[Remark, ...] = ()  # findings about the report as a whole
+
+    def answers_json(self) -> bytes:
+        """The answers as the JSON attached to the PDF (answers.json)."""
+        payload = {
+            "format": "redovisa-answers",
+            "version": 1,
+            "template_id": self.template_id,
+            "case_number": self.case_number,
+            "draft": self.draft is not None,
+            "answers": self.answers,
+        }
+        return json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class DocumentCase:
+    """What the document needs to know about the ärende (from the coordinator's registration)."""
+
+    case_number: str
+    committee: str | None = None
+    decision_date: date | None = None
+    last_reply_date: date | None = None
+    recipients: tuple[str, ...] = ()  # the first receives the answer, the rest a copy
+    granted_amount_kr: int | None = None
+
+    def template_values(self) -> dict[str, str]:
+        """The values for the mall's {variables}, written the Swedish way."""
+        values: dict[str, str] = {"case_number": self.case_number}
+        if self.committee:
+            values["committee"] = self.committee
+        if self.decision_date:
+            values["decision_date"] = swedish_date(self.decision_date)
+        if self.last_reply_date:
+            values["last_reply_date"] = swedish_date(self.last_reply_date)
+        if self.recipients:
+            values["recipient"] = self.recipients[0]
+        if len(self.recipients) > 1:
+            values["copy_to"] = ", ".join(self.recipients[1:])
+        if self.granted_amount_kr is not None:
+            values["granted_amount"] = swedish_amount(self.granted_amount_kr)
+        return values

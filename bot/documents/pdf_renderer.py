@@ -1,0 +1,319 @@
+"""The report as a PDF/A-3b for signing: typst lays it out, pyHanko adds the signature field.
+
+User text never becomes typst markup: the whole document travels to typst as JSON
+in `sys.inputs` and the typst source below only places strings as text. The
+answers ride along as an attached answers.json.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from io import BytesIO
+from typing import Any, Final
+
+import typst
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+
+from bot.documents.model import Block, BulletList, Paragraph, ReportDocument, Span
+
+log = logging.getLogger(__name__)
+
+PDF_STANDARD: Final = "a-3b"  # PDF/A-2 does not allow the answers.json attachment
+SIGNATURE_WIDTH_PT = 240
+SIGNATURE_HEIGHT_PT = 60
+LONG_WORD = 60  # a "word" this long cannot be Swedish; offer line breaks inside it
+LONG_WORD_CHUNK = 20
+REPLACEMENT = "\u25a1"  # □, shown instead of a character no font can display
+FALLBACK_REPLACEMENT = "?"
+MAX_GLYPH_ROUNDS = 6
+
+TYPST_SOURCE = r"""
+#let doc = json(bytes(sys.inputs.report))
+#let draft = doc.draft
+#let accent = rgb("#b01c1c")
+
+#set document(title: doc.title, author: "Malmö stad", keywords: (doc.case_number,))
+#set text(font: ("DejaVu Sans", "Libertinus Serif"), size: 10.5pt, lang: "sv", region: "SE",
+  hyphenate: false)
+#set par(leading: 0.6em, spacing: 1em)
+#set page(
+  paper: "a4",
+  margin: (x: 2.5cm, top: 2.5cm, bottom: 2.3cm),
+  header: if draft != none {
+    align(right, text(fill: accent, weight: "bold", size: 12pt, draft.label))
+  },
+  background: if draft != none {
+    rotate(-45deg, text(110pt, fill: luma(90%), weight: "bold", draft.label))
+  },
+  footer: context text(size: 8.5pt, fill: luma(35%), {
+    doc.footer
+    h(1fr)
+    counter(page).display("1 (1)", both: true)
+  }),
+)
+#show heading: set block(above: 1.5em, below: 0.7em)
+#show heading.where(level: 1): set text(size: 14pt)
+#show heading.where(level: 2): set text(size: 11pt)
+#set list(spacing: 0.7em, body-indent: 0.6em)
+
+#pdf.attach(
+  "answers.json",
+  bytes(sys.inputs.answers),
+  relationship: "data",
+  mime-type: "application/json",
+  description: "Svaren i redovisningen, maskinläsbara",
+)
+
+#let spans(items) = {
+  for s in items {
+    let body = [#s.text]
+    if s.bold { body = strong(body) }
+    if s.italic { body = emph(body) }
+    body
+  }
+}
+
+#let blocks(items) = {
+  for b in items {
+    if b.kind == "paragraph" {
+      par(spans(b.spans))
+    } else {
+      list(marker: [#b.marker], ..b.items.map(spans))
+    }
+  }
+}
+
+#{
+  if draft != none {
+    block(fill: rgb("#fbeeee"), stroke: 0.6pt + accent, inset: 9pt, radius: 2pt, width: 100%, {
+      text(weight: "bold", fill: accent, draft.heading)
+      list(..draft.missing.map(m => [#m]))
+    })
+  }
+
+  heading(level: 1, doc.title)
+  for line in doc.intro { par(line) }
+
+  for section in doc.sections {
+    heading(level: 2, section.heading)
+    if section.blocks.len() == 0 {
+      par(text(style: "italic", fill: luma(40%), doc.missing_answer))
+    } else {
+      blocks(section.blocks)
+    }
+  }
+
+  let sig = doc.signature
+  heading(level: 2, sig.heading)
+  block(breakable: false, {
+    box(width: sig.width * 1pt, height: sig.height * 1pt, stroke: (bottom: 0.6pt), context {
+      let p = here().position()
+      [#metadata((page: p.page, x: p.x / 1pt, y: p.y / 1pt, page_height: page.height / 1pt))
+        <signature-field>]
+    })
+    v(0.3em)
+    par({
+      text(weight: "bold", sig.name_label)
+      " "
+      sig.name
+      for line in sig.more { linebreak(); line }
+    })
+    par({
+      text(weight: "bold", sig.date_label)
+      " "
+      box(width: 5cm, height: 1.1em, stroke: (bottom: 0.6pt))
+    })
+  })
+
+  v(1em)
+  for line in doc.closing { par(line) }
+}
+"""
+
+
+class PdfRenderError(RuntimeError):
+    """Typst could not lay the document out."""
+
+
+@dataclass(frozen=True)
+class SignaturePosition:
+    page: int  # 1-based
+    x: float  # from the left edge, points
+    y: float  # from the top edge, points
+    page_height: float
+
+    def box(self) -> tuple[int, int, int, int]:
+        """The field's rectangle in PDF coordinates (origin bottom left)."""
+        top = self.page_height - self.y
+        return (
+            round(self.x),
+            round(top - SIGNATURE_HEIGHT_PT),
+            round(self.x + SIGNATURE_WIDTH_PT),
+            round(top),
+        )
+
+
+def _spans(spans: tuple[Span, ...]) -> list[dict[str, Any]]:
+    return [{"text": s.text, "bold": s.bold, "italic": s.italic} for s in spans]
+
+
+def _blocks(blocks: tuple[Block, ...]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            out.append({"kind": "paragraph", "spans": _spans(block.spans)})
+        elif isinstance(block, BulletList):
+            for item in block.items:  # one typst list per run of the same marker
+                if out and out[-1]["kind"] == "list" and out[-1]["marker"] == item.marker:
+                    out[-1]["items"].append(_spans(item.spans))
+                else:
+                    out.append(
+                        {"kind": "list", "marker": item.marker, "items": [_spans(item.spans)]}
+                    )
+    return out
+
+
+def report_data(report: ReportDocument) -> dict[str, Any]:
+    """The document as the JSON the typst source reads."""
+    signature = report.signature
+    draft = report.draft
+    return {
+        "title": report.title,
+        "case_number": report.case_number,
+        "footer": f"Redovisning {report.case_number}",
+        "missing_answer": "[Svar saknas]",
+        "intro": list(report.intro),
+        "sections": [
+            {"key": s.key, "heading": s.heading, "blocks": _blocks(s.blocks)}
+            for s in report.sections
+        ],
+        "signature": {
+            "heading": signature.heading,
+            "name": signature.name,
+            "more": list(signature.signer_lines[1:]),
+            "name_label": signature.name_label,
+            "date_label": signature.date_label,
+            "width": SIGNATURE_WIDTH_PT,
+            "height": SIGNATURE_HEIGHT_PT,
+        },
+        "closing": list(report.closing),
+        "draft": None
+        if draft is None
+        else {"label": draft.label, "heading": draft.heading, "missing": list(draft.missing)},
+    }
+
+
+def _map_strings(value: Any, change: Any) -> Any:
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, list):
+        return [_map_strings(v, change) for v in value]
+    if isinstance(value, dict):
+        return {k: _map_strings(v, change) for k, v in value.items()}
+    return value
+
+
+_LONG_WORD = re.compile(rf"\S{{{LONG_WORD},}}")
+
+
+def break_long_words(text: str) -> str:
+    """Put zero-width spaces into overlong words so that they wrap instead of overflowing."""
+
+    def split(match: re.Match[str]) -> str:
+        word = match.group(0)
+        return "\u200b".join(
+            word[i : i + LONG_WORD_CHUNK] for i in range(0, len(word), LONG_WORD_CHUNK)
+        )
+
+    return _LONG_WORD.sub(split, text)
+
+
+_UNDISPLAYABLE = re.compile(r'the text `"((?:[^"\\]|\\.)*)"` could not be displayed')
+_TYPST_ESCAPE = re.compile(r"\\(u\{([0-9A-Fa-f]+)\}|.)")
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+
+
+def _unescape(literal: str) -> str:
+    def one(match: re.Match[str]) -> str:
+        if match.group(2):
+            return chr(int(match.group(2), 16))
+        return _SIMPLE_ESCAPES.get(match.group(1), match.group(1))
+
+    return _TYPST_ESCAPE.sub(one, literal)
+
+
+def undisplayable_texts(diagnostic: str) -> list[str]:
+    """The pieces of text a PDF/A error says no font can display."""
+    return list(dict.fromkeys(_unescape(m) for m in _UNDISPLAYABLE.findall(diagnostic)))
+
+
+def _replace_texts(data: Any, texts: Iterable[str], replacement: str) -> Any:
+    pieces = sorted(set(texts), key=len, reverse=True)
+
+    def change(value: str) -> str:
+        for piece in pieces:
+            if piece in value:
+                value = value.replace(piece, replacement)
+            elif len(piece) > 1:  # a cluster that got split up: replace its characters
+                for char in piece:
+                    if not char.isascii():
+                        value = value.replace(char, replacement)
+        return value
+
+    return _map_strings(data, change)
+
+
+def _compile(data: Any, answers_json: bytes) -> tuple[bytes, SignaturePosition]:
+    """Compile to PDF/A; characters no font has are replaced and the compile repeated."""
+    source = TYPST_SOURCE.encode("utf-8")
+    replacement = REPLACEMENT
+    for _ in range(MAX_GLYPH_ROUNDS):
+        inputs = {
+            "report": json.dumps(data, ensure_ascii=False),
+            "answers": answers_json.decode("utf-8"),
+        }
+        compiler = typst.Compiler(source, sys_inputs=inputs)
+        try:
+            pdf, warnings = compiler.compile_with_warnings(format="pdf", pdf_standards=PDF_STANDARD)
+        except typst.TypstError as exc:
+            texts = undisplayable_texts(exc.diagnostic or exc.message)
+            if not texts:
+                raise PdfRenderError(exc.message) from exc
+            if replacement in texts:
+                replacement = FALLBACK_REPLACEMENT
+            log.info("no font has %d piece(s) of text; they are replaced", len(texts))
+            data = _replace_texts(data, texts, replacement)
+            continue
+        for warning in warnings:
+            log.warning("typst: %s", warning.message)
+        if not isinstance(pdf, bytes):
+            raise PdfRenderError("typst returned no PDF")
+        found = json.loads(
+            typst.Compiler(source, sys_inputs=inputs).query("<signature-field>", field="value")
+        )
+        if len(found) != 1:
+            raise PdfRenderError("the signature block was not laid out exactly once")
+        return pdf, SignaturePosition(**found[0])
+    raise PdfRenderError("the text holds characters no installed font can display")
+
+
+def add_signature_field(pdf: bytes, field_name: str, position: SignaturePosition) -> bytes:
+    """Add an empty signature field over the signature line, as an incremental update."""
+    writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    spec = SigFieldSpec(sig_field_name=field_name, on_page=position.page - 1, box=position.box())
+    append_signature_field(writer, spec)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def render_pdf(report: ReportDocument) -> bytes:
+    """The report as PDF/A-3b bytes with answers.json attached and an empty signature field."""
+    data = _map_strings(report_data(report), break_long_words)
+    pdf, position = _compile(data, report.answers_json())
+    return add_signature_field(pdf, report.signature.field_name, position)

@@ -1,0 +1,177 @@
+"""The neutral document built from the mall, the ärende and the answers."""
+
+from __future__ import annotations
+
+from datetime import date
+from io import BytesIO
+
+import pypdf
+import pytest
+from docx import Document
+
+from bot.documents import (
+    DocumentCase,
+    DocumentFormat,
+    build_document,
+    file_name,
+    parse_formats,
+    render_report,
+)
+from bot.documents.model import swedish_amount, swedish_date
+from bot.engine.templates import TemplateCatalog
+from bot.errors import UserFacingError
+from bot.review.findings import Finding, Severity
+
+CASE = DocumentCase(
+    "STK-2018-1307",
+    last_reply_date=date(2020, 2, 28),
+    recipients=("registrera.stk@malmo.se", "anders.p.eriksson@malmo.se"),
+)
+
+
+def _complete(catalog: TemplateCatalog, template_id: str = "mall-2019") -> dict[str, str]:
+    template = catalog.get(template_id)
+    answers = {q.key: f"Svar om {q.key}." for q in template.questions}
+    answers["underskrift"] = "Jonas Magnusson\nEnhetschef"
+    return answers
+
+
+def test_swedish_dates_and_amounts() -> None:
+    assert swedish_date(date(2020, 2, 28)) == "28 februari 2020"
+    assert swedish_date(date(2019, 3, 1)) == "1 mars 2019"
+    assert swedish_amount(200000) == "200\u00a0000\u00a0kr"
+    assert swedish_amount(-1500) == "-1\u00a0500\u00a0kr"
+
+
+def test_the_mall_text_is_filled_with_the_case_the_swedish_way(catalog: TemplateCatalog) -> None:
+    doc = build_document(catalog.get("mall-2019"), _complete(catalog), CASE)
+    assert "i ärendet STK-2018-1307" in doc.intro[0]
+    assert "Sista datum för nämndens svar är: 28 februari 2020" in doc.closing
+    assert "Nämndens svar skickas till: registrera.stk@malmo.se" in doc.closing
+    assert "samt med kopia till: anders.p.eriksson@malmo.se" in doc.closing
+    assert doc.closing[-1] == "Ange diarienummer STK-2018-1307"
+    assert doc.draft is None
+
+
+def test_an_iso_default_date_is_written_the_swedish_way(catalog: TemplateCatalog) -> None:
+    doc = build_document(catalog.get("mall-2019"), _complete(catalog), DocumentCase("STK-1"))
+    assert "Sista datum för nämndens svar är: 28 februari 2020" in doc.closing
+
+
+def test_questions_in_mall_order_and_the_signature_apart(catalog: TemplateCatalog) -> None:
+    template = catalog.get("mall-2018")
+    doc = build_document(template, _complete(catalog, "mall-2018"), CASE)
+    assert [s.key for s in doc.sections] == [q.key for q in template.questions[:-1]]
+    assert doc.sections[0].heading == "Vid vilken nämnd har utvecklingsarbetet bedrivits?"
+    assert doc.signature.heading == "Underskrift ansvarig chef:"
+    assert doc.signature.name == "Jonas Magnusson"
+    assert doc.signature.signer_lines == ("Jonas Magnusson", "Enhetschef")
+
+
+def test_missing_answers_make_a_draft_that_lists_them(catalog: TemplateCatalog) -> None:
+    answers = _complete(catalog)
+    del answers["budget"]
+    answers["underskrift"] = "  "
+    doc = build_document(catalog.get("mall-2019"), answers, CASE)
+    assert doc.draft is not None
+    assert doc.draft.missing == (
+        "Vilket är resultatet i förhållande till utvecklingsarbetets budget?",
+        "Underskrift ansvarig chef (namnet på ansvarig chef)",
+    )
+    assert "budget" not in doc.answers
+
+
+def test_a_final_document_with_answers_missing_is_refused(catalog: TemplateCatalog) -> None:
+    with pytest.raises(UserFacingError, match="Utvecklingsarbetets namn"):
+        build_document(catalog.get("mall-2019"), {"namnd": "ASN"}, CASE, draft=False)
+
+
+def test_a_complete_report_can_still_be_asked_for_as_a_draft(catalog: TemplateCatalog) -> None:
+    doc = build_document(catalog.get("mall-2019"), _complete(catalog), CASE, draft=True)
+    assert doc.draft is not None and doc.draft.missing == ()
+
+
+def test_file_names() -> None:
+    assert file_name("STK-2018-1307", DocumentFormat.PDF) == "Redovisning_STK-2018-1307.pdf"
+    assert (
+        file_name("STK-2018-1307", DocumentFormat.DOCX, draft=True)
+        == "Redovisning_STK-2018-1307_UTKAST.docx"
+    )
+    assert file_name("../../etc/passwd", DocumentFormat.PDF) == "Redovisning_etc_passwd.pdf"
+    assert file_name("", DocumentFormat.PDF) == "Redovisning_utan-diarienummer.pdf"
+
+
+def test_parse_formats() -> None:
+    assert parse_formats("both") == (DocumentFormat.DOCX, DocumentFormat.PDF)
+    assert parse_formats(" PDF ") == (DocumentFormat.PDF,)
+    with pytest.raises(UserFacingError, match="Okänt format"):
+        parse_formats("odt")
+
+
+def test_a_draft_says_utkast_on_every_page_in_both_formats(catalog: TemplateCatalog) -> None:
+    answers = {"namnd": "Arbetsmarknads- och socialnämnden", "maluppfyllelse": "Lång. " * 3000}
+    result = render_report(catalog.get("mall-2019"), answers, CASE)
+    pdf = result.get(DocumentFormat.PDF)
+    assert pdf.filename == "Redovisning_STK-2018-1307_UTKAST.pdf"
+    reader = pypdf.PdfReader(BytesIO(pdf.content))
+    assert len(reader.pages) >= 3
+    for page in reader.pages:
+        assert "UTKAST" in page.extract_text()
+    first = reader.pages[0].extract_text()
+    assert "Utkast – detta saknas ännu:" in first
+    assert "Utvecklingsarbetets namn:" in first.split("Mall för redovisning")[0]
+
+    docx = result.get(DocumentFormat.DOCX)
+    assert docx.filename.endswith("_UTKAST.docx")
+    doc = Document(BytesIO(docx.content))
+    assert all("UTKAST" in s.header.paragraphs[0].text for s in doc.sections)
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == "Utkast – detta saknas ännu:"
+    assert "•\tUtvecklingsarbetets namn:" in texts
+    assert "[Svar saknas]" in texts
+
+
+def test_a_final_pdf_has_no_utkast_mark(catalog: TemplateCatalog) -> None:
+    result = render_report(catalog.get("mall-2019"), _complete(catalog), CASE)
+    reader = pypdf.PdfReader(BytesIO(result.get(DocumentFormat.PDF).content))
+    assert all("UTKAST" not in page.extract_text() for page in reader.pages)
+    doc = Document(BytesIO(result.get(DocumentFormat.DOCX).content))
+    assert all(not s.header.paragraphs[0].text for s in doc.sections)
+
+
+def test_findings_become_word_comments_on_their_answer(catalog: TemplateCatalog) -> None:
+    findings = [
+        Finding(
+            code="amount_mismatch",
+            severity=Severity.WARNING,
+            question="budget",
+            message="Beloppet stämmer inte med beslutet.",
+            evidence="200 000 tkr",
+        ),
+        Finding(
+            code="spelling",
+            severity=Severity.INFO,
+            question=None,
+            message="Kontrollera stavningen.",
+        ),
+    ]
+    result = render_report(
+        catalog.get("mall-2019"),
+        _complete(catalog),
+        CASE,
+        formats=[DocumentFormat.DOCX],
+        findings=findings,
+    )
+    assert [f.format for f in result.files] == [DocumentFormat.DOCX]
+    doc = Document(BytesIO(result.get(DocumentFormat.DOCX).content))
+    comments = {c.text: c for c in doc.comments}
+    assert set(comments) == {
+        "Beloppet stämmer inte med beslutet.\n\n”200 000 tkr”",
+        "Kontrollera stavningen.",
+    }
+    assert all(c.author == "Redovisa" for c in comments.values())
+    body = doc.element.body.xml
+    budget_comment = comments["Beloppet stämmer inte med beslutet.\n\n”200 000 tkr”"]
+    start = body.index(f'w:commentRangeStart w:id="{budget_comment.comment_id}"')
+    assert body.index("Svar om budget.") > start
+    assert body.index("Svar om tillvarata.") < start

@@ -1,0 +1,108 @@
+"""`redovisa render`: a stored report rendered to files, the database only read."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from bot.documents.command import EXIT_FAILED, EXIT_OK, EXIT_USAGE, run_render_command
+from bot.engine.templates import TemplateCatalog
+from storage.db import SessionFactory
+from storage.repository import create_case, get_or_create_user, save_answer
+from tests.documents import pdf_text
+
+NOW = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
+
+
+def _store_case(factory: SessionFactory, catalog: TemplateCatalog, *, complete: bool) -> None:
+    with factory() as session:
+        user = get_or_create_user(session, "terminal:anna", "Anna", NOW)
+        case = create_case(session, "STK-2018-1307", "mall-2019", user, NOW)
+        case.last_reply_date = date(2020, 2, 28)
+        case.recipients = ["registrera.stk@malmo.se", "anders.p.eriksson@malmo.se"]
+        for question in catalog.get("mall-2019").questions:
+            if complete or question.key in ("namnd", "namn"):
+                save_answer(session, case.id, question.key, "Första versionen.", [], user, NOW)
+                save_answer(
+                    session, case.id, question.key, f"Svar om {question.key}.", [], user, NOW
+                )
+        session.commit()
+
+
+def _run(
+    factory: SessionFactory,
+    catalog: TemplateCatalog,
+    number: str,
+    fmt: str,
+    folder: str,
+    draft: bool | None = None,
+) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run_render_command(
+        number,
+        fmt,
+        Path(folder),
+        session_factory=factory,
+        catalog=catalog,
+        draft=draft,
+        stdout=out,
+        stderr=err,
+    )
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_renders_the_current_answers_in_both_formats(
+    sqlite_session_factory: SessionFactory, catalog: TemplateCatalog, tmp_path: Path
+) -> None:
+    _store_case(sqlite_session_factory, catalog, complete=True)
+    code, out, err = _run(
+        sqlite_session_factory, catalog, "STK-2018-1307", "both", str(tmp_path / "out")
+    )
+    assert (code, err) == (EXIT_OK, "")
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert written == ["Redovisning_STK-2018-1307.docx", "Redovisning_STK-2018-1307.pdf"]
+    assert "Skrev" in out
+    pdf = (tmp_path / "out" / "Redovisning_STK-2018-1307.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert "Svar om budget." in pdf_text(pdf)
+    assert "Första versionen." not in pdf_text(pdf)
+
+
+def test_an_unfinished_report_is_written_as_a_draft(
+    sqlite_session_factory: SessionFactory, catalog: TemplateCatalog, tmp_path: Path
+) -> None:
+    _store_case(sqlite_session_factory, catalog, complete=False)
+    code, out, _ = _run(
+        sqlite_session_factory, catalog, "STK-2018-1307", "pdf", str(tmp_path / "out")
+    )
+    assert code == EXIT_OK
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [
+        "Redovisning_STK-2018-1307_UTKAST.pdf"
+    ]
+    assert "UTKAST" in out and "Utvecklingsarbetets måluppfyllelse:" in out
+
+
+def test_refuses_a_final_document_when_answers_are_missing(
+    sqlite_session_factory: SessionFactory, catalog: TemplateCatalog, tmp_path: Path
+) -> None:
+    _store_case(sqlite_session_factory, catalog, complete=False)
+    code, _, err = _run(
+        sqlite_session_factory, catalog, "STK-2018-1307", "docx", str(tmp_path / "out"), draft=False
+    )
+    assert code == EXIT_FAILED
+    assert "saknas svar" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_unknown_case_and_unknown_format(
+    sqlite_session_factory: SessionFactory, catalog: TemplateCatalog, tmp_path: Path
+) -> None:
+    code, _, err = _run(
+        sqlite_session_factory, catalog, "STK-0000-0000", "pdf", str(tmp_path / "out")
+    )
+    assert code == EXIT_FAILED and "STK-0000-0000" in err
+    code, _, err = _run(
+        sqlite_session_factory, catalog, "STK-0000-0000", "odt", str(tmp_path / "out")
+    )
+    assert code == EXIT_USAGE and "Okänt format" in err
