@@ -2,14 +2,38 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 from bot.config import Settings
+from bot.documents.importer import import_report
+from bot.documents.model import DocumentCase
+from bot.documents.render import render_report
+from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Clock, Conversation
-from bot.engine.services import EngineServices
-from bot.engine.templates import TemplateCatalog, load_catalog
-from bot.engine.texts import load_texts
+from bot.engine.messages import Attachment, Reply, say
+from bot.engine.review_view import review_replies
+from bot.engine.services import (
+    EngineServices,
+    ImportedDraft,
+    PhrasingProposal,
+    ReportSnapshot,
+)
+from bot.engine.templates import Question, TemplateCatalog, load_catalog
+from bot.engine.texts import BotTexts, load_texts
+from bot.review.checks import run_checks
+from bot.review.findings import CaseFacts
+from bot.review.llm import StorageUsageRecorder
+from bot.review.llm_reviewer import LlmReviewer
+from bot.review.service import review_report
 from storage.db import SessionFactory, open_database
+
+log = logging.getLogger(__name__)
+
+MIME_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 
 
 def system_clock() -> datetime:
@@ -20,9 +44,84 @@ def load_templates(settings: Settings) -> TemplateCatalog:
     return load_catalog(settings.templates_dir())
 
 
-def build_services(settings: Settings, sessions: SessionFactory, clock: Clock) -> EngineServices:
-    """The review, document and import ports for this installation."""
-    return EngineServices()
+def facts_of(snapshot: ReportSnapshot) -> CaseFacts:
+    return CaseFacts(case_number=snapshot.case_number, granted_amount_kr=snapshot.granted_amount_kr)
+
+
+def document_case(snapshot: ReportSnapshot) -> DocumentCase:
+    return DocumentCase(
+        case_number=snapshot.case_number,
+        committee=snapshot.committee,
+        decision_date=snapshot.decision_date,
+        last_reply_date=snapshot.last_reply_date,
+        recipients=snapshot.recipients,
+        granted_amount_kr=snapshot.granted_amount_kr,
+    )
+
+
+class ReportServices:
+    """The review, document, import and phrasing ports for one installation."""
+
+    def __init__(self, catalog: TemplateCatalog, texts: BotTexts, llm: LlmReviewer) -> None:
+        self._catalog = catalog
+        self._texts = texts
+        self._llm = llm
+
+    def review(self, snapshot: ReportSnapshot) -> list[Reply]:
+        result = review_report(
+            snapshot.template,
+            snapshot.answers,
+            facts_of(snapshot),
+            llm=self._llm,
+            case_id=snapshot.case_id,
+        )
+        return review_replies(self._texts, snapshot.template, snapshot.case_number, result)
+
+    def documents(self, snapshot: ReportSnapshot) -> list[Reply]:
+        findings = run_checks(snapshot.template, snapshot.answers, facts_of(snapshot))
+        rendered = render_report(
+            snapshot.template, snapshot.answers, document_case(snapshot), findings=findings
+        )
+        attachments = tuple(
+            Attachment(f.filename, f.content, MIME_TYPES[f.format.value]) for f in rendered.files
+        )
+        if snapshot.missing_required:
+            missing = ", ".join(str(n) for n in snapshot.missing_required)
+            text = self._texts.documents_draft.format(missing=missing)
+        else:
+            text = self._texts.documents_ready
+        return [Reply(say(text).blocks, attachments=attachments)]
+
+    def import_draft(self, filename: str, data: bytes) -> ImportedDraft:
+        report = import_report(filename, data, self._catalog)
+        return ImportedDraft(
+            template_id=report.template_id,
+            answers=dict(report.answers),
+            case_number=report.case_number,
+            unassigned_text=tuple(report.unassigned_text),
+        )
+
+    def phrasing(self, question: Question, text: str, case_id: int) -> PhrasingProposal | None:
+        found = self._llm.suggest_phrasing(question, text, case_id)
+        return PhrasingProposal(found.suggestion, found.explanation) if found else None
+
+
+def build_services(
+    settings: Settings,
+    catalog: TemplateCatalog,
+    texts: BotTexts,
+    sessions: SessionFactory,
+    clock: Clock,
+) -> EngineServices:
+    llm = LlmReviewer.from_settings(settings, usage=StorageUsageRecorder(sessions, clock))
+    services = ReportServices(catalog, texts, llm)
+    return EngineServices(
+        review=services.review,
+        documents=services.documents,
+        importer=services.import_draft,
+        phrasing=services.phrasing if llm.available else None,
+        on_case_registered=None,
+    )
 
 
 def build_conversation(settings: Settings, clock: Clock = system_clock) -> Conversation:
@@ -30,4 +129,6 @@ def build_conversation(settings: Settings, clock: Clock = system_clock) -> Conve
     catalog = load_templates(settings)
     texts = load_texts()
     _, sessions = open_database(settings.resolved_database_url())
-    return Conversation(sessions, catalog, texts, clock, build_services(settings, sessions, clock))
+    services = build_services(settings, catalog, texts, sessions, clock)
+    access = AccessPolicy.from_admin_telegram_ids(settings.telegram_admin_ids)
+    return Conversation(sessions, catalog, texts, clock, services, access)

@@ -7,6 +7,7 @@ import getpass
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -31,6 +32,19 @@ def build_parser() -> argparse.ArgumentParser:
     chat = commands.add_parser("chat", help="chatta i terminalen")
     chat.add_argument("--user", help="vem som skriver (standard: ditt användarnamn)")
     commands.add_parser("telegram", help="starta Telegram-boten")
+    review = commands.add_parser("review", help="läs in och granska en redovisning i en fil")
+    review.add_argument("path", type=Path, help="filen: .txt, .md, .docx eller .pdf")
+    review.add_argument("--granted", help="det beviljade beloppet, till exempel '500 000 kr'")
+    review.add_argument("--case", help="ärendets diarienummer, till exempel STK-2018-1307")
+    review.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
+    render = commands.add_parser("render", help="skapa DOCX och/eller PDF av en redovisning")
+    render.add_argument("case_number", nargs="?", help="diarienumret på ett sparat ärende")
+    render.add_argument(
+        "--from", dest="from_file", type=Path, help="läs svaren ur en fil i stället"
+    )
+    render.add_argument("--format", default="both", help="pdf, docx eller both")
+    render.add_argument("--out", type=Path, default=Path("."), help="mappen filerna skrivs till")
+    render.add_argument("--draft", action="store_true", help="märk som UTKAST")
     commands.add_parser("migrate", help="uppdatera databasens schema och avsluta")
     return parser
 
@@ -50,6 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # Alembic announces its plugins at INFO on import; that is noise for an operator.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    # httpx logs every request URL at INFO, and a Bot API URL contains the bot's token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         return _run(args, settings)
     except TemplateError as exc:
@@ -64,6 +82,20 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return run_chat(settings, args.user)
     if args.command == "telegram":
         return run_telegram(settings)
+    if args.command == "review":
+        from bot.app import load_templates
+        from bot.review.command import run_review_command
+
+        return run_review_command(
+            args.path,
+            granted=args.granted,
+            case_number=args.case,
+            as_json=args.json,
+            catalog=load_templates(settings),
+            settings=settings,
+        )
+    if args.command == "render":
+        return run_render(args, settings)
     if args.command == "migrate":
         from storage.db import open_database
 
@@ -91,6 +123,32 @@ def run_chat(settings: Settings, user_name: str | None) -> int:
         interactive,
     )
     return 0
+
+
+def run_render(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import load_templates
+    from bot.documents.command import run_render_command, run_render_from_file
+
+    catalog = load_templates(settings)
+    draft = True if args.draft else None
+    if args.from_file is not None:
+        return run_render_from_file(
+            args.from_file, args.format, args.out, catalog=catalog, draft=draft
+        )
+    if not args.case_number:
+        print("redovisa render: ange ett diarienummer eller --from FIL", file=sys.stderr)
+        return 2
+    from storage.db import open_database
+
+    _, sessions = open_database(settings.resolved_database_url())
+    return run_render_command(
+        args.case_number,
+        args.format,
+        args.out,
+        session_factory=sessions,
+        catalog=catalog,
+        draft=draft,
+    )
 
 
 def run_telegram(settings: Settings) -> int:

@@ -1,4 +1,4 @@
-"""`redovisa render DIARIENUMMER --format pdf|docx|both --out DIR`: render a stored report."""
+"""`redovisa render DIARIENUMMER|--from FILE --format pdf|docx|both --out DIR`."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from typing import TextIO
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.documents.importer import import_report
 from bot.documents.model import DocumentCase
-from bot.documents.render import parse_formats, render_report
-from bot.engine.templates import TemplateCatalog
+from bot.documents.render import DocumentFormat, parse_formats, render_report
+from bot.engine.templates import Template, TemplateCatalog
 from bot.errors import UserFacingError
 from storage.models import Case
 from storage.repository import current_answers, find_case
@@ -66,8 +67,56 @@ def run_render_command(
     if template_id not in catalog:
         print(f"Ärendet {case_number} använder mallen {template_id}, som saknas.", file=stderr)
         return EXIT_FAILED
+    return _render_and_write(
+        catalog.get(template_id), answers, facts, formats, out_dir, draft, stdout, stderr
+    )
+
+
+def run_render_from_file(
+    path: Path,
+    fmt: str,
+    out_dir: Path,
+    *,
+    catalog: TemplateCatalog,
+    draft: bool | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Render a report read from an earlier document, without touching the database."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
     try:
-        rendered = render_report(catalog.get(template_id), answers, facts, formats, draft=draft)
+        formats = parse_formats(fmt)
+        report = import_report(path.name, path.read_bytes(), catalog)
+    except UserFacingError as exc:
+        print(exc.message, file=stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        print(f"{path} kan inte läsas: {exc.strerror or exc}", file=stderr)
+        return EXIT_USAGE
+    facts = DocumentCase(
+        case_number=report.case_number or "utan diarienummer",
+        recipients=tuple(report.recipients),
+        granted_amount_kr=report.granted_amount_kr,
+    )
+    template = catalog.get(report.template_id)
+    return _render_and_write(
+        template, dict(report.answers), facts, formats, out_dir, draft, stdout, stderr
+    )
+
+
+def _render_and_write(
+    template: Template,
+    answers: dict[str, str],
+    facts: DocumentCase,
+    formats: tuple[DocumentFormat, ...],
+    out_dir: Path,
+    draft: bool | None,
+    stdout: TextIO,
+    stderr: TextIO,
+) -> int:
+    try:
+        rendered = render_report(template, answers, facts, formats, draft=draft)
         paths = rendered.write_to(out_dir)
     except UserFacingError as exc:
         print(exc.message, file=stderr)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -65,6 +65,9 @@ class Turn:
     user: User
     state: ConversationState
     now: datetime
+    # Slow work (the language model, rendering) runs after the commit, outside the
+    # transaction, so one user's wait never holds a database lock that others need.
+    after_commit: list[Callable[[], list[Reply]]] = field(default_factory=list)
 
 
 class Conversation:
@@ -117,9 +120,14 @@ class Conversation:
                 turn = Turn(session, row, state, now)
                 replies = self._dispatch(turn, incoming)
                 repo.save_state(session, row.id, turn.state.model_dump(mode="json"), now)
-                return replies
         except UserFacingError as error:
             return [say(error.message)]
+        for work in turn.after_commit:
+            try:
+                replies.extend(work())
+            except UserFacingError as error:
+                replies.append(say(error.message))
+        return replies
 
     # -- dispatch -------------------------------------------------------------------------
 
@@ -189,6 +197,7 @@ class Conversation:
             "granska": self._review,
             "dokument": self._documents,
             "avbryt": self._cancel,
+            "forslag": self._suggestion_choice,
             "ja": self._confirm_yes,
             "nej": self._confirm_no,
         }
@@ -523,6 +532,7 @@ class Conversation:
         question = template.questions[index]
         if turn.state.parts:
             note = self._commit_parts(turn)
+            self._offer_phrasing(turn, case, template, question.key)
         elif question.key in self._answers(turn, case):
             note = self._texts.answer_kept.format(n=index + 1)
         else:
@@ -539,10 +549,68 @@ class Conversation:
         ]
 
     def _review(self, turn: Turn, _argument: str) -> list[Reply]:
-        return self._services.review(self._snapshot(turn))
+        snapshot = self._snapshot(turn)
+        turn.after_commit.append(lambda: self._services.review(snapshot))
+        return [say(self._texts.review_started.format(case_number=snapshot.case_number))]
 
     def _documents(self, turn: Turn, _argument: str) -> list[Reply]:
-        return self._services.documents(self._snapshot(turn))
+        case, _ = self._current_case(turn)
+        snapshot = self._snapshot(turn)
+        if not snapshot.missing_required and case.status == "finished":
+            case.status = "sent_for_signature"
+            access_repo.audit(turn.session, turn.user, "documents_made", turn.now, case_id=case.id)
+        turn.after_commit.append(lambda: self._services.documents(snapshot))
+        return [say(self._texts.documents_started)]
+
+    # -- phrasing suggestions -------------------------------------------------------------
+
+    def _offer_phrasing(self, turn: Turn, case: Case, template: Template, key: str) -> None:
+        """After an answer is finished, ask the language model for a clearer phrasing."""
+        suggest = self._services.phrasing
+        question = template.question(key)
+        if suggest is None or not question.kind.collects_several_messages:
+            return
+        current = self._answers(turn, case).get(key)
+        if current is None:
+            return
+        user_id, case_id, version, text = turn.user.id, case.id, current.version, current.text
+        number = template.index_of(key) + 1
+
+        def work() -> list[Reply]:
+            proposal = suggest(question, text, case_id)
+            if proposal is None:
+                return []
+            with self._sessions.begin() as session:
+                stored = repo.load_state(session, user_id)
+                state = ConversationState.model_validate(stored) if stored else ConversationState()
+                state.suggestion = {
+                    "case_id": case_id,
+                    "key": key,
+                    "version": version,
+                    "text": proposal.suggestion,
+                }
+                repo.save_state(session, user_id, state.model_dump(mode="json"), self._clock())
+            return [views.suggestion_view(self._texts, number, text, proposal)]
+
+        turn.after_commit.append(work)
+
+    def _suggestion_choice(self, turn: Turn, argument: str) -> list[Reply]:
+        pending = turn.state.suggestion
+        if not pending:
+            raise UserFacingError(self._texts.no_suggestion)
+        turn.state.suggestion = {}
+        if argument.strip().lower() not in ("ja", "använd"):
+            return [say(self._texts.suggestion_declined)]
+        case = repo.get_case(turn.session, int(pending["case_id"]))
+        if case is None or not repo.is_member(turn.session, case.id, turn.user.id):
+            raise UserFacingError(self._texts.no_current_report)
+        template = self._catalog.get(case.template_id)
+        key = str(pending["key"])
+        current = self._answers(turn, case).get(key)
+        if current is None or current.version != pending["version"]:
+            return [say(self._texts.suggestion_outdated)]
+        self._save(turn, case, template, key, [AnswerPart(text=str(pending["text"]))])
+        return [say(self._texts.suggestion_taken.format(n=template.index_of(key) + 1))]
 
     def _snapshot(self, turn: Turn) -> ReportSnapshot:
         case, template = self._current_case(turn)

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.engine.messages import Reply, say
-from bot.engine.templates import Template
+from bot.engine.templates import Question, Template
 from storage.models import Case
 
 
@@ -64,7 +64,16 @@ class ImportedDraft:
     unassigned_text: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class PhrasingProposal:
+    """A clearer phrasing of one answer, offered beside the official's own text."""
+
+    suggestion: str
+    explanation: str
+
+
 ReviewPort = Callable[[ReportSnapshot], list[Reply]]
+PhrasingPort = Callable[[Question, str, int], PhrasingProposal | None]
 DocumentPort = Callable[[ReportSnapshot], list[Reply]]
 ImportPort = Callable[[str, bytes], ImportedDraft]
 
@@ -83,5 +92,6 @@ class EngineServices:
         default_factory=lambda: _not_available("Dokumentframställningen")
     )
     importer: ImportPort | None = None
+    phrasing: PhrasingPort | None = None
     # Called inside the transaction that registers an ärende: (session, case, now).
     on_case_registered: Callable[[Any, Case, datetime], None] | None = None

@@ -34,6 +34,7 @@ class ConversationState(BaseModel):
     confirm_action: str | None = None
     registration: dict[str, Any] = Field(default_factory=dict)
     pending_import: dict[str, Any] = Field(default_factory=dict)
+    suggestion: dict[str, Any] = Field(default_factory=dict)  # a phrasing awaiting a choice
 
     def clear_waiting(self) -> None:
         self.awaiting = Awaiting.NOTHING

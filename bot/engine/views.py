@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from bot.engine.messages import Block, Button, Reply, Style
+from bot.engine.services import PhrasingProposal
 from bot.engine.templates import Template
 from bot.engine.texts import BotTexts
+from bot.review.readability import readability
 from storage.repository import CurrentAnswer
 
 Answers = dict[str, CurrentAnswer]
@@ -101,3 +103,31 @@ def completion_view(
         (Button(texts.button_documents, "/dokument"),),
     )
     return Reply(blocks=tuple(blocks), buttons=buttons)
+
+
+def suggestion_view(
+    texts: BotTexts, number: int, original: str, proposal: PhrasingProposal
+) -> Reply:
+    """The language model's phrasing beside the official's own, with LIX for both."""
+    blocks = [
+        Block(texts.suggestion_heading.format(n=number), Style.BOLD),
+        Block(proposal.suggestion),
+    ]
+    if proposal.explanation:
+        blocks.append(Block(proposal.explanation, Style.ITALIC))
+    own, new = readability(original), readability(proposal.suggestion)
+    if own and new:
+        blocks.append(
+            Block(
+                texts.suggestion_lix.format(
+                    own=round(own.lix), own_label=own.label, new=round(new.lix), new_label=new.label
+                )
+            )
+        )
+    buttons = (
+        (
+            Button(texts.button_take_suggestion, "/forslag ja"),
+            Button(texts.button_keep_own, "/forslag nej"),
+        ),
+    )
+    return Reply(tuple(blocks), buttons)

@@ -275,8 +275,15 @@ class LlmReviewer:
         self, template: Template, answers: dict[str, str], case_id: int | None
     ) -> list[Finding]:
         """Contradictions across the answers of one report; [] when none, or no model."""
+        return self.consistency_or_none(template, answers, case_id) or []
+
+    def consistency_or_none(
+        self, template: Template, answers: dict[str, str], case_id: int | None
+    ) -> list[Finding] | None:
+        """Like check_consistency, but None when the model was not asked or did not answer,
+        so the caller can say plainly that the language model was not used."""
         if self._client is None:
-            return []
+            return None
         masking = self._masking.session()
         items = [
             {"key": q.key, "question": q.text, "answer": masking.mask(answers[q.key])}
@@ -284,12 +291,12 @@ class LlmReviewer:
             if answers.get(q.key, "").strip()
         ]
         if len(items) < 2 or sum(len(i["answer"]) for i in items) > MAX_ANSWER_CHARS * 3:
-            return []
+            return None
         codes = "\n".join(f"- {code}: {meaning}" for code, meaning in KNOWN_CODES.items())
         messages = self._prompts.consistency.render(codes=codes, data=as_data({"questions": items}))
         reply = self._ask(self._prompts.consistency, messages, ConsistencyReply, case_id)
         if reply is None:
-            return []
+            return None
         findings: list[Finding] = []
         for item in reply.findings:
             finding = _repair_finding(item, template, masking.unmask)

@@ -3,6 +3,7 @@
 In a terminal it prompts and shows bold text in bold. With standard input that is not a
 terminal it reads one message per line and writes the replies, so a conversation can be
 scripted: `printf '/ny STK-2018-1307\n/mall mall-2019\n' | redovisa chat --user anna`.
+`/fil PATH` sends a local file (an earlier draft to import).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
-from bot.engine.messages import Attachment, Block, Incoming, Reply, Style, UserRef
+from bot.engine.messages import Attachment, Block, Incoming, IncomingFile, Reply, Style, UserRef
 
 BOLD, ITALIC, RESET = "\033[1m", "\033[3m", "\033[0m"
 SAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -59,8 +60,20 @@ def run_chat(
         _print_replies(handle(user, Incoming(text="/start")), out, documents_dir, interactive)
     for line in lines:
         message = line.rstrip("\n")
-        replies = handle(user, Incoming(text=message))
-        _print_replies(replies, out, documents_dir, interactive)
+        try:
+            incoming = incoming_from_line(message)
+        except OSError:
+            out.write(f"Filen {message[5:].strip()} finns inte eller kan inte läsas.\n\n")
+            continue
+        _print_replies(handle(user, incoming), out, documents_dir, interactive)
+
+
+def incoming_from_line(line: str) -> Incoming:
+    """A typed line; `/fil PATH` sends a local file, as attaching one does in Telegram."""
+    if line.startswith("/fil "):
+        path = Path(line[5:].strip()).expanduser()
+        return Incoming(file=IncomingFile(path.name, path.read_bytes()))
+    return Incoming(text=line)
 
 
 def _print_replies(replies: list[Reply], out: TextIO, documents_dir: Path, styled: bool) -> None:

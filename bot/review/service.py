@@ -1,0 +1,67 @@
+"""One review of a whole report: the rules, readability, perspectives and the language model."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.engine.templates import Template
+from bot.review.checks import run_checks
+from bot.review.findings import CaseFacts, Finding, Severity
+from bot.review.llm_reviewer import LlmReviewer
+from bot.review.perspectives import Coverage, Perspective, coverage
+from bot.review.readability import Readability, readability
+
+SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    findings: list[Finding]
+    llm_used: bool
+    llm_note: str | None  # why the language model was not used, in Swedish
+    readability: dict[str, Readability] = field(default_factory=dict)
+    perspectives: dict[Perspective, Coverage] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+
+LLM_FAILED_NOTE = (
+    "Språkmodellen svarade inte just nu, så bara de fasta kontrollerna gjordes. "
+    "Försök igen om en stund."
+)
+
+
+def review_report(
+    template: Template,
+    answers: dict[str, str],
+    facts: CaseFacts,
+    *,
+    case_numbers_in_text: Sequence[str] = (),
+    llm: LlmReviewer | None = None,
+    case_id: int | None = None,
+) -> ReviewResult:
+    """Everything the review finds; the rules always run, the language model when it can."""
+    findings = run_checks(template, answers, facts, case_numbers_in_text)
+    llm_used = False
+    note: str | None
+    if llm is None or not llm.available:
+        note = (llm.unavailable_reason if llm else None) or (
+            "Ingen språkmodell är inställd, så bara de fasta kontrollerna gjordes."
+        )
+    else:
+        found = llm.consistency_or_none(template, answers, case_id)
+        if found is None:
+            note = LLM_FAILED_NOTE
+        else:
+            llm_used, note = True, None
+            findings.extend(f for f in found if f not in findings)
+    findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
+    scores = {
+        q.key: score
+        for q in template.questions
+        if q.kind.collects_several_messages and (score := readability(answers.get(q.key, "")))
+    }
+    return ReviewResult(findings, llm_used, note, scores, coverage(answers))
