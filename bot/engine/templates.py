@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import string
-import tomllib
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from bot.datafiles import DataFileError, load_toml_model
 
 
 class QuestionKind(StrEnum):
@@ -82,7 +83,7 @@ class Template(BaseModel):
         return line.format(**merged)
 
 
-class TemplateError(Exception):
+class TemplateError(DataFileError):
     """A template file is broken; the message names the file and the field."""
 
 
@@ -104,18 +105,7 @@ class TemplateCatalog:
 
 def load_template(path: Path) -> Template:
     """Read and validate one template file."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise TemplateError(f"{path}: kan inte läsas: {exc}") from exc
-    try:
-        return Template.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '(filen)'}: {err['msg']}"
-            for err in exc.errors()
-        )
-        raise TemplateError(f"{path}: {problems}") from exc
+    return load_toml_model(path, Template, TemplateError)
 
 
 def load_catalog(directory: Path) -> TemplateCatalog:

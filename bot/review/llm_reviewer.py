@@ -18,16 +18,16 @@ import logging
 import re
 import string
 import time
-import tomllib
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from openai.types.chat import ChatCompletionMessageParam
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.config import PROMPTS_DIR, Settings
+from bot.datafiles import DataFileError, load_toml_model
 from bot.engine.templates import Question, QuestionKind, Template
 from bot.review.findings import Finding, Severity
 from bot.review.llm import (
@@ -65,7 +65,7 @@ NOT_CONFIGURED_MESSAGE = (
 # --- prompts as data -------------------------------------------------------------------------
 
 
-class PromptError(Exception):
+class PromptError(DataFileError):
     """A prompt file is broken, or a prompt was rendered without one of its variables."""
 
 
@@ -125,18 +125,7 @@ class PromptTemplate(BaseModel):
 
 def load_prompt(path: Path) -> PromptTemplate:
     """Read and validate one prompt file."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise PromptError(f"{path}: kan inte läsas: {exc}") from exc
-    try:
-        return PromptTemplate.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '(filen)'}: {err['msg']}"
-            for err in exc.errors()
-        )
-        raise PromptError(f"{path}: {problems}") from exc
+    return load_toml_model(path, PromptTemplate, PromptError)
 
 
 @dataclass(frozen=True)
