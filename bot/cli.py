@@ -152,14 +152,11 @@ def run_render(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_telegram(settings: Settings) -> int:
-    if settings.telegram_bot_token is None:
-        print(
-            "redovisa: TELEGRAM_BOT_TOKEN saknas; sätt den eller kör `redovisa chat`.",
-            file=sys.stderr,
-        )
-        return 2
-    print("redovisa: Telegram-boten är inte inkopplad än.", file=sys.stderr)
-    return 2
+    from bot.app import build_conversation
+    from bot.telegram.app import run_telegram as run_bot
+
+    run_bot(settings, lambda: build_conversation(settings))
+    return 0
 
 
 if __name__ == "__main__":

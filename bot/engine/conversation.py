@@ -31,6 +31,7 @@ from bot.engine.coordination import CoordinatorDesk
 from bot.engine.messages import Block, Button, Incoming, IncomingFile, Reply, Style, UserRef, say
 from bot.engine.parsing import (
     COMMANDS,
+    COORDINATOR_COMMANDS,
     Command,
     parse_command,
     parse_phrase,
@@ -325,7 +326,8 @@ class Conversation:
 
     def _help(self, turn: Turn, _argument: str) -> list[Reply]:
         lines = [Block(self._texts.help_heading, Style.HEADING)]
-        lines.extend(Block(f"/{name} – {description}") for name, description in COMMANDS)
+        commands = COMMANDS + (COORDINATOR_COMMANDS if may_coordinate(turn.user) else ())
+        lines.extend(Block(f"/{name} – {description}") for name, description in commands)
         lines.append(Block(self._texts.help_in_words, Style.ITALIC))
         lines.append(Block(self._where_now(turn)))
         return [Reply(tuple(lines))]

@@ -1,0 +1,223 @@
+"""`redovisa telegram`: the python-telegram-bot Application on the engine.
+
+Long polling by default; a webhook server when TELEGRAM_WEBHOOK_URL is set (a request
+without the secret token is refused with 403 by PTB's webhook server and never reaches
+a handler). TELEGRAM_API_BASE_URL and TELEGRAM_API_FILE_URL point the bot at a
+self-hosted Bot API server, which is also how the tests reach their local fake.
+
+`TelegramBot` is what runs, in production and in the tests alike:
+
+    async with TelegramBot(settings, conversation):
+        ...  # polling (or serving the webhook) until the block ends
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import signal
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from types import TracebackType
+from urllib.parse import urlsplit
+
+from telegram import BotCommand, Update
+from telegram.error import InvalidToken, NetworkError
+from telegram.ext import Application, ApplicationBuilder
+from telegram.request import HTTPXRequest
+
+from bot.config import Settings
+from bot.engine.parsing import COMMANDS
+from bot.telegram.chat_lock import PerChatUpdateProcessor
+from bot.telegram.handlers import ConversationPort, TelegramAdapter
+from bot.telegram.retry import with_retries
+
+log = logging.getLogger(__name__)
+
+ConversationFactory = Callable[[], ConversationPort]
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+ENGINE_THREADS = 64
+CONNECTION_POOL_SIZE = 256
+POLL_TIMEOUT_SECONDS = 30
+MISSING_TOKEN = (
+    "TELEGRAM_BOT_TOKEN saknas. Skapa en bot hos @BotFather och sätt TELEGRAM_BOT_TOKEN, "
+    "eller starta chatten i terminalen med `redovisa chat`."
+)
+UNREACHABLE = (
+    "Kan inte nå Telegrams Bot API ({where}). Kontrollera nätverket och "
+    "TELEGRAM_API_BASE_URL, och försök igen."
+)
+REFUSED_TOKEN = (
+    "Telegram godtog inte TELEGRAM_BOT_TOKEN (fel eller återkallad token). "
+    "Hämta en ny hos @BotFather."
+)
+
+
+class RedactToken(logging.Filter):
+    """Replace the token wherever a log record would show it (PTB logs the Bot API URL,
+    which contains the token, at DEBUG)."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.token in message:
+            record.msg, record.args = message.replace(self.token, "<TOKEN>"), None
+        return True
+
+
+def keep_token_out_of_logs(token: str) -> None:
+    """httpx logs every request URL at INFO; it is set to WARNING. PTB's own loggers get a
+    filter that redacts the token."""
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    redact = RedactToken(token)
+    names = [n for n in logging.root.manager.loggerDict if n.split(".")[0] in _REDACTED]
+    for name in names:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactToken) and f.token == token for f in logger.filters):
+            logger.addFilter(redact)
+
+
+_REDACTED = {"telegram", "httpx", "httpcore", "bot"}
+
+
+def build_application(
+    settings: Settings, adapter: TelegramAdapter, requests: tuple[HTTPXRequest, HTTPXRequest]
+) -> Application:  # type: ignore[type-arg]
+    """The Application, its handlers registered, pointed at the configured Bot API server.
+
+    `requests` are the HTTP clients for ordinary calls and for getUpdates."""
+    if settings.telegram_bot_token is None:
+        raise SystemExit(MISSING_TOKEN)
+    keep_token_out_of_logs(settings.telegram_bot_token.get_secret_value())
+    builder: ApplicationBuilder = (  # type: ignore[type-arg]
+        Application.builder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .request(requests[0])
+        .get_updates_request(requests[1])
+        .concurrent_updates(PerChatUpdateProcessor())
+        .job_queue(None)
+    )
+    if settings.telegram_api_base_url:
+        builder = builder.base_url(settings.telegram_api_base_url)
+    if settings.telegram_api_file_url:
+        builder = builder.base_file_url(settings.telegram_api_file_url)
+    application = builder.build()
+    adapter.register(application)
+    return application
+
+
+class TelegramBot:
+    """The running bot: start() connects and begins polling or serving the webhook."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        conversation: ConversationPort,
+        *,
+        commands: Sequence[tuple[str, str]] = COMMANDS,
+        engine_threads: int = ENGINE_THREADS,
+        typing_delay: float = 0.2,
+        poll_timeout: int = POLL_TIMEOUT_SECONDS,
+    ) -> None:
+        self.settings = settings
+        self.commands = commands
+        self.poll_timeout = poll_timeout
+        self.executor = ThreadPoolExecutor(engine_threads, thread_name_prefix="engine")
+        self.adapter = TelegramAdapter(conversation, self.executor, typing_delay=typing_delay)
+        self.requests = (
+            HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE),
+            HTTPXRequest(connection_pool_size=1),
+        )
+        self.application = build_application(settings, self.adapter, self.requests)
+
+    async def start(self) -> None:
+        """Check the token, register the commands, and start receiving updates."""
+        application = self.application
+        try:
+            await application.initialize()
+        except InvalidToken:
+            # PTB's message repeats the token, so it is not chained; the clients are closed
+            # here because an Application that failed to initialize does not shut down.
+            await self._close_after_failed_start()
+            raise SystemExit(REFUSED_TOKEN) from None
+        except NetworkError:
+            await self._close_after_failed_start()
+            where = self.settings.telegram_api_base_url or "api.telegram.org"
+            raise SystemExit(UNREACHABLE.format(where=urlsplit(where).netloc or where)) from None
+        bot = application.bot
+        commands = [BotCommand(name, description) for name, description in self.commands]
+        await with_retries(lambda: bot.set_my_commands(commands), "setMyCommands")
+        await application.start()
+        assert application.updater is not None
+        settings = self.settings
+        if settings.telegram_webhook_url:
+            given = settings.telegram_webhook_secret
+            secret = (given.get_secret_value() if given else "") or secrets.token_urlsafe(32)
+            await application.updater.start_webhook(
+                listen=settings.telegram_webhook_listen,
+                port=settings.telegram_webhook_port,
+                url_path=urlsplit(settings.telegram_webhook_url).path.lstrip("/"),
+                webhook_url=settings.telegram_webhook_url,
+                secret_token=secret,
+                allowed_updates=ALLOWED_UPDATES,
+                bootstrap_retries=3,
+            )
+            log.info("webhook server on %s:%s", settings.telegram_webhook_listen,
+                     settings.telegram_webhook_port)  # fmt: skip
+        else:
+            await application.updater.start_polling(
+                timeout=self.poll_timeout,
+                allowed_updates=ALLOWED_UPDATES,
+                bootstrap_retries=3,
+            )
+            log.info("polling for updates as @%s", bot.username)
+
+    async def _close_after_failed_start(self) -> None:
+        await asyncio.gather(*(request.shutdown() for request in self.requests))
+        self.executor.shutdown(wait=False)
+
+    async def stop(self) -> None:
+        """Stop receiving, finish the updates under way, and close the connections."""
+        application = self.application
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+        self.executor.shutdown(wait=True)
+
+    async def __aenter__(self) -> TelegramBot:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+
+async def serve(settings: Settings, conversation: ConversationPort) -> None:
+    """Run the bot until SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with TelegramBot(settings, conversation):
+        await stop.wait()
+        log.info("stopping")
+
+
+def run_telegram(settings: Settings, conversation_factory: ConversationFactory) -> None:
+    """The `redovisa telegram` command: run the bot on the engine until stopped."""
+    if settings.telegram_bot_token is None:
+        raise SystemExit(MISSING_TOKEN)
+    asyncio.run(serve(settings, conversation_factory()))

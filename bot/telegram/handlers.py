@@ -1,0 +1,284 @@
+"""The thin handlers: turn an update into an engine call, send what comes back.
+
+The engine is synchronous and writes every answer to the database before it returns,
+so it runs on a worker thread while the event loop goes on serving other chats, and a
+"typing…" action is shown if it takes a moment. The update's id goes along as
+`delivery_id`, so an update Telegram delivers twice is handled once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import Executor
+from contextlib import suppress
+from functools import partial
+from typing import Protocol
+
+from telegram import InlineKeyboardMarkup, InputFile, LinkPreviewOptions, Message, Update
+from telegram import User as TelegramUser
+from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ContextTypes,
+    ExtBot,
+    MessageHandler,
+    filters,
+)
+
+from bot.engine.messages import Attachment, Incoming, IncomingFile, Reply, UserRef, say
+from bot.errors import UserFacingError
+from bot.telegram import texts
+from bot.telegram.formatting import render
+from bot.telegram.keyboards import CallbackCommands, inline_keyboard
+from bot.telegram.retry import with_retries
+
+log = logging.getLogger(__name__)
+
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # the Bot API's getFile limit
+TYPING_REFRESH_SECONDS = 4.5  # Telegram shows the action for five seconds
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+# Kinds of message the bot does not handle, in the order they are recognised (a venue also
+# has a location; an animation also has a document).
+UNSUPPORTED_KINDS = (
+    "sticker", "photo", "voice", "video_note", "video", "audio", "animation",
+    "venue", "location", "contact", "poll", "dice",
+)  # fmt: skip
+
+Bot = ExtBot[None]
+Context = ContextTypes.DEFAULT_TYPE
+
+
+class ConversationPort(Protocol):
+    """What the adapter needs of the engine (`bot.engine.conversation.Conversation`)."""
+
+    def handle(self, user: UserRef, incoming: Incoming) -> list[Reply]: ...
+
+
+def user_ref(user: TelegramUser) -> UserRef:
+    return UserRef(external_id=f"telegram:{user.id}", display_name=user.full_name)
+
+
+def normalize_command(text: str, bot_username: str | None) -> str:
+    """`/ny@RedovisaBot STK-1` -> `/ny STK-1`: the engine sees commands without the bot's name."""
+    if not text.startswith("/") or not bot_username:
+        return text
+    head, sep, rest = text.partition(" ")
+    command, at, name = head.partition("@")
+    if at and name.lower() == bot_username.lower():
+        return command + sep + rest
+    return text
+
+
+def message_kind(message: Message) -> str | None:
+    for kind in UNSUPPORTED_KINDS:
+        if getattr(message, kind, None):
+            return kind
+    return None
+
+
+class TelegramAdapter:
+    """Registers the handlers on an Application and runs the engine for each update."""
+
+    def __init__(
+        self,
+        conversation: ConversationPort,
+        executor: Executor,
+        *,
+        commands: CallbackCommands | None = None,
+        typing_delay: float = 0.2,
+    ) -> None:
+        self.conversation = conversation
+        self.executor = executor
+        self.commands = commands or CallbackCommands()
+        self.typing_delay = typing_delay
+        self._told_groups: set[int] = set()
+
+    def register(self, application: Application) -> None:  # type: ignore[type-arg]
+        """Add the handlers and the error handler to `application`."""
+        private = filters.ChatType.PRIVATE
+        new = filters.UpdateType.MESSAGE
+        document = filters.Document.ALL & ~filters.ANIMATION
+        application.add_handlers(
+            [
+                MessageHandler(filters.ChatType.GROUPS, self.on_group_message),
+                CallbackQueryHandler(self.on_button),
+                MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, self.on_edit),
+                MessageHandler(private & new & filters.TEXT, self.on_text),
+                MessageHandler(private & new & document, self.on_file),
+                MessageHandler(private & new, self.on_unsupported),
+            ]
+        )
+        application.add_error_handler(self.on_error)
+
+    # ------------------------------------------------------------------ handlers
+    async def on_text(self, update: Update, context: Context) -> None:
+        """Pass a text message or command to the engine."""
+        message = update.effective_message
+        assert message is not None and message.text is not None and message.from_user
+        incoming = Incoming(
+            text=normalize_command(message.text, context.bot.username),
+            message_ref=str(message.message_id),
+            delivery_id=update.update_id,
+        )
+        await self.run_engine(context.bot, message.chat_id, message.from_user, incoming)
+
+    async def on_edit(self, update: Update, context: Context) -> None:
+        """Pass an edited text message to the engine, which updates the answer it belongs to."""
+        message = update.edited_message
+        assert message is not None and message.from_user is not None
+        if message.text is None:
+            await self.send_text(context.bot, message.chat_id, texts.EDIT_NOT_TEXT)
+            return
+        incoming = Incoming(
+            text=normalize_command(message.text, context.bot.username),
+            message_ref=str(message.message_id),
+            edited=True,
+            delivery_id=update.update_id,
+        )
+        await self.run_engine(context.bot, message.chat_id, message.from_user, incoming)
+
+    async def on_button(self, update: Update, context: Context) -> None:
+        """Answer the button press, take the keyboard away and send the button's command."""
+        query = update.callback_query
+        assert query is not None
+        with suppress(TelegramError):
+            await with_retries(query.answer, "answerCallbackQuery")
+        chat = update.effective_chat
+        if chat is None or chat.type != ChatType.PRIVATE:
+            return
+        if isinstance(query.message, Message) and query.message.reply_markup:
+            with suppress(TelegramError):
+                await with_retries(
+                    partial(query.message.edit_reply_markup, reply_markup=None),
+                    "editMessageReplyMarkup",
+                )
+        command = self.commands.decode(query.data or "")
+        if command is None:
+            await self.send_text(context.bot, chat.id, texts.OLD_BUTTON)
+            return
+        incoming = Incoming(text=command, delivery_id=update.update_id)
+        await self.run_engine(context.bot, chat.id, query.from_user, incoming)
+
+    async def on_file(self, update: Update, context: Context) -> None:
+        """Download a document (at most 20 MB) and pass it to the engine."""
+        message = update.effective_message
+        assert message is not None and message.document is not None and message.from_user
+        document = message.document
+        if document.file_size is not None and document.file_size > MAX_DOWNLOAD_BYTES:
+            await self.send_text(context.bot, message.chat_id, texts.FILE_TOO_BIG)
+            return
+        try:
+            file = await with_retries(document.get_file, "getFile")
+            data = bytes(await with_retries(file.download_as_bytearray, "download"))
+        except BadRequest as error:
+            too_big = "too big" in str(error).lower()
+            reply = texts.FILE_TOO_BIG if too_big else texts.FILE_UNREADABLE
+            await self.send_text(context.bot, message.chat_id, reply)
+            return
+        incoming = Incoming(
+            text=message.caption,
+            file=IncomingFile(document.file_name or "fil", data),
+            message_ref=str(message.message_id),
+            delivery_id=update.update_id,
+        )
+        await self.run_engine(context.bot, message.chat_id, message.from_user, incoming)
+
+    async def on_unsupported(self, update: Update, context: Context) -> None:
+        """Explain, briefly, that this kind of message is not something the bot handles."""
+        message = update.effective_message
+        assert message is not None
+        await self.send_text(context.bot, message.chat_id, texts.unsupported(message_kind(message)))
+
+    async def on_group_message(self, update: Update, context: Context) -> None:
+        """Say once per group that the bot works in private chats; keep nothing from it."""
+        chat = update.effective_chat
+        assert chat is not None
+        if chat.id in self._told_groups:
+            return
+        self._told_groups.add(chat.id)
+        notice = texts.PRIVATE_ONLY.format(username=context.bot.username)
+        await self.send_text(context.bot, chat.id, notice)
+
+    async def on_error(self, update: object, context: Context) -> None:
+        """Log the failure with the update's id and apologise to the user."""
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("handling update %s failed", update_id, exc_info=context.error)
+        if not isinstance(update, Update):
+            return
+        chat = update.effective_chat
+        if chat is None or chat.type != ChatType.PRIVATE:
+            return
+        with suppress(TelegramError):
+            await self.send_text(context.bot, chat.id, texts.APOLOGY)
+
+    # ------------------------------------------------------------------ engine and replies
+    async def run_engine(
+        self, bot: Bot, chat_id: int, user: TelegramUser, incoming: Incoming
+    ) -> None:
+        """Call the engine on a worker thread, showing "typing…" if it takes a while."""
+        typing = asyncio.create_task(self._keep_typing(bot, chat_id))
+        try:
+            replies = await asyncio.get_running_loop().run_in_executor(
+                self.executor, self.conversation.handle, user_ref(user), incoming
+            )
+        except UserFacingError as error:
+            replies = [say(error.message)]
+        finally:
+            typing.cancel()
+            with suppress(asyncio.CancelledError):
+                await typing
+        await self.send_replies(bot, chat_id, replies)
+
+    async def _keep_typing(self, bot: Bot, chat_id: int) -> None:
+        await asyncio.sleep(self.typing_delay)
+        while True:
+            with suppress(TelegramError):
+                await bot.send_chat_action(chat_id, ChatAction.TYPING)
+            await asyncio.sleep(TYPING_REFRESH_SECONDS)
+
+    async def send_replies(self, bot: Bot, chat_id: int, replies: list[Reply]) -> None:
+        """Send each reply: its text in as many messages as it takes, the keyboard under the
+        last one, then its attachments as documents."""
+        for reply in replies:
+            messages = render(reply)
+            markup = inline_keyboard(reply.buttons, self.commands)
+            for number, html in enumerate(messages, start=1):
+                last = number == len(messages)
+                await self._send_message(bot, chat_id, html, markup if last else None)
+            if not messages and markup is not None:
+                await self._send_message(bot, chat_id, "Välj:", markup)
+            for attachment in reply.attachments:
+                await self._send_document(bot, chat_id, attachment)
+
+    async def send_text(self, bot: Bot, chat_id: int, text: str) -> None:
+        """Send a plain text of the adapter's own (escaped like everything else)."""
+        await self.send_replies(bot, chat_id, [say(text)])
+
+    async def _send_message(
+        self, bot: Bot, chat_id: int, html: str, markup: InlineKeyboardMarkup | None
+    ) -> None:
+        send = partial(
+            bot.send_message,
+            chat_id,
+            html,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            link_preview_options=NO_PREVIEW,
+        )
+        try:
+            await with_retries(send, "sendMessage")
+        except Forbidden:
+            log.info("chat %s has blocked the bot; message dropped", chat_id)
+
+    async def _send_document(self, bot: Bot, chat_id: int, attachment: Attachment) -> None:
+        async def send() -> Message:
+            document = InputFile(attachment.data, filename=attachment.filename)
+            return await bot.send_document(chat_id, document)
+
+        try:
+            await with_retries(send, "sendDocument")
+        except Forbidden:
+            log.info("chat %s has blocked the bot; document dropped", chat_id)

@@ -1,0 +1,71 @@
+"""The Telegram tests' harness: the fake Bot API server, settings pointing at it, the engine."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+
+from bot.config import Settings
+from bot.engine.conversation import Conversation
+from bot.engine.templates import TemplateCatalog
+from bot.engine.texts import load_texts
+from bot.telegram.app import TelegramBot
+from bot.telegram.handlers import ConversationPort
+from storage.db import SessionFactory
+from tests.conftest import MovableClock
+from tests.fakes.bot_api import FakeBotApi
+
+TOKEN = "123456789:AAFakeTokenForTheLocalServer_abcdefghij"
+
+RunBot = Callable[..., AbstractAsyncContextManager[TelegramBot]]
+
+
+@pytest.fixture(autouse=True)
+def _timedelta_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opt in to PTB's future `retry_after` type, as the Dockerfile does, so PTB's
+    deprecation warning (an error under pytest) is not raised on a 429."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    with FakeBotApi(TOKEN) as server:
+        yield server
+
+
+@pytest.fixture
+def settings(api: FakeBotApi, tmp_path: Path) -> Settings:
+    return Settings(
+        telegram_bot_token=SecretStr(TOKEN),
+        telegram_api_base_url=api.base_url,
+        telegram_api_file_url=api.file_url,
+        redovisa_data_dir=tmp_path,
+    )
+
+
+@pytest.fixture
+def conversation(
+    sqlite_session_factory: SessionFactory, catalog: TemplateCatalog, clock: MovableClock
+) -> Conversation:
+    return Conversation(sqlite_session_factory, catalog, load_texts(), clock)
+
+
+@pytest.fixture
+def run_bot(settings: Settings, conversation: Conversation) -> RunBot:
+    """`async with run_bot(): ...` runs the real bot against the fake server."""
+
+    @asynccontextmanager
+    async def running(
+        engine: ConversationPort | None = None, **options: Any
+    ) -> AsyncIterator[TelegramBot]:
+        async with TelegramBot(
+            options.pop("settings", settings), engine or conversation, **options
+        ) as bot:
+            yield bot
+
+    return running
