@@ -1,0 +1,87 @@
+"""Shared pieces of the reminder tests: a virtual clock, a recording notifier, ärenden."""
+
+from __future__ import annotations
+
+import asyncio
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.reminders.sender import RateLimiter
+from storage.models import Case, User
+from storage.repository import add_member, create_case, get_or_create_user
+
+
+class VirtualTime:
+    """Monotonic seconds that move only when someone sleeps; sleeping returns at once.
+
+    Each task keeps its own "now" (the moment its last sleep ended), so that concurrent
+    sleepers each wake at their own moment; a task that has not slept sees the latest
+    moment any task has reached.
+    """
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.latest = start
+        self.sleeps: list[float] = []
+        self._own: ContextVar[float | None] = ContextVar(f"virtual_time_{id(self)}", default=None)
+
+    def __call__(self) -> float:
+        own = self._own.get()
+        return self.latest if own is None else own
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        woken = self() + max(seconds, 0.0)
+        self._own.set(woken)
+        self.latest = max(self.latest, woken)
+        await asyncio.sleep(0)
+
+    def limiter(self, per_second: float = 30.0, per_chat_interval: float = 1.0) -> RateLimiter:
+        return RateLimiter(per_second, per_chat_interval, clock=self, sleep=self.sleep)
+
+
+@dataclass
+class RecordingNotifier:
+    """Records what it was asked to send, with the virtual time; can be told to fail."""
+
+    time: VirtualTime | None = None
+    sent: list[tuple[str, str, float]] = field(default_factory=list)
+    failures: list[Exception] = field(default_factory=list)  # raised, in order, first
+
+    async def send(self, chat_external_id: str, text: str) -> None:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.sent.append((chat_external_id, text, self.time() if self.time else 0.0))
+
+    def to(self, chat_external_id: str) -> list[str]:
+        return [text for chat, text, _ in self.sent if chat == chat_external_id]
+
+
+def user(session: Session, external_id: str, name: str, now: datetime, role: str) -> User:
+    found = get_or_create_user(session, external_id, name, now)
+    found.role = role
+    return found
+
+
+def register_case(
+    session: Session,
+    number: str,
+    coordinator: User,
+    official: User | None,
+    deadline: date | None,
+    now: datetime,
+    **fields: Any,
+) -> Case:
+    """An ärende as the coordinator registers it: the official responsible, a deadline."""
+    case = create_case(session, number, "mall-2019", coordinator, now)
+    case.responsible_user_id = official.id if official else None
+    case.last_reply_date = deadline
+    for name, value in fields.items():
+        setattr(case, name, value)
+    if official is not None:
+        add_member(session, case, official, now)
+    session.flush()
+    return case
