@@ -12,6 +12,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
 from bot.documents.model import (
+    MISSING_ANSWER,
     Block,
     BulletList,
     Paragraph,
@@ -24,7 +25,11 @@ from bot.documents.model import (
 BULLET_INDENT = Cm(0.63)
 DRAFT_RED = RGBColor(0xB0, 0x1C, 0x1C)
 GREY = RGBColor(0x59, 0x59, 0x59)
-MISSING_ANSWER = "[Svar saknas]"
+# The bullet is typed as text ("•\t…"), so it looks the same in every viewer; the
+# paragraph style says how the author wrote the item, for the import to give it back:
+# `- …` / `- ✓ …` (list syntax) and a bare `• …` / `✓ …`.
+DASH_ITEM_STYLE = "List Bullet"
+GLYPH_ITEM_STYLE = "List"
 
 
 def _add_spans(paragraph: DocxParagraph, spans: tuple[Span, ...]) -> list[Run]:
@@ -37,8 +42,12 @@ def _add_spans(paragraph: DocxParagraph, spans: tuple[Span, ...]) -> list[Run]:
     return runs
 
 
-def _add_bullet(doc: DocxDocument, marker: str, spans: tuple[Span, ...]) -> list[Run]:
-    paragraph = doc.add_paragraph()
+def _add_bullet(
+    doc: DocxDocument, marker: str, spans: tuple[Span, ...], *, dash: bool = False
+) -> list[Run]:
+    paragraph = doc.add_paragraph(style=DASH_ITEM_STYLE if dash else GLYPH_ITEM_STYLE)
+    if dash:  # the style's own numbering would show a second bullet
+        paragraph._p.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = 0
     fmt = paragraph.paragraph_format
     fmt.left_indent = BULLET_INDENT
     fmt.first_line_indent = -BULLET_INDENT
@@ -54,7 +63,7 @@ def _add_blocks(doc: DocxDocument, blocks: tuple[Block, ...]) -> list[Run]:
             runs.extend(_add_spans(doc.add_paragraph(), block.spans))
         elif isinstance(block, BulletList):
             for item in block.items:
-                runs.extend(_add_bullet(doc, item.marker, item.spans))
+                runs.extend(_add_bullet(doc, item.marker, item.spans, dash=item.dash))
     return runs
 
 

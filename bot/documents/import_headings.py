@@ -35,7 +35,14 @@ sentence that the page break split is joined again.
 
 A paragraph that ends without any punctuation followed by one that starts with a
 lower-case letter is one paragraph split by a page break (seed 000 has two, seed
-004 one around its letterhead); the two are joined with a space.
+004 one around its letterhead); the two are joined with a space. Not in a Word
+document, whose paragraphs no page break splits.
+
+Redovisa's own renderings add text that is no answer: a draft's "Utkast – detta
+saknas ännu:" with its list, "[Svar saknas]" under an unanswered question, and the
+signature block (a rule of underscores, "Namnförtydligande: <namn>", an empty
+"Datum:"). The list and the placeholder are skipped; the signature answer keeps the
+name and the lines under it.
 """
 
 from __future__ import annotations
@@ -46,7 +53,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from bot.engine.templates import Template, TemplateCatalog
+from bot.documents.model import MISSING_ANSWER, DraftMark, SignatureBlock
+from bot.engine.templates import QuestionKind, Template, TemplateCatalog
 
 HEADING_THRESHOLD = 0.80
 FORMATTED_HEADING_THRESHOLD = 0.72
@@ -72,6 +80,17 @@ LETTERHEAD_RE = re.compile(
     r"e-post|epost|e-mail|www\.|https?://|org\.? ?nr|organisationsnummer|bankgiro|"
     r"\d{3} ?\d{2} [A-ZÅÄÖ][a-zåäö]+\s*$)",
     re.IGNORECASE,
+)
+# What Redovisa's own renderings add around the answers (bot.documents.model): the
+# draft's "what is missing" list, the placeholder of an unanswered question and the
+# signature block's rule, name label and date line. None of it is an answer.
+DRAFT_HEADING = DraftMark.heading
+SIGNATURE_RULE_RE = re.compile(r"^[\s_]*_{5,}[\s_]*$")
+SIGNATURE_NAME_RE = re.compile(
+    rf"^\s*(?:\*\*)?{re.escape(SignatureBlock.name_label)}(?:\*\*)?[ \t]*", re.IGNORECASE
+)
+SIGNATURE_DATE_RE = re.compile(
+    rf"^\s*(?:\*\*)?{re.escape(SignatureBlock.date_label)}(?:\*\*)?[\s_]*$", re.IGNORECASE
 )
 LAST_REPLY_RE = re.compile(r"sista datum för nämndens svar är\s*:?\s*(.*)$", re.IGNORECASE)
 SENTENCE_END = (".", "!", "?", ":", ";", "”", '"', ")", "*")
@@ -306,11 +325,12 @@ def letterhead_lines(lines: list[str]) -> set[int]:
     return marked
 
 
-def clean_answer(lines: list[str]) -> str:
+def clean_answer(lines: list[str], heal_page_splits: bool = True) -> str:
     """Lines of one answer as text: paragraphs split by one blank line, page splits healed.
 
     Links become their text, trailing spaces (markdown hard breaks) go, a paragraph
-    that a page break split is joined again and consecutive list items form one list.
+    that a page break split is joined again (unless `heal_page_splits` is false: a
+    Word paragraph is never split by a page) and consecutive list items form one list.
     """
     paragraphs: list[list[str]] = [[]]
     for line in lines:
@@ -322,7 +342,7 @@ def clean_answer(lines: list[str]) -> str:
     paragraphs = [p for p in paragraphs if p]
     healed: list[list[str]] = []
     for para in paragraphs:
-        if healed and _continues(healed[-1][-1], para[0]):
+        if heal_page_splits and healed and _continues(healed[-1][-1], para[0]):
             healed[-1][-1] = healed[-1][-1].rstrip() + " " + para[0].lstrip()
             healed[-1].extend(para[1:])
         elif healed and BULLET_RE.match(healed[-1][-1]) and BULLET_RE.match(para[0]):
@@ -332,6 +352,23 @@ def clean_answer(lines: list[str]) -> str:
         else:
             healed.append(list(para))
     return "\n\n".join("\n".join(p) for p in healed).strip()
+
+
+def signer_lines(lines: list[str]) -> list[str]:
+    """The signature answer without a rendered signature block's rule, labels and date line.
+
+    `**Namnförtydligande:** Jonas Magnusson` gives the name; a line of underscores (where
+    the manager signs) and an empty `**Datum:** ____` are dropped.
+    """
+    out: list[str] = []
+    for line in lines:
+        if SIGNATURE_RULE_RE.match(line) or SIGNATURE_DATE_RE.match(line):
+            continue
+        label = SIGNATURE_NAME_RE.match(line)
+        if label is not None:
+            line = line[label.end() :]
+        out.append(line)
+    return out
 
 
 def _continues(previous: str, following: str) -> bool:
@@ -376,8 +413,12 @@ class _Collector:
             self.unassigned.append([])
 
 
-def parse_draft(text: str, catalog: TemplateCatalog) -> ParsedDraft:
-    """Split the text into the answers of the best-fitting template and the rest."""
+def parse_draft(text: str, catalog: TemplateCatalog, heal_page_splits: bool = True) -> ParsedDraft:
+    """Split the text into the answers of the best-fitting template and the rest.
+
+    `heal_page_splits=False` (a Word document) keeps every paragraph as it is; otherwise a
+    paragraph that a page break split is joined again (see clean_answer).
+    """
     parser = DraftParser(catalog)
     lines = text.split("\n")
     furniture = letterhead_lines(lines)
@@ -402,6 +443,15 @@ def parse_draft(text: str, catalog: TemplateCatalog) -> ParsedDraft:
                 out.to_answer(current, "")
             else:
                 out.to_unassigned("")
+            i += 1
+            continue
+        plain = strip_markdown(line)
+        if plain == DRAFT_HEADING:  # a draft's list of what is missing
+            i += 1
+            while i < len(lines) and (not lines[i].strip() or BULLET_RE.match(lines[i])):
+                i += 1
+            continue
+        if plain == MISSING_ANSWER:
             i += 1
             continue
         fixed = parser.match_fixed(line, title_seen)
@@ -433,7 +483,6 @@ def parse_draft(text: str, catalog: TemplateCatalog) -> ParsedDraft:
             in_closing = False
             i += heading.span
             continue
-        plain = strip_markdown(line)
         if in_closing and current is None and EMAIL_RE.fullmatch(plain.strip(" ,;")):
             recipients += EMAIL_RE.findall(plain)
             i += 1
@@ -453,14 +502,17 @@ def parse_draft(text: str, catalog: TemplateCatalog) -> ParsedDraft:
         # the lines that resemble the mall's fixed text included.
         unassigned = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
         out.letterhead = []
+    signature_keys = [q.key for q in template.questions if q.kind is QuestionKind.SIGNATURE]
     for key in [q.key for q in template.questions]:
         if key in out.answers:
-            cleaned = clean_answer(out.answers[key])
+            raw = out.answers[key]
+            raw = signer_lines(raw) if key in signature_keys else raw
+            cleaned = clean_answer(raw, heal_page_splits)
             if cleaned:
                 answers[key] = cleaned
     for key in out.order:
         if key not in allowed and out.answers.get(key):
-            unassigned.append(clean_answer(out.answers[key]))
+            unassigned.append(clean_answer(out.answers[key], heal_page_splits))
     unassigned += ["\n".join(b).strip() for b in out.letterhead if b]
 
     case_numbers = _unique(CASE_NUMBER_RE.findall(text))
@@ -470,9 +522,7 @@ def parse_draft(text: str, catalog: TemplateCatalog) -> ParsedDraft:
         if case_numbers
         else None
     )
-    signature = ""
-    if answers.get("underskrift"):
-        signature = strip_markdown(answers["underskrift"].split("\n")[0])
+    signature = signature_of(template, answers)
     return ParsedDraft(
         template_id=template.id,
         template_reason=reason,
@@ -485,6 +535,14 @@ def parse_draft(text: str, catalog: TemplateCatalog) -> ParsedDraft:
         unassigned_text=unassigned,
         headings_found=[k for k in out.order if k in allowed],
     )
+
+
+def signature_of(template: Template, answers: dict[str, str]) -> str:
+    """The signer's name: the first line of the answer to the signature question."""
+    for question in template.questions:
+        if question.kind is QuestionKind.SIGNATURE and answers.get(question.key):
+            return strip_markdown(answers[question.key].strip().split("\n")[0])
+    return ""
 
 
 def _mentions(text_words: list[str], phrase: str) -> bool:

@@ -12,11 +12,22 @@ Decisions worth knowing:
 - DOCX: the body's paragraphs and tables, in order. A paragraph with a Heading
   style becomes `### …`, a list paragraph `- …`, bold and italic runs `**…**` and
   `*…*`. The page headers and footers of a DOCX are not read: they are letterhead,
-  not the draft.
-- PDF: the text of each page with the position and font of each piece, so that
-  wrapped lines are joined into paragraphs, bold fonts become `**…**`, and list
-  bullets (`•`) become `- `. Lines that repeat on several pages (a page header or
-  footer) are moved to `unassigned_text` once; bare page numbers are dropped.
+  not the draft. A paragraph is never joined to the next one (no page splits them).
+  Redovisa's own DOCX (bot.documents.docx_renderer) types its bullet as `•<tab>` or
+  `✓<tab>` and says with the paragraph style how the author wrote the item: "List
+  Bullet" for `- …` / `- ✓ …`, "List" for a bare `• …` / `✓ …`; both come back as
+  written. Its diarienummer is read from the document's keywords when the text has none.
+- PDF: when the PDF carries Redovisa's `answers.json` attachment, the template and
+  the answers are taken from it exactly; the text still gives the rest. Otherwise
+  (and for every other PDF) the text of each page with the position and font of
+  each piece, so that wrapped lines are joined into paragraphs (a line that ends
+  in a space was broken there), bold fonts become `**…**`, and list bullets (`•`)
+  become `- `, `✓` `- ✓ `. Lines that repeat on several pages (a page header or
+  footer) are moved to `unassigned_text` once; bare page numbers, Redovisa's
+  footers ("Redovisning STK-… 1 (3)") and its UTKAST marks are dropped.
+- Redovisa's own additions around the answers are no answers: a draft's list of
+  what is missing, the "[Svar saknas]" placeholder and the signature block's rule,
+  "Namnförtydligande:" label and empty "Datum:" line (see import_headings).
 - An address block / letterhead found in the middle of an answer (seed 004) is
   moved out of the answer into `unassigned_text`, and the sentence it split is
   joined again. Text is never dropped: whatever belongs to no question and is not
@@ -27,22 +38,27 @@ from __future__ import annotations
 
 import importlib
 import io
+import json
 import re
 import unicodedata
 import zipfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.documents.docx_renderer import GLYPH_ITEM_STYLE
 from bot.documents.import_headings import (
     BULLET_RE,
+    CASE_NUMBER_RE,
     normalise,
     parse_draft,
+    signature_of,
     strip_markdown,
 )
+from bot.documents.model import ATTACHMENT_FORMAT, ATTACHMENT_NAME, DraftMark
 from bot.engine.templates import TemplateCatalog
 from bot.errors import UserFacingError
 
@@ -53,12 +69,13 @@ MAX_PDF_PAGES = 500
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 SourceFormat = Literal["text", "docx", "pdf"]
 
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\ufeff]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u2060\ufeff]")
 _AMOUNT_RE = re.compile(
     r"\d[\d\s\u00a0.]*(?:,\d+)?\s*(?:kr\b|kronor|konor|tkr|mkr|tusen|miljon|sek\b)",
     re.IGNORECASE,
 )
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9])")
+_RENDERED_BULLET_RE = re.compile(r"^([•✓])\t")
 
 
 class ImportedReport(BaseModel):
@@ -100,11 +117,11 @@ def import_report(filename: str, data: bytes, catalog: TemplateCatalog) -> Impor
         )
     source: SourceFormat
     if suffix in TEXT_SUFFIXES:
-        text, source = read_text_file(data), "text"
+        read, source = _Read(read_text_file(data)), "text"
     elif suffix == ".docx":
-        text, source = read_docx(data), "docx"
+        read, source = _read_docx(data), "docx"
     elif suffix == ".pdf":
-        text, source = read_pdf(data), "pdf"
+        read, source = _read_pdf(data), "pdf"
     elif suffix == ".doc":
         raise UserFacingError(
             "Filtypen .doc (äldre Word-format) stöds inte. Spara dokumentet som .docx "
@@ -116,20 +133,69 @@ def import_report(filename: str, data: bytes, catalog: TemplateCatalog) -> Impor
             f"Filtypen ({shown}) stöds inte. Skicka utkastet som Word-fil (.docx), "
             "PDF eller textfil (.txt, .md)."
         )
-    text = clean_text(text)
+    text = clean_text(read.text)
     if not text.strip():
         raise UserFacingError(
             "Filen kunde inte läsas: den innehåller ingen text. Är den en inskannad bild? "
             "Skicka i så fall utkastet som Word-fil eller text."
         )
-    return build_report(filename, source, text, catalog)
+    report = build_report(filename, source, text, catalog, attached=read.attached)
+    if report.case_number is None and read.case_number:
+        report = report.model_copy(
+            update={"case_number": read.case_number, "case_numbers": [read.case_number]}
+        )
+    return report
+
+
+@dataclass(frozen=True)
+class AttachedAnswers:
+    """The answers.json a PDF rendered by Redovisa carries: the answers as they were given."""
+
+    template_id: str
+    case_number: str | None
+    answers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A file's text, and what else it says about the report."""
+
+    text: str
+    case_number: str | None = None  # from the file's properties or page footers
+    attached: AttachedAnswers | None = None
 
 
 def build_report(
-    filename: str, source: SourceFormat, text: str, catalog: TemplateCatalog
+    filename: str,
+    source: SourceFormat,
+    text: str,
+    catalog: TemplateCatalog,
+    attached: AttachedAnswers | None = None,
 ) -> ImportedReport:
-    """The report from text already in the importer's markdown-like form."""
-    parsed = parse_draft(text, catalog)
+    """The report from text already in the importer's markdown-like form.
+
+    `attached` (a Redovisa PDF's answers.json) gives the template and the answers
+    when it fits a template of the catalog; the text still gives the rest (the
+    recipients, the last reply date, text of no question).
+    """
+    parsed = parse_draft(text, catalog, heal_page_splits=source != "docx")
+    if attached is not None and _fits(attached, catalog):
+        template = catalog.get(attached.template_id)
+        answers = {
+            q.key: attached.answers[q.key]
+            for q in template.questions
+            if attached.answers.get(q.key, "").strip()
+        }
+        parsed = replace(
+            parsed,
+            template_id=template.id,
+            template_reason=f"{template.id}: enligt svaren som Redovisa bifogade i PDF-filen "
+            f"({ATTACHMENT_NAME})",
+            answers=answers,
+            signature=signature_of(template, answers),
+            case_number=attached.case_number or parsed.case_number,
+            headings_found=list(answers) or parsed.headings_found,
+        )
     template = catalog.get(parsed.template_id)
     missing = [q.key for q in template.questions if q.key not in parsed.answers]
     budget_text = parsed.answers.get("budget", "")
@@ -167,6 +233,13 @@ def build_report(
         unassigned_text=parsed.unassigned_text,
         warnings=warnings,
     )
+
+
+def _fits(attached: AttachedAnswers, catalog: TemplateCatalog) -> bool:
+    if attached.template_id not in catalog:
+        return False
+    keys = {q.key for q in catalog.get(attached.template_id).questions}
+    return set(attached.answers) <= keys
 
 
 # --- amounts ------------------------------------------------------------------------
@@ -243,6 +316,10 @@ def clean_text(text: str) -> str:
 
 def read_docx(data: bytes) -> str:
     """The body of a Word document as markdown-like text."""
+    return _read_docx(data).text
+
+
+def _read_docx(data: bytes) -> _Read:
     invalid = "Filen kunde inte läsas: den verkar inte vara en giltig Word-fil (.docx)."
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise UserFacingError(invalid)
@@ -258,11 +335,14 @@ def read_docx(data: bytes) -> str:
 
         document = docx.Document(io.BytesIO(data))
         blocks = list(_docx_blocks(document))
+        keywords = (document.core_properties.keywords or "").strip()
     except UserFacingError:
         raise
     except Exception as exc:  # python-docx/lxml raise many types for a broken file
         raise UserFacingError(invalid) from exc
-    return _join_blocks(blocks)
+    # Redovisa's DOCX names the diarienummer in its properties (a 2018 mall has it nowhere else).
+    case_number = keywords if CASE_NUMBER_RE.fullmatch(keywords) else None
+    return _Read(_join_blocks(blocks), case_number)
 
 
 @dataclass
@@ -311,12 +391,30 @@ def _docx_paragraph(paragraph: Any) -> _Block | None:
         return None
     if is_heading:
         return _Block("### " + " ".join(plain.split()))
+    marker = _rendered_marker(segments)
     text = _emphasise(segments)
+    if marker is not None:
+        # Written by our DOCX renderer: the style says whether the author wrote `- …`.
+        if style_name == GLYPH_ITEM_STYLE.casefold():
+            return _Block(f"{marker} {text}", is_list=True)
+        return _Block(("- ✓ " if marker == "✓" else "- ") + text, is_list=True)
     if is_list:
         if not text.startswith("- "):
             text = "- " + text.lstrip()  # the author's own marker (✓ …) stays after it
         return _Block(text, is_list=True)
     return _Block(text)
+
+
+def _rendered_marker(segments: list[tuple[str, bool, bool]]) -> str | None:
+    """The bullet a paragraph starts with as `•<tab>` or `✓<tab>` (taken off the segments)."""
+    if not segments:
+        return None
+    first, bold, italic = segments[0]
+    match = _RENDERED_BULLET_RE.match(first)
+    if match is None:
+        return None
+    segments[0] = (first[match.end() :], bold, italic)
+    return match.group(1)
 
 
 def _run_flag(run: Any, name: str) -> bool:
@@ -393,10 +491,17 @@ _PAGE_NUMBER_RE = re.compile(
     r"^\s*(?:sida\s*)?\d{1,4}\s*(?:\(\s*\d{1,4}\s*\)|(?:av|/)\s*\d{1,4})?\s*$"
 )
 _PDF_BULLET_RE = re.compile(r"^\s*[•◦▪●○■]\s*")
+_PDF_CHECK_RE = re.compile(r"^\s*([✓✔])\s+")
+# Redovisa's page footer: "Redovisning STK-2018-1307 1 (3)".
+_RENDERED_FOOTER_RE = re.compile(rf"^Redovisning ({CASE_NUMBER_RE.pattern}) \d+ \(\d+\)$")
 
 
 def read_pdf(data: bytes) -> str:
     """The text of a PDF as markdown-like text (paragraphs, bullets, bold)."""
+    return _read_pdf(data).text
+
+
+def _read_pdf(data: bytes) -> _Read:
     invalid = "Filen kunde inte läsas: den verkar inte vara en giltig PDF."
     if b"%PDF" not in data[:1024]:
         raise UserFacingError(invalid)
@@ -415,11 +520,39 @@ def read_pdf(data: bytes) -> str:
                 f"PDF-filen har {len(pages)} sidor; högst {MAX_PDF_PAGES} kan läsas."
             )
         lines = [line for n, page in enumerate(pages) for line in _pdf_page_lines(n, page)]
+        attached = _attached_answers(reader)
     except UserFacingError:
         raise
     except Exception as exc:  # pypdf raises many types for a broken file
         raise UserFacingError(invalid) from exc
-    return _pdf_text(lines, len(pages))
+    text, footer_cases = _pdf_text(lines, len(pages))
+    return _Read(text, footer_cases[0] if footer_cases else None, attached)
+
+
+def _attached_answers(reader: Any) -> AttachedAnswers | None:
+    """The answers.json Redovisa attaches to its PDF, when it is there and well formed."""
+    try:
+        contents = reader.attachments.get(ATTACHMENT_NAME)
+    except Exception:  # a broken name tree: read the text instead
+        return None
+    if not contents:
+        return None
+    try:
+        payload = json.loads(contents[0])
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(payload, dict) or payload.get("format") != ATTACHMENT_FORMAT:
+        return None
+    template_id, case_number = payload.get("template_id"), payload.get("case_number")
+    answers = payload.get("answers")
+    if (
+        not isinstance(template_id, str)
+        or not (case_number is None or isinstance(case_number, str))
+        or not isinstance(answers, dict)
+        or not all(isinstance(k, str) and isinstance(v, str) for k, v in answers.items())
+    ):
+        return None
+    return AttachedAnswers(template_id, case_number or None, dict(answers))
 
 
 def _mult(m: list[float], n: list[float]) -> list[float]:
@@ -461,8 +594,22 @@ def _pdf_page_lines(number: int, page: Any) -> list[_PdfLine]:
     return [line for line in lines if line.text.strip()]
 
 
-def _pdf_text(lines: list[_PdfLine], page_count: int) -> str:
-    """Join the lines into paragraphs; page furniture goes to its own trailing block."""
+def _pdf_text(lines: list[_PdfLine], page_count: int) -> tuple[str, list[str]]:
+    """Join the lines into paragraphs; page furniture goes to its own trailing block.
+
+    Also returns the diarienummer of Redovisa's own page footers, which are dropped
+    (as are its UTKAST marks): they are no text of the report.
+    """
+    footer_cases: list[str] = []
+    kept = []
+    for line in lines:
+        plain = " ".join(line.text.split())
+        footer = _RENDERED_FOOTER_RE.match(plain)
+        if footer is not None:
+            footer_cases.append(footer.group(1))
+        elif plain != DraftMark.label:
+            kept.append(line)
+    lines = kept
     key = {id(line): re.sub(r"\d+", "#", normalise(line.text)) for line in lines}
     pages_with: Counter[str] = Counter()
     for line_key, _page in {(key[id(line)], line.page) for line in lines}:
@@ -526,7 +673,7 @@ def _pdf_text(lines: list[_PdfLine], page_count: int) -> str:
     text = _join_blocks([b for b in blocks if b.text.strip()])
     if furniture:
         text += "\n\n" + "\n".join(furniture)
-    return text
+    return text, footer_cases
 
 
 def _pdf_paragraph(lines: list[_PdfLine], bullet: bool, short: list[bool]) -> str:
@@ -546,6 +693,8 @@ def _pdf_paragraph(lines: list[_PdfLine], bullet: bool, short: list[bool]) -> st
                 break
         if not text:
             text = part
+        elif lines[n - 1].text.endswith((" ", "\u00a0")):
+            text += " " + part  # the layout broke the line at a space
         elif text.endswith("/"):
             text += part
         elif (
@@ -558,6 +707,7 @@ def _pdf_paragraph(lines: list[_PdfLine], bullet: bool, short: list[bool]) -> st
             text += " " + part
     if bullet:
         text = _PDF_BULLET_RE.sub("- ", text, count=1)
+        text = _PDF_CHECK_RE.sub(r"- \1 ", text, count=1)  # a ✓ list as `- ✓ …`
     return text
 
 

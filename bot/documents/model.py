@@ -27,6 +27,11 @@ SWEDISH_MONTHS = (
 )
 
 
+MISSING_ANSWER = "[Svar saknas]"  # shown where a question has no answer yet
+ATTACHMENT_NAME = "answers.json"  # the answers, attached to the PDF
+ATTACHMENT_FORMAT = "redovisa-answers"
+
+
 def swedish_date(value: date) -> str:
     """28 februari 2020."""
     return f"{value.day} {SWEDISH_MONTHS[value.month - 1]} {value.year}"
@@ -55,10 +60,16 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class ListItem:
-    """One bullet; `marker` is the bullet as shown: "•" or "✓"."""
+    """One bullet; `marker` is the bullet as shown: "•" or "✓".
+
+    `dash` says how the author wrote it: True for the list syntax `- …` / `- ✓ …`,
+    False for a bare `• …` / `✓ …`. The renderers keep it (DOCX: the paragraph
+    style) so that an imported rendering gives back the same text.
+    """
 
     marker: str
     spans: tuple[Span, ...]
+    dash: bool = True
 
 
 @dataclass(frozen=True)
@@ -129,7 +140,7 @@ class ReportDocument:
     def answers_json(self) -> bytes:
         """The answers as the JSON attached to the PDF (answers.json)."""
         payload = {
-            "format": "redovisa-answers",
+            "format": ATTACHMENT_FORMAT,
             "version": 1,
             "template_id": self.template_id,
             "case_number": self.case_number,

@@ -19,7 +19,14 @@ import typst
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
-from bot.documents.model import Block, BulletList, Paragraph, ReportDocument, Span
+from bot.documents.model import (
+    MISSING_ANSWER,
+    Block,
+    BulletList,
+    Paragraph,
+    ReportDocument,
+    Span,
+)
 
 log = logging.getLogger(__name__)
 
@@ -158,8 +165,22 @@ class SignaturePosition:
         )
 
 
+# A word joiner after the hyphen of "rättigheter-quiz": typst never breaks the line
+# there, so a line of the PDF that ends in a hyphen is not half of such a word and
+# the import need not guess whether the hyphen belongs to the text.
+_WORD_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+WORD_JOINER = "\u2060"
+
+
+def keep_hyphenated_words(text: str) -> str:
+    """No line break after the hyphen inside a word (the text reads the same)."""
+    return _WORD_HYPHEN.sub("-" + WORD_JOINER, text)
+
+
 def _spans(spans: tuple[Span, ...]) -> list[dict[str, Any]]:
-    return [{"text": s.text, "bold": s.bold, "italic": s.italic} for s in spans]
+    return [
+        {"text": keep_hyphenated_words(s.text), "bold": s.bold, "italic": s.italic} for s in spans
+    ]
 
 
 def _blocks(blocks: tuple[Block, ...]) -> list[dict[str, Any]]:
@@ -186,7 +207,7 @@ def report_data(report: ReportDocument) -> dict[str, Any]:
         "title": report.title,
         "case_number": report.case_number,
         "footer": f"Redovisning {report.case_number}",
-        "missing_answer": "[Svar saknas]",
+        "missing_answer": MISSING_ANSWER,
         "intro": list(report.intro),
         "sections": [
             {"key": s.key, "heading": s.heading, "blocks": _blocks(s.blocks)}

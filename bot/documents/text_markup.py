@@ -1,7 +1,8 @@
 """Answer text as the official wrote it, turned into blocks and inline runs.
 
 The conventions are the ones the seeds use: paragraphs are separated by a blank
-line, a line starting with `-`, `•` or `✓` is a bullet, `*italic*` and
+line, a line starting with `-`, `•` or `✓` is a bullet (`- ✓` shows a check mark;
+whether the author used the dash is kept in ListItem.dash), `*italic*` and
 `**bold**` mark emphasis. Everything else is literal text: nothing here is ever
 interpreted as markup of an output format.
 """
@@ -73,15 +74,17 @@ def _merge(spans: list[Span]) -> tuple[Span, ...]:
     return tuple(merged)
 
 
-def _bullet(line: str) -> tuple[str, str] | None:
+def _bullet(line: str) -> tuple[str, bool, str] | None:
+    """(marker shown, written with a dash, the item's text) for a bullet line."""
     match = _BULLET.match(line)
     if match is None:
         return None
     marker, rest = match.group(1), match.group(2)
-    inner = _CHECK_AFTER_DASH.match(rest) if marker in "-–" else None
+    dash = marker in "-–"
+    inner = _CHECK_AFTER_DASH.match(rest) if dash else None
     if inner is not None:
         marker, rest = inner.group(1), inner.group(2)
-    return _MARKERS[marker], rest
+    return _MARKERS[marker], dash, rest
 
 
 def parse_blocks(text: str) -> tuple[Block, ...]:
@@ -89,7 +92,7 @@ def parse_blocks(text: str) -> tuple[Block, ...]:
     lines = [line.rstrip() for line in clean_text(text).split("\n")]
     blocks: list[Block] = []
     paragraph: list[str] = []
-    items: list[tuple[str, list[str]]] = []
+    items: list[tuple[str, bool, list[str]]] = []
 
     def flush_paragraph() -> None:
         if paragraph:
@@ -99,7 +102,9 @@ def parse_blocks(text: str) -> tuple[Block, ...]:
     def flush_items() -> None:
         if not items:
             return
-        new = tuple(ListItem(marker, parse_inline(" ".join(parts))) for marker, parts in items)
+        new = tuple(
+            ListItem(marker, parse_inline(" ".join(parts)), dash) for marker, dash, parts in items
+        )
         if blocks and isinstance(blocks[-1], BulletList):
             blocks[-1] = BulletList(blocks[-1].items + new)  # a list split by a blank line
         else:
@@ -114,9 +119,9 @@ def parse_blocks(text: str) -> tuple[Block, ...]:
         bullet = _bullet(line)
         if bullet is not None:
             flush_paragraph()
-            items.append((bullet[0], [bullet[1].strip()]))
+            items.append((bullet[0], bullet[1], [bullet[2].strip()]))
         elif items and line[:1].isspace():
-            items[-1][1].append(line.strip())  # an indented line continues the item
+            items[-1][2].append(line.strip())  # an indented line continues the item
         else:
             flush_items()
             paragraph.append(line.strip())

@@ -85,8 +85,8 @@ def expected_lines(answer: str) -> list[str]:
 
 
 def squash(text: str) -> str:
-    """Text without any whitespace (line wrapping differs between formats)."""
-    return re.sub(r"[\s\u200b]+", "", text)
+    """Text without whitespace and invisible joiners (line wrapping differs between formats)."""
+    return re.sub(r"[\s\u200b\u2060]+", "", text)
 
 
 def pdf_text(content: bytes) -> str:
