@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.documents.importer import import_report
@@ -21,12 +24,18 @@ from bot.engine.services import (
 )
 from bot.engine.templates import Question, TemplateCatalog, load_catalog
 from bot.engine.texts import BotTexts, load_texts
+from bot.reminders.schedule import ReminderSchedule
+from bot.reminders.sender import Notifier, RateLimiter
+from bot.reminders.service import ReminderJob, plan_case_reminders, questions_from_catalog
+from bot.reminders.texts import load_texts as load_reminder_texts
 from bot.review.checks import run_checks
-from bot.review.findings import CaseFacts
+from bot.review.findings import CaseFacts, Severity
 from bot.review.llm import StorageUsageRecorder
 from bot.review.llm_reviewer import LlmReviewer
 from bot.review.service import review_report
+from storage import repository as repo
 from storage.db import SessionFactory, open_database
+from storage.models import Case
 
 log = logging.getLogger(__name__)
 
@@ -62,10 +71,19 @@ def document_case(snapshot: ReportSnapshot) -> DocumentCase:
 class ReportServices:
     """The review, document, import and phrasing ports for one installation."""
 
-    def __init__(self, catalog: TemplateCatalog, texts: BotTexts, llm: LlmReviewer) -> None:
+    def __init__(
+        self,
+        catalog: TemplateCatalog,
+        texts: BotTexts,
+        llm: LlmReviewer,
+        sessions: SessionFactory,
+        clock: Clock,
+    ) -> None:
         self._catalog = catalog
         self._texts = texts
         self._llm = llm
+        self._sessions = sessions
+        self._clock = clock
 
     def review(self, snapshot: ReportSnapshot) -> list[Reply]:
         result = review_report(
@@ -75,6 +93,9 @@ class ReportServices:
             llm=self._llm,
             case_id=snapshot.case_id,
         )
+        open_findings = sum(1 for f in result.findings if f.severity is not Severity.INFO)
+        with self._sessions.begin() as session:
+            repo.record_review(session, snapshot.case_id, open_findings, self._clock())
         return review_replies(self._texts, snapshot.template, snapshot.case_number, result)
 
     def documents(self, snapshot: ReportSnapshot) -> list[Reply]:
@@ -114,21 +135,53 @@ def build_services(
     clock: Clock,
 ) -> EngineServices:
     llm = LlmReviewer.from_settings(settings, usage=StorageUsageRecorder(sessions, clock))
-    services = ReportServices(catalog, texts, llm)
+    services = ReportServices(catalog, texts, llm, sessions, clock)
+    schedule = ReminderSchedule.from_settings(settings)
+
+    def plan_reminders(session: Session, case: Case, now: datetime) -> None:
+        plan_case_reminders(session, case, schedule, now)
+
     return EngineServices(
         review=services.review,
         documents=services.documents,
         importer=services.import_draft,
         phrasing=services.phrasing if llm.available else None,
-        on_case_registered=None,
+        on_case_registered=plan_reminders,
     )
 
 
-def build_conversation(settings: Settings, clock: Clock = system_clock) -> Conversation:
+@dataclass(frozen=True)
+class Assembly:
+    """The running program's parts, built once from the settings."""
+
+    settings: Settings
+    conversation: Conversation
+    sessions: SessionFactory
+    catalog: TemplateCatalog
+    clock: Clock
+
+    def reminder_job(self, notifier: Notifier) -> ReminderJob:
+        return ReminderJob(
+            session_factory=self.sessions,
+            notifier=notifier,
+            limiter=RateLimiter(),
+            questions=questions_from_catalog(self.catalog),
+            texts=load_reminder_texts(),
+            schedule=ReminderSchedule.from_settings(self.settings),
+            clock=self.clock,
+        )
+
+
+def assemble(settings: Settings, clock: Clock = system_clock) -> Assembly:
     """Open (and migrate) the database, load templates and texts, wire the services."""
     catalog = load_templates(settings)
     texts = load_texts()
     _, sessions = open_database(settings.resolved_database_url())
     services = build_services(settings, catalog, texts, sessions, clock)
     access = AccessPolicy.from_admin_telegram_ids(settings.telegram_admin_ids)
-    return Conversation(sessions, catalog, texts, clock, services, access)
+    conversation = Conversation(sessions, catalog, texts, clock, services, access)
+    return Assembly(settings, conversation, sessions, catalog, clock)
+
+
+def build_conversation(settings: Settings, clock: Clock = system_clock) -> Conversation:
+    return assemble(settings, clock).conversation

@@ -152,10 +152,16 @@ def run_render(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_telegram(settings: Settings) -> int:
-    from bot.app import build_conversation
+    from bot.app import assemble
     from bot.telegram.app import run_telegram as run_bot
 
-    run_bot(settings, lambda: build_conversation(settings))
+    if settings.telegram_bot_token is None:
+        from bot.telegram.app import MISSING_TOKEN
+
+        print(f"redovisa: {MISSING_TOKEN}", file=sys.stderr)
+        return 2
+    assembly = assemble(settings)
+    run_bot(settings, lambda: assembly.conversation, assembly.reminder_job)
     return 0
 
 

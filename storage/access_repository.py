@@ -139,11 +139,3 @@ def register_case(
             session.add(CaseMember(case_id=case.id, user_id=member.id, added_at=now))
     session.flush()
     return case
-
-
-def cases_registered_by(session: Session, coordinator_id: int | None) -> Sequence[Case]:
-    """A coordinator's ärenden (None: every ärende, for an administrator)."""
-    query = select(Case).order_by(Case.last_reply_date.is_(None), Case.last_reply_date, Case.id)
-    if coordinator_id is not None:
-        query = query.where(Case.created_by_user_id == coordinator_id)
-    return session.scalars(query).all()

@@ -224,17 +224,9 @@ def llm_tokens_for_case(session: Session, case_id: int) -> int:
     return int(total or 0)
 
 
-def answered_counts(session: Session, case_ids: Sequence[int]) -> dict[int, int]:
-    """How many questions have an answer, per ärende (answers are never emptied)."""
-    if not case_ids:
-        return {}
-    rows = session.execute(
-        select(Answer.case_id, func.count(func.distinct(Answer.question_key)))
-        .where(Answer.case_id.in_(case_ids))
-        .group_by(Answer.case_id)
-    ).all()
-    return {case_id: count for case_id, count in rows}
-
-
-def users_by_id(session: Session) -> dict[int, User]:
-    return {user.id: user for user in session.scalars(select(User))}
+def record_review(session: Session, case_id: int, open_findings: int, now: datetime) -> None:
+    """Remember how many errors and warnings the latest review of the ärende found."""
+    case = session.get(Case, case_id)
+    if case is not None:
+        case.open_findings = open_findings
+        case.reviewed_at = now

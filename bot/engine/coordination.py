@@ -19,8 +19,8 @@ from bot.engine.templates import TemplateCatalog
 from bot.errors import UserFacingError
 from bot.review.dates import format_swedish_date
 from storage import access_repository as access_repo
-from storage import repository as repo
-from storage.models import Case, User
+from storage.models import Case
+from storage.reminder_repository import OverviewRow, overview_rows
 
 INVITE_VALID_FOR = timedelta(days=7)
 STATUS_NAMES = {
@@ -210,17 +210,22 @@ class CoordinatorDesk:
 
     # -- overview -------------------------------------------------------------------------
 
+    def _question_count(self, template_id: str) -> int:
+        return len(self._catalog.get(template_id).questions) if template_id in self._catalog else 0
+
     def _overview(self, turn: Any, _argument: str) -> list[Reply]:
         owner = None if is_admin(turn.user) else turn.user.id
-        rows = overview_rows(turn.session, self._catalog, owner)
+        rows = overview_rows(turn.session, owner)
         if not rows:
             return [say("Du har inga registrerade ärenden än. Registrera ett med /registrera.")]
         blocks = [Block("Översikt, sorterad efter sista svarsdatum", Style.HEADING)]
         for row in rows[:50]:
-            blocks.append(Block(row.line()))
+            blocks.append(Block(overview_line(row, self._question_count(row.template_id))))
         if len(rows) > 50:
             blocks.append(Block(f"… och {len(rows) - 50} till; alla finns i Excel-filen."))
-        workbook = case_sheet.overview_workbook([row.cells() for row in rows])
+        workbook = case_sheet.overview_workbook(
+            [overview_cells(row, self._question_count(row.template_id)) for row in rows]
+        )
         attachment = Attachment(
             f"Oversikt_{turn.now.date().isoformat()}.xlsx",
             workbook,
@@ -229,56 +234,31 @@ class CoordinatorDesk:
         return [Reply(tuple(blocks), attachments=(attachment,))]
 
 
-class OverviewRow:
-    def __init__(self, case: Case, answered: int, total: int, responsible: User | None) -> None:
-        self.case = case
-        self.answered = answered
-        self.total = total
-        self.responsible = responsible
-
-    @property
-    def state(self) -> str:
-        if self.case.status == "sent_for_signature":
-            return STATUS_NAMES["sent_for_signature"]
-        if self.case.status == "finished":
-            return STATUS_NAMES["finished"]
-        if self.answered == 0:
-            return STATUS_NAMES["not_started"]
-        return f"pågår, {self.answered} av {self.total} besvarade"
-
-    def deadline(self) -> str:
-        day = self.case.last_reply_date
-        return format_swedish_date(day) if day else "inget datum"
-
-    def line(self) -> str:
-        who = self.responsible.display_name if self.responsible else "ingen ansvarig"
-        return f"{self.case.case_number} – {self.state} – svar senast {self.deadline()} – {who}"
-
-    def cells(self) -> list[object]:
-        return [
-            self.case.case_number,
-            self.case.committee or "",
-            self.case.template_id,
-            self.state,
-            self.answered,
-            self.case.granted_amount_kr,
-            self.case.last_reply_date,
-            self.responsible.display_name if self.responsible else "",
-        ]
+def overview_state(row: OverviewRow, total: int) -> str:
+    """The row's state in Swedish, with the last review's open findings when there are any."""
+    if row.state == "in_progress":
+        text = f"pågår, {row.answered} av {total} besvarade"
+    else:
+        text = STATUS_NAMES.get(row.state, row.state)
+    if row.open_findings:
+        text += f", {row.open_findings} öppna anmärkningar"
+    return text
 
 
-def overview_rows(
-    session: Any, catalog: TemplateCatalog, owner_id: int | None
-) -> list[OverviewRow]:
-    cases = access_repo.cases_registered_by(session, owner_id)
-    counts = repo.answered_counts(session, [c.id for c in cases])
-    users = repo.users_by_id(session)
+def overview_line(row: OverviewRow, total: int) -> str:
+    deadline = format_swedish_date(row.last_reply_date) if row.last_reply_date else "inget datum"
+    who = row.responsible_name or "ingen ansvarig"
+    return f"{row.case_number} – {overview_state(row, total)} – svar senast {deadline} – {who}"
+
+
+def overview_cells(row: OverviewRow, total: int) -> list[object]:
     return [
-        OverviewRow(
-            case,
-            counts.get(case.id, 0),
-            len(catalog.get(case.template_id).questions),
-            users.get(case.responsible_user_id) if case.responsible_user_id else None,
-        )
-        for case in cases
+        row.case_number,
+        row.committee or "",
+        row.template_id,
+        overview_state(row, total),
+        row.answered,
+        row.open_findings,
+        row.last_reply_date,
+        row.responsible_name or "",
     ]

@@ -7,7 +7,7 @@ self-hosted Bot API server, which is also how the tests reach their local fake.
 
 `TelegramBot` is what runs, in production and in the tests alike:
 
-    async with TelegramBot(settings, conversation):
+    async with TelegramBot(settings, conversation, reminders=reminders):
         ...  # polling (or serving the webhook) until the block ends
 """
 
@@ -29,6 +29,10 @@ from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.engine.parsing import COMMANDS
+from bot.reminders.loop import run_reminder_loop
+from bot.reminders.sender import Notifier
+from bot.reminders.service import ReminderJob
+from bot.reminders.telegram_notifier import TelegramNotifier
 from bot.telegram.chat_lock import PerChatUpdateProcessor
 from bot.telegram.handlers import ConversationPort, TelegramAdapter
 from bot.telegram.retry import with_retries
@@ -36,6 +40,8 @@ from bot.telegram.retry import with_retries
 log = logging.getLogger(__name__)
 
 ConversationFactory = Callable[[], ConversationPort]
+# Builds the reminder job once the bot is connected, around the notifier that sends with it.
+ReminderJobFactory = Callable[[Notifier], ReminderJob]
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 ENGINE_THREADS = 64
@@ -124,8 +130,14 @@ class TelegramBot:
         engine_threads: int = ENGINE_THREADS,
         typing_delay: float = 0.2,
         poll_timeout: int = POLL_TIMEOUT_SECONDS,
+        reminders: ReminderJobFactory | None = None,
+        reminder_interval: float = 60.0,
     ) -> None:
         self.settings = settings
+        self.reminders = reminders
+        self.reminder_interval = reminder_interval
+        self._reminder_stop = asyncio.Event()
+        self._reminder_task: asyncio.Task[None] | None = None
         self.commands = commands
         self.poll_timeout = poll_timeout
         self.executor = ThreadPoolExecutor(engine_threads, thread_name_prefix="engine")
@@ -177,6 +189,11 @@ class TelegramBot:
                 bootstrap_retries=3,
             )
             log.info("polling for updates as @%s", bot.username)
+        if self.reminders is not None:
+            job = self.reminders(TelegramNotifier(bot))
+            self._reminder_task = asyncio.create_task(
+                run_reminder_loop(job, self._reminder_stop, self.reminder_interval)
+            )
 
     async def _close_after_failed_start(self) -> None:
         await asyncio.gather(*(request.shutdown() for request in self.requests))
@@ -185,6 +202,9 @@ class TelegramBot:
     async def stop(self) -> None:
         """Stop receiving, finish the updates under way, and close the connections."""
         application = self.application
+        if self._reminder_task is not None:
+            self._reminder_stop.set()
+            await self._reminder_task
         if application.updater is not None and application.updater.running:
             await application.updater.stop()
         if application.running:
@@ -205,19 +225,27 @@ class TelegramBot:
         await self.stop()
 
 
-async def serve(settings: Settings, conversation: ConversationPort) -> None:
-    """Run the bot until SIGINT or SIGTERM."""
+async def serve(
+    settings: Settings,
+    conversation: ConversationPort,
+    reminders: ReminderJobFactory | None = None,
+) -> None:
+    """Run the bot, and the reminder job, until SIGINT or SIGTERM."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    async with TelegramBot(settings, conversation):
+    async with TelegramBot(settings, conversation, reminders=reminders):
         await stop.wait()
         log.info("stopping")
 
 
-def run_telegram(settings: Settings, conversation_factory: ConversationFactory) -> None:
+def run_telegram(
+    settings: Settings,
+    conversation_factory: ConversationFactory,
+    reminders: ReminderJobFactory | None = None,
+) -> None:
     """The `redovisa telegram` command: run the bot on the engine until stopped."""
     if settings.telegram_bot_token is None:
         raise SystemExit(MISSING_TOKEN)
-    asyncio.run(serve(settings, conversation_factory()))
+    asyncio.run(serve(settings, conversation_factory(), reminders))

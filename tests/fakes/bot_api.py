@@ -24,7 +24,8 @@ import json
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -175,6 +176,8 @@ class FakeBotApi:
         self.answered_at: dict[int, float] = {}  # update_id -> first reply after it
         self._last_update_from: dict[int, int] = {}  # chat_id -> newest update pushed
         self.on_answer: Callable[[int], None] | None = None  # called with the update_id
+        # Called on the server's thread with every message the bot sends, as it arrives.
+        self.on_message: Callable[[SentMessage], None] | None = None
 
     # ----------------------------------------------------------------- lifecycle
     def __enter__(self) -> FakeBotApi:
@@ -197,6 +200,12 @@ class FakeBotApi:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
         self._loop = None
+
+    def run_on_server(self, coroutine: Coroutine[Any, Any, Any]) -> Future[Any]:
+        """Run `coroutine` on the server's own event loop (a load generator in a benchmark
+        then pushes updates and sees replies without a second thread)."""
+        assert self._loop is not None
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop)
 
     @property
     def base_url(self) -> str:
@@ -546,6 +555,8 @@ class FakeBotApi:
                 self.answered_at.setdefault(last, message.sent_at)
         if first_answer and last is not None and self.on_answer is not None:
             self.on_answer(last)
+        if self.on_message is not None:
+            self.on_message(message)
 
     def _find(self, params: dict[str, Any]) -> SentMessage:
         chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
