@@ -115,7 +115,7 @@ def run_chat(settings: Settings, user_name: str | None) -> int:
     interactive = sys.stdin.isatty()
     lines = interactive_lines() if interactive else sys.stdin
     run_chat(
-        conversation.handle,
+        conversation.handle_in_steps,
         UserRef(external_id=f"terminal:{name}", display_name=name),
         lines,
         sys.stdout,

@@ -170,3 +170,18 @@ def test_an_unreadable_file_is_refused_clearly(tmp_path: Path) -> None:
     replies = conversation.handle(USER, Incoming(file=IncomingFile("rapport.pdf", b"inte en pdf")))
     assert "PDF" in text_of(replies)
     assert "inga ärenden" in text_of(say(conversation, "/arenden"))
+
+
+def test_the_next_question_does_not_wait_for_the_model(
+    tmp_path: Path, openai_server: FakeOpenAIServer
+) -> None:
+    openai_server.enqueue(reply(json.dumps({"suggestion": "Kortare.", "explanation": "Enklare."})))
+    conversation = build_conversation(settings_for(tmp_path, openai_server), MovableClock())
+    say(conversation, "/ny STK-2018-1307")
+    say(conversation, "/mall mall-2019")
+    say(conversation, "/fraga 3")
+    say(conversation, "Ett långt och krångligt svar.")
+    steps = conversation.handle_in_steps(USER, Incoming(text="/klar"))
+    assert "Fråga 4 av 8" in text_of(steps.now)
+    assert openai_server.requests == []  # the model has not been asked yet
+    assert "Kortare." in text_of(steps.finish())

@@ -59,6 +59,24 @@ Clock = Callable[[], datetime]
 
 
 @dataclass
+class Steps:
+    """The replies to one input: `now` at once, then what `finish()` returns."""
+
+    now: list[Reply]
+    later: list[Callable[[], list[Reply]]] = field(default_factory=list)
+
+    def finish(self) -> list[Reply]:
+        """Run the slow work; a Swedish message stands in for a step that was refused."""
+        replies: list[Reply] = []
+        for work in self.later:
+            try:
+                replies.extend(work())
+            except UserFacingError as error:
+                replies.append(say(error.message))
+        return replies
+
+
+@dataclass
 class Turn:
     """Everything one input is handled with."""
 
@@ -94,7 +112,17 @@ class Conversation:
         self._desk = CoordinatorDesk(catalog, self._services.on_case_registered)
 
     def handle(self, user: UserRef, incoming: Incoming) -> list[Reply]:
-        """Handle one input and return the replies; bad input changes nothing."""
+        """Handle one input and return all the replies, the slow ones included."""
+        steps = self.handle_in_steps(user, incoming)
+        return [*steps.now, *steps.finish()]
+
+    def handle_in_steps(self, user: UserRef, incoming: Incoming) -> Steps:
+        """Handle one input: the replies to send at once, and the slow work that follows.
+
+        Everything the input changes is committed before this returns, so an adapter can
+        send `now` straight away and run `finish()` after it (a phrasing suggestion or a
+        review then arrives a little later, and never holds up the next question).
+        """
         try:
             with self._sessions.begin() as session:
                 now = self._clock()
@@ -102,7 +130,7 @@ class Conversation:
                     source = user.external_id.split(":", 1)[0]
                     if not repo.claim_update(session, source, incoming.delivery_id, now):
                         log.info("delivery %s handled before; ignored", incoming.delivery_id)
-                        return []
+                        return Steps([])
                 row = repo.get_or_create_user(
                     session,
                     user.external_id,
@@ -115,20 +143,15 @@ class Conversation:
                     raise UserFacingError(self._texts.access_revoked)
                 if row.role == NO_ACCESS:
                     # Only the request is kept: the user row, never what they wrote.
-                    return self._gate(Turn(session, row, ConversationState(), now), incoming)
+                    return Steps(self._gate(Turn(session, row, ConversationState(), now), incoming))
                 stored = repo.load_state(session, row.id)
                 state = ConversationState.model_validate(stored) if stored else ConversationState()
                 turn = Turn(session, row, state, now)
                 replies = self._dispatch(turn, incoming)
                 repo.save_state(session, row.id, turn.state.model_dump(mode="json"), now)
         except UserFacingError as error:
-            return [say(error.message)]
-        for work in turn.after_commit:
-            try:
-                replies.extend(work())
-            except UserFacingError as error:
-                replies.append(say(error.message))
-        return replies
+            return Steps([say(error.message)])
+        return Steps(replies, turn.after_commit)
 
     # -- dispatch -------------------------------------------------------------------------
 

@@ -9,17 +9,22 @@ scripted: `printf '/ny STK-2018-1307\n/mall mall-2019\n' | redovisa chat --user 
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
+from bot.engine.conversation import Steps
 from bot.engine.messages import Attachment, Block, Incoming, IncomingFile, Reply, Style, UserRef
+
+log = logging.getLogger(__name__)
 
 BOLD, ITALIC, RESET = "\033[1m", "\033[3m", "\033[0m"
 SAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
-Handler = Callable[[UserRef, Incoming], list[Reply]]
+Handler = Callable[[UserRef, Incoming], Steps]
+SOMETHING_WENT_WRONG = "Något gick fel här, förlåt. Det du skrivit tidigare är sparat; försök igen."
 
 
 def format_block(block: Block, styled: bool) -> str:
@@ -57,7 +62,7 @@ def run_chat(
 ) -> None:
     """Feed each line to the engine as one message and print what comes back."""
     if interactive:
-        _print_replies(handle(user, Incoming(text="/start")), out, documents_dir, interactive)
+        _print_replies(handle(user, Incoming(text="/start")).now, out, documents_dir, interactive)
     for line in lines:
         message = line.rstrip("\n")
         try:
@@ -65,7 +70,13 @@ def run_chat(
         except OSError:
             out.write(f"Filen {message[5:].strip()} finns inte eller kan inte läsas.\n\n")
             continue
-        _print_replies(handle(user, incoming), out, documents_dir, interactive)
+        try:
+            steps = handle(user, incoming)
+            _print_replies(steps.now, out, documents_dir, interactive)
+            _print_replies(steps.finish(), out, documents_dir, interactive)
+        except Exception:  # one failed step must not end the whole chat
+            log.exception("the terminal chat could not handle a message")
+            _print_replies([Reply((Block(SOMETHING_WENT_WRONG),))], out, documents_dir, interactive)
 
 
 def incoming_from_line(line: str) -> Incoming:
