@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from concurrent.futures import Executor
 from contextlib import suppress
 from functools import partial
-from typing import Protocol
+from typing import Any, Protocol
 
 from telegram import InlineKeyboardMarkup, InputFile, LinkPreviewOptions, Message, Update
 from telegram import User as TelegramUser
@@ -218,19 +219,44 @@ class TelegramAdapter:
     async def run_engine(
         self, bot: Bot, chat_id: int, user: TelegramUser, incoming: Incoming
     ) -> None:
-        """Call the engine on a worker thread, showing "typing…" if it takes a while."""
+        """Call the engine on a worker thread, showing "typing…" if it takes a while.
+
+        An engine that answers in steps (`handle_in_steps`) has its immediate replies sent
+        first; its slow work (a language-model suggestion, a review, documents) follows.
+        """
+        in_steps = getattr(self.conversation, "handle_in_steps", None)
+        if in_steps is None:
+            replies = await self._on_worker(bot, chat_id, self.conversation.handle, user, incoming)
+            await self.send_replies(bot, chat_id, replies)
+            return
+        steps = await self._on_worker(bot, chat_id, in_steps, user, incoming)
+        if isinstance(steps, list):  # the engine refused the input with a message
+            await self.send_replies(bot, chat_id, steps)
+            return
+        await self.send_replies(bot, chat_id, steps.now)
+        if steps.later:
+            later = await self._on_worker(bot, chat_id, lambda *_: steps.finish(), user, incoming)
+            await self.send_replies(bot, chat_id, later)
+
+    async def _on_worker(
+        self,
+        bot: Bot,
+        chat_id: int,
+        work: Callable[[UserRef, Incoming], Any],
+        user: TelegramUser,
+        incoming: Incoming,
+    ) -> Any:
         typing = asyncio.create_task(self._keep_typing(bot, chat_id))
         try:
-            replies = await asyncio.get_running_loop().run_in_executor(
-                self.executor, self.conversation.handle, user_ref(user), incoming
+            return await asyncio.get_running_loop().run_in_executor(
+                self.executor, work, user_ref(user), incoming
             )
         except UserFacingError as error:
-            replies = [say(error.message)]
+            return [say(error.message)]
         finally:
             typing.cancel()
             with suppress(asyncio.CancelledError):
                 await typing
-        await self.send_replies(bot, chat_id, replies)
 
     async def _keep_typing(self, bot: Bot, chat_id: int) -> None:
         await asyncio.sleep(self.typing_delay)
