@@ -261,21 +261,42 @@ def _spelling(answers: dict[str, str], checker: SpellChecker) -> list[Finding]:
     return findings
 
 
+def _other_text(
+    template: Template, answers: dict[str, str], facts: CaseFacts, text: str, checker: SpellChecker
+) -> list[Finding]:
+    if not text.strip():
+        return []
+    found = _spelling({"": text}, checker)
+    budget_keys = [q.key for q in template.questions if q.kind is QuestionKind.BUDGET]
+    if not any(answers.get(key, "").strip() for key in budget_keys):
+        missing = ("budget_granted_missing", "budget_spent_missing")
+        found += [f for f in _budget_answer("", text, facts) if f.code not in missing]
+    return [f.model_copy(update={"question": None}) for f in found]
+
+
 def run_checks(
     template: Template,
     answers: dict[str, str],
     facts: CaseFacts,
     case_numbers_in_text: Sequence[str] = (),
     spell_checker: Callable[[], SpellChecker] = default_checker,
+    other_text: Sequence[str] = (),
 ) -> list[Finding]:
-    """Every rule-based finding for the answers, errors first, then in question order."""
+    """Every rule-based finding for the answers, errors first, then in question order.
+
+    `other_text` is text of the document that belongs to no question (an imported
+    tjänsteskrivelse, say): it is spell-checked, and when the budget question has no
+    answer its amounts are checked as the budget answer's would be.
+    """
+    checker = spell_checker()
     findings = [
         *_missing_answers(template, answers),
         *_signature(template, answers),
         *_implausible(answers),
         *_budget(template, answers, facts),
         *_case_numbers(answers, facts, case_numbers_in_text),
-        *_spelling(answers, spell_checker()),
+        *_spelling(answers, checker),
+        *_other_text(template, answers, facts, "\n\n".join(other_text), checker),
     ]
     order = {q.key: i for i, q in enumerate(template.questions)}
     rank = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}

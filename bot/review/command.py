@@ -56,6 +56,7 @@ def run_review_command(
             dict(report.answers),
             facts,
             case_numbers_in_text=report.case_numbers,
+            other_text=report.unassigned_text,
             llm=llm,
         )
     if as_json:

@@ -40,11 +40,12 @@ def review_report(
     facts: CaseFacts,
     *,
     case_numbers_in_text: Sequence[str] = (),
+    other_text: Sequence[str] = (),
     llm: LlmReviewer | None = None,
     case_id: int | None = None,
 ) -> ReviewResult:
     """Everything the review finds; the rules always run, the language model when it can."""
-    findings = run_checks(template, answers, facts, case_numbers_in_text)
+    findings = run_checks(template, answers, facts, case_numbers_in_text, other_text=other_text)
     llm_used = False
     note: str | None
     if llm is None or not llm.available:
