@@ -1,120 +1,88 @@
 """The full Telegram bot against a bare python-telegram-bot echo bot, in one run.
 
-Both run against the same local Bot API server (tests/fakes/bot_api.py, on its own
-thread) with `CHATS` simulated chats writing at once; each chat sends its next message
-as soon as the previous one is answered. The full bot runs the real engine with every
-answer committed to a SQLite file before it replies. Latency is measured by the server:
-from the moment an update is made available to the first message the bot sends back.
+    python -m bench.telegram_bench [chats] [messages-per-chat] [--duration S]
+                                   [--interval S] [--profile]
 
-    python -m bench.telegram_bench [chats] [messages-per-chat]
+Both bots run in this process against the same kind of local Bot API server
+(tests/fakes/bot_api.py), which runs with the simulated chats in a process of its own
+(bench/telegram_load.py), so this process spends its time on the bot alone. The full
+bot runs the real engine with every answer committed to a SQLite file before it replies.
+Each bot is measured twice, after a short warm-up:
+
+* saturation: `chats` chats each send `messages` messages, each as soon as the previous
+  one is answered (closed loop). Gives updates per second; its latencies are mostly
+  queueing (about chats / throughput) and are shown only for completeness.
+* human pace: `chats` chats write for `--duration` seconds, each at random moments
+  (exponential intervals, mean `--interval` seconds) without waiting for replies (open
+  loop). Gives the reply latency, p50 and p99, at that pace.
+
+Latency is measured by the server: from the moment an update is made available to
+getUpdates to the arrival of the bot's reply to it. `--profile` samples the full bot's
+threads during its human-pace run and prints where the time went (the sampler itself
+costs some time, so the figures of a profiled run are a little worse).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import collections
 import os
 import sys
 import tempfile
-import time
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from types import FrameType
 
 from pydantic import SecretStr
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bench import Ratio
+from bench.telegram_load import LoadResult, LoadServer
 from bot.config import PROMPTS_DIR, Settings
 from bot.engine.conversation import Conversation
 from bot.engine.templates import load_catalog
 from bot.engine.texts import load_texts
-from bot.telegram.app import TelegramBot
+from bot.telegram.app import SQLITE_ENGINE_THREADS, TelegramBot, freeze_startup_objects
 from storage.db import open_database
-from tests.fakes.bot_api import FakeBotApi
 
 TOKEN = "123456789:AAFakeTokenForTheBenchmarkServer_abcdef"
+COMMAND = "python -m bench.telegram_bench"
 CHATS = 200
 MESSAGES = 10
+DURATION = 20.0  # seconds of writing at a human pace
+INTERVAL = 2.0  # mean seconds between two messages of one chat at a human pace
+WARMUP_CHATS = 20
+THROUGHPUT_AIM = 3.0  # the full bot within 3x of the echo bot's updates per second
+P99_AIM = 0.050  # seconds, the full bot at a human pace
 
-
-def script(chat: int) -> list[str]:
-    """What one official writes: a new report, the mall, answers, parts, Klar, status."""
-    script = [
-        f"/ny STK-2099-{chat:04d}",
-        "/mall mall-2019",
-        "Arbetsmarknads- och socialnämnden",
-        f"Utvecklingsarbete nummer {chat}",
-        "Målet var att integrera jämställdhet & antidiskriminering i arbetet.",
-        "Insatserna har genomförts enligt plan, med <viss> försening.",
-        "/klar",
-        "Förankringen skedde i ledningsgrupperna.",
-        "/klar",
-        "/status",
-    ]
-    return [script[i % len(script)] for i in range(MESSAGES)]
+BotFactory = Callable[[str, str], AbstractAsyncContextManager[None]]
 
 
 @dataclass
-class Result:
+class Options:
+    chats: int = CHATS
+    messages: int = MESSAGES
+    duration: float = DURATION
+    interval: float = INTERVAL
+    engine_threads: int = SQLITE_ENGINE_THREADS
+    profile: bool = False
+
+
+@dataclass
+class Measured:
     name: str
-    updates: int
-    seconds: float
-    latencies: list[float]
-
-    @property
-    def per_second(self) -> float:
-        return self.updates / self.seconds
-
-    def percentile(self, p: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(p * len(ordered)))]
-
-    def line(self) -> str:
-        return (
-            f"{self.name:<10} {self.per_second:8.0f} updates/s   p50 "
-            f"{self.percentile(0.5) * 1000:6.1f} ms   p99 {self.percentile(0.99) * 1000:6.1f} ms"
-        )
-
-
-async def drive(api: FakeBotApi, name: str, chats: int) -> Result:
-    """Every chat writes its script, each message after the previous one is answered."""
-    loop = asyncio.get_running_loop()
-    waiting: dict[int, asyncio.Future[None]] = {}
-
-    def answered(update_id: int) -> None:
-        future = waiting.get(update_id)
-        if future is not None and not future.done():
-            future.set_result(None)
-
-    def from_server(update_id: int) -> None:
-        loop.call_soon_threadsafe(answered, update_id)
-
-    api.on_answer = from_server
-    sent: list[int] = []
-
-    async def chat(number: int) -> None:
-        user = api.private_chat(10_000 + number, f"Tjänsteperson {number}")
-        for text in script(number):
-            update_id, _ = user.send(text)
-            future = waiting.setdefault(update_id, loop.create_future())
-            if update_id in api.answered_at:
-                answered(update_id)
-            await asyncio.wait_for(future, 30)
-            sent.append(update_id)
-
-    started = time.perf_counter()
-    await asyncio.gather(*(chat(n) for n in range(chats)))
-    seconds = time.perf_counter() - started
-    api.on_answer = None
-    latencies = [api.answered_at[u] - api.pushed_at[u] for u in sent]
-    return Result(name, len(sent), seconds, latencies)
+    saturation: LoadResult
+    paced: LoadResult
 
 
 @asynccontextmanager
-async def echo_bot(api: FakeBotApi) -> AsyncIterator[None]:
+async def echo_bot(base_url: str, file_url: str) -> AsyncIterator[None]:
     """The bare python-telegram-bot echo bot, concurrent updates on, as PTB's docs show it."""
 
     async def echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -124,8 +92,8 @@ async def echo_bot(api: FakeBotApi) -> AsyncIterator[None]:
     application = (
         Application.builder()
         .token(TOKEN)
-        .base_url(api.base_url)
-        .base_file_url(api.file_url)
+        .base_url(base_url)
+        .base_file_url(file_url)
         .concurrent_updates(True)
         .build()
     )
@@ -141,69 +109,230 @@ async def echo_bot(api: FakeBotApi) -> AsyncIterator[None]:
             await application.stop()
 
 
-@asynccontextmanager
-async def full_bot(api: FakeBotApi, folder: Path) -> AsyncIterator[None]:
-    engine, sessions = open_database(f"sqlite:///{folder / 'bench.sqlite3'}")
-    conversation = Conversation(
-        sessions, load_catalog(PROMPTS_DIR / "templates"), load_texts(), lambda: datetime.now(UTC)
-    )
-    settings = Settings(
-        telegram_bot_token=SecretStr(TOKEN),
-        telegram_api_base_url=api.base_url,
-        telegram_api_file_url=api.file_url,
-        redovisa_data_dir=folder,
-    )
-    try:
-        async with TelegramBot(settings, conversation):
-            yield
-    finally:
-        engine.dispose()
+def full_bot_in(folder: Path, engine_threads: int = SQLITE_ENGINE_THREADS) -> BotFactory:
+    """The real bot (TelegramBot on the engine), its database a SQLite file in `folder`,
+    started as `redovisa telegram` starts it (serve(): start-up objects frozen)."""
+
+    @asynccontextmanager
+    async def full_bot(base_url: str, file_url: str) -> AsyncIterator[None]:
+        engine, sessions = open_database(f"sqlite:///{folder / 'bench.sqlite3'}")
+        conversation = Conversation(
+            sessions, load_catalog(PROMPTS_DIR / "templates"), load_texts(),
+            lambda: datetime.now(UTC),
+        )  # fmt: skip
+        settings = Settings(
+            telegram_bot_token=SecretStr(TOKEN),
+            telegram_api_base_url=base_url,
+            telegram_api_file_url=file_url,
+            redovisa_data_dir=folder,
+        )
+        try:
+            async with TelegramBot(settings, conversation, engine_threads=engine_threads):
+                freeze_startup_objects()
+                yield
+        finally:
+            engine.dispose()
+
+    return full_bot
 
 
-async def measure(
-    name: str, bot: Callable[[FakeBotApi], AbstractAsyncContextManager[None]], chats: int
-) -> Result:
-    with FakeBotApi(TOKEN) as api:
-        async with bot(api):
-            await drive(api, f"{name}-warmup", min(chats, 20))
-            return await drive(api, name, chats)
+async def measure(name: str, bot: BotFactory, options: Options, sampler: Sampler | None = None
+                  ) -> Measured:  # fmt: skip
+    """Warm up, then saturation, then human pace, with a fresh server and bot."""
+    with LoadServer(TOKEN) as load:
+        async with bot(load.base_url, load.file_url):
+            await load.closed_loop(f"{name}-warmup", first_chat=1_000, chats=WARMUP_CHATS,
+                                   messages=options.messages)  # fmt: skip
+            saturation = await load.closed_loop(
+                name, first_chat=10_000, chats=options.chats, messages=options.messages
+            )
+            if sampler is not None:
+                sampler.start()
+            try:
+                paced = await load.open_loop(
+                    name, first_chat=100_000, chats=options.chats,
+                    mean_interval=options.interval, duration=options.duration,
+                )  # fmt: skip
+            finally:
+                if sampler is not None:
+                    sampler.stop()
+    return Measured(name, saturation, paced)
 
 
-async def compare(chats: int) -> tuple[Result, Result]:
+async def compare(options: Options) -> tuple[Measured, Measured, Sampler | None]:
     os.environ.setdefault("PTB_TIMEDELTA", "true")
+    sampler = Sampler() if options.profile else None
     with tempfile.TemporaryDirectory() as folder:
-        echo = await measure("echo", echo_bot, chats)
-        full = await measure("full", lambda api: full_bot(api, Path(folder)), chats)
-    return echo, full
+        echo = await measure("echo", echo_bot, options)
+        full_bot = full_bot_in(Path(folder), options.engine_threads)
+        full = await measure("full", full_bot, options, sampler)
+    return echo, full, sampler
 
 
+# ---------------------------------------------------------------------- report
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.1f}"
+
+
+def problems(result: LoadResult) -> str:
+    found = []
+    if result.unanswered:
+        found.append(f"{result.unanswered} unanswered")
+    if result.extra:
+        found.append(f"{result.extra} unexpected replies")
+    return f"  ({', '.join(found)})" if found else ""
+
+
+def report(echo: Measured, full: Measured, options: Options) -> list[str]:
+    rate = options.chats / options.interval
+    lines = [
+        f"$ {COMMAND} {options.chats} {options.messages} --duration {options.duration:g} "
+        f"--interval {options.interval:g} --engine-threads {options.engine_threads}",
+        "bot in this process; Bot API server and simulated chats in another process; "
+        f"{os.cpu_count()} CPUs",
+        "",
+        f"saturation: {options.chats} chats x {options.messages} messages, each sent when "
+        "the previous one is answered",
+        "           updates/s   p50 ms   p99 ms",
+    ]
+    for m in (echo, full):
+        s = m.saturation
+        lines.append(f"  {m.name:<6} {s.per_second:10.0f}  {ms(s.percentile(0.5))}  "
+                     f"{ms(s.percentile(0.99))}{problems(s)}")  # fmt: skip
+    lines += [
+        "",
+        f"human pace: {options.chats} chats writing at once for {options.duration:g} s, each "
+        f"a message every {options.interval:g} s on average (exponential; ~{rate:.0f} "
+        "messages/s in all), not waiting for replies",
+        "           answered   p50 ms   p90 ms   p99 ms   max ms   (generator's max lag ms)",
+    ]
+    for m in (echo, full):
+        p = m.paced
+        lines.append(
+            f"  {m.name:<6} {p.answered:5d}/{p.sent:<5d} {ms(p.percentile(0.5))}  "
+            f"{ms(p.percentile(0.9))}  {ms(p.percentile(0.99))}  {ms(max(p.latencies))}   "
+            f"({ms(p.max_lag).strip()}){problems(p)}"
+        )
+    ratio = echo.saturation.per_second / full.saturation.per_second
+    p99 = full.paced.percentile(0.99)
+    lines += [
+        "",
+        f"throughput: echo / full = {ratio:.2f}x (aim: within {THROUGHPUT_AIM:g}x) -> "
+        f"{'met' if ratio <= THROUGHPUT_AIM else 'NOT met'}",
+        f"human-pace p99: full {p99 * 1000:.1f} ms, echo "
+        f"{echo.paced.percentile(0.99) * 1000:.1f} ms, full / echo = "
+        f"{p99 / echo.paced.percentile(0.99):.2f}x (aim: full under {P99_AIM * 1000:g} ms) "
+        f"-> {'met' if p99 < P99_AIM and not full.paced.unanswered else 'NOT met'}",
+    ]
+    return lines
+
+
+# ---------------------------------------------------------------------- profile
+class Sampler:
+    """A sampling profiler from the standard library: every `interval` seconds it looks at
+    the stack of every thread (sys._current_frames) and counts, per kind of thread (the
+    event loop, the engine's workers), the functions on it and the one on top."""
+
+    IDLE = {("selectors.py", "select"), ("thread.py", "_worker"), ("threading.py", "wait")}
+
+    def __init__(self, interval: float = 0.001) -> None:
+        self.interval = interval
+        self.samples: collections.Counter[str] = collections.Counter()
+        self.busy: collections.Counter[str] = collections.Counter()
+        self.inclusive: dict[str, collections.Counter[str]] = collections.defaultdict(
+            collections.Counter
+        )
+        self.top: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sampler", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+
+    def _run(self) -> None:
+        main = threading.main_thread().ident
+        me = threading.get_ident()
+        while not self._stop.wait(self.interval):
+            names = {t.ident: t.name for t in threading.enumerate()}
+            for ident, frame in sys._current_frames().items():
+                if ident == me:
+                    continue
+                name = names.get(ident, "")
+                kind = "event loop" if ident == main else name.split("_")[0] or "other"
+                self.samples[kind] += 1
+                leaf = (Path(frame.f_code.co_filename).name, frame.f_code.co_name)
+                if leaf in self.IDLE:
+                    continue
+                self.busy[kind] += 1
+                self.top[kind][self._label(frame)] += 1
+                seen = set()
+                walk: FrameType | None = frame
+                while walk is not None:
+                    seen.add(self._label(walk))
+                    walk = walk.f_back
+                self.inclusive[kind].update(seen)
+
+    @staticmethod
+    def _label(frame: object) -> str:
+        code = frame.f_code  # type: ignore[attr-defined]
+        parts = Path(code.co_filename).parts
+        short = "/".join(parts[-2:])
+        return f"{short}:{code.co_name}"
+
+    def lines(self, count: int = 18) -> list[str]:
+        out = ["", f"profile of the full bot at a human pace (sampled every "
+               f"{self.interval * 1000:g} ms; % of the thread kind's busy samples)"]  # fmt: skip
+        for kind in sorted(self.busy, key=lambda k: -self.busy[k]):
+            total, busy = self.samples[kind], self.busy[kind]
+            out.append(f"  {kind}: busy in {busy} of {total} samples")
+            out.append("    inclusive:")
+            for label, n in self.inclusive[kind].most_common(count):
+                out.append(f"      {100 * n / busy:5.1f}%  {label}")
+            out.append("    on top of the stack:")
+            for label, n in self.top[kind].most_common(count // 2):
+                out.append(f"      {100 * n / busy:5.1f}%  {label}")
+        return out
+
+
+# ---------------------------------------------------------------------- entry points
 def run() -> list[Ratio]:
-    """For `python -m bench`: the full bot's throughput and p99 against the echo bot's."""
-    echo, full = asyncio.run(compare(CHATS))
-    detail = f"{CHATS} chats; {full.line().strip()} | {echo.line().strip()}"
+    """For `python -m bench`: the full bot's throughput and human-pace p99 against the echo bot's."""
+    options = Options()
+    echo, full, _ = asyncio.run(compare(options))
+    detail = "; ".join(line.strip() for line in report(echo, full, options)[-2:])
     return [
-        Ratio("telegram: echo throughput / full throughput", echo.per_second / full.per_second,
-              detail),
-        Ratio("telegram: full p99 / echo p99", full.percentile(0.99) / echo.percentile(0.99)),
+        Ratio("telegram: echo throughput / full throughput",
+              echo.saturation.per_second / full.saturation.per_second, detail),
+        Ratio("telegram: full p99 / echo p99 at a human pace",
+              full.paced.percentile(0.99) / echo.paced.percentile(0.99)),
     ]  # fmt: skip
 
 
+def parse(argv: list[str]) -> Options:
+    parser = argparse.ArgumentParser(prog=COMMAND, description=__doc__.split("\n")[0])
+    parser.add_argument("chats", type=int, nargs="?", default=CHATS)
+    parser.add_argument("messages", type=int, nargs="?", default=MESSAGES)
+    parser.add_argument("--duration", type=float, default=DURATION)
+    parser.add_argument("--interval", type=float, default=INTERVAL)
+    parser.add_argument("--engine-threads", type=int, default=SQLITE_ENGINE_THREADS)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args(argv)
+    return Options(args.chats, args.messages, args.duration, args.interval,
+                   args.engine_threads, args.profile)  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> None:
-    global CHATS, MESSAGES
-    args = sys.argv[1:] if argv is None else argv
-    if args:
-        CHATS = int(args[0])
-    if len(args) > 1:
-        MESSAGES = int(args[1])
-    echo, full = asyncio.run(compare(CHATS))
-    print(f"{CHATS} chats at once, {MESSAGES} messages each, one local Bot API server")
-    print(echo.line())
-    print(full.line())
-    print(
-        f"throughput: full bot {full.per_second / echo.per_second:.2f}x of echo "
-        f"(echo {echo.per_second / full.per_second:.2f}x faster; aim: within 3x); "
-        f"full p99 {full.percentile(0.99) * 1000:.1f} ms (aim: under 50 ms)"
-    )
+    options = parse(sys.argv[1:] if argv is None else argv)
+    echo, full, sampler = asyncio.run(compare(options))
+    for line in report(echo, full, options):
+        print(line)
+    if sampler is not None:
+        for line in sampler.lines():
+            print(line)
 
 
 if __name__ == "__main__":

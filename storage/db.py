@@ -26,9 +26,13 @@ def create_db_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-    if parsed.database and parsed.database != ":memory:":
+    connect_args = {"timeout": 30, "check_same_thread": False}
+    if not parsed.database or parsed.database == ":memory:":
+        engine = create_engine(url, connect_args=connect_args)
+    else:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        # A pool as large as the bot's engine threads: connections reused, not reopened.
+        engine = create_engine(url, connect_args=connect_args, pool_size=16, max_overflow=16)
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -87,12 +87,16 @@ class TelegramAdapter:
         self,
         conversation: ConversationPort,
         executor: Executor,
+        slow_executor: Executor | None = None,
         *,
         commands: CallbackCommands | None = None,
         typing_delay: float = 0.2,
     ) -> None:
         self.conversation = conversation
         self.executor = executor
+        # The quick database step runs on `executor`, sized to the database pool; slow work
+        # (the language model, rendering) on its own pool so it never starves the quick one.
+        self.slow_executor = slow_executor or executor
         self.commands = commands or CallbackCommands()
         self.typing_delay = typing_delay
         self._told_groups: set[int] = set()
@@ -226,16 +230,20 @@ class TelegramAdapter:
         """
         in_steps = getattr(self.conversation, "handle_in_steps", None)
         if in_steps is None:
-            replies = await self._on_worker(bot, chat_id, self.conversation.handle, user, incoming)
+            replies = await self._on_worker(
+                bot, chat_id, self.conversation.handle, user, incoming, self.slow_executor
+            )
             await self.send_replies(bot, chat_id, replies)
             return
-        steps = await self._on_worker(bot, chat_id, in_steps, user, incoming)
+        steps = await self._on_worker(bot, chat_id, in_steps, user, incoming, self.executor)
         if isinstance(steps, list):  # the engine refused the input with a message
             await self.send_replies(bot, chat_id, steps)
             return
         await self.send_replies(bot, chat_id, steps.now)
         if steps.later:
-            later = await self._on_worker(bot, chat_id, lambda *_: steps.finish(), user, incoming)
+            later = await self._on_worker(
+                bot, chat_id, lambda *_: steps.finish(), user, incoming, self.slow_executor
+            )
             await self.send_replies(bot, chat_id, later)
 
     async def _on_worker(
@@ -245,11 +253,12 @@ class TelegramAdapter:
         work: Callable[[UserRef, Incoming], Any],
         user: TelegramUser,
         incoming: Incoming,
+        executor: Executor,
     ) -> Any:
         typing = asyncio.create_task(self._keep_typing(bot, chat_id))
         try:
             return await asyncio.get_running_loop().run_in_executor(
-                self.executor, work, user_ref(user), incoming
+                executor, work, user_ref(user), incoming
             )
         except UserFacingError as error:
             return [say(error.message)]
