@@ -100,7 +100,7 @@ def find_users_by_name(session: Session, name: str) -> Sequence[User]:
     wanted = name.strip().lower()
     return [
         u
-        for u in session.scalars(select(User).where(User.active.is_(True)))
+        for u in session.scalars(select(User).where(User.active.is_(True), User.role.in_(ROLES)))
         if u.display_name.lower() == wanted
     ]
 

@@ -110,7 +110,10 @@ def _not_to_be_sent(now: datetime, max_attempts: int) -> ColumnElement[bool]:
         Case.id == Reminder.case_id,
         or_(Case.status.in_(FINISHED_STATUSES), Case.last_reply_date.is_(None)),
     )
-    inactive_user = exists().where(User.id == Reminder.recipient_user_id, User.active.is_(False))
+    inactive_user = exists().where(
+        User.id == Reminder.recipient_user_id,
+        or_(User.active.is_(False), User.role == "none"),  # locked out, or never let in
+    )
     return or_(finished_case, inactive_user, _superseded(now), Reminder.attempts >= max_attempts)
 
 

@@ -162,24 +162,33 @@ def save_answer(
     author: User,
     now: datetime,
 ) -> Answer:
-    """Store a new version of the answer; earlier versions stay as they were."""
-    latest = session.scalar(
-        select(func.max(Answer.version)).where(
-            Answer.case_id == case_id, Answer.question_key == question_key
+    """Store a new version of the answer; earlier versions stay as they were.
+
+    Two members saving the same question at the same moment both get a version: the one
+    that loses the race for a version number takes the next one.
+    """
+    for _attempt in range(5):
+        latest = session.scalar(
+            select(func.max(Answer.version)).where(
+                Answer.case_id == case_id, Answer.question_key == question_key
+            )
         )
-    )
-    answer = Answer(
-        case_id=case_id,
-        question_key=question_key,
-        version=(latest or 0) + 1,
-        text=text,
-        parts=parts,
-        author_user_id=author.id,
-        created_at=now,
-    )
-    session.add(answer)
-    session.flush()
-    return answer
+        answer = Answer(
+            case_id=case_id,
+            question_key=question_key,
+            version=(latest or 0) + 1,
+            text=text,
+            parts=parts,
+            author_user_id=author.id,
+            created_at=now,
+        )
+        try:
+            with session.begin_nested():
+                session.add(answer)
+        except IntegrityError:
+            continue
+        return answer
+    raise RuntimeError(f"could not store a version of {question_key} for ärende {case_id}")
 
 
 def claim_update(session: Session, source: str, update_id: int, now: datetime) -> bool:

@@ -40,7 +40,7 @@ from bot.engine.parsing import (
 )
 from bot.engine.services import EngineServices, ImportedDraft, ReportSnapshot
 from bot.engine.state import AnswerPart, Awaiting, ConversationState
-from bot.engine.templates import Template, TemplateCatalog
+from bot.engine.templates import Template, TemplateCatalog, template_named
 from bot.engine.texts import BotTexts
 from bot.errors import UserFacingError
 from storage import access_repository as access_repo
@@ -178,7 +178,7 @@ class Conversation:
             name = incoming.file.filename.lower()
             if name.endswith((".csv", ".xlsx")):
                 return self._desk.import_sheet(turn, incoming.file.filename, incoming.file.data)
-            return self._import_file(turn, incoming.file)
+            return self._import_file(turn, incoming.file, incoming.text)
         if incoming.text is None:
             raise UserFacingError(self._texts.unsupported_message)
         text = self._validated_text(incoming.text)
@@ -297,8 +297,8 @@ class Conversation:
             for q in template.questions
             if q.required
         )
-        if case.status in ("in_progress", "finished"):
-            case.status = "finished" if complete else "in_progress"
+        # Any change after the documents were made means they must be made again.
+        case.status = "finished" if complete else "in_progress"
 
     def _commit_parts(self, turn: Turn) -> str | None:
         """Store what was written on the current question; return a note saying so."""
@@ -361,8 +361,10 @@ class Conversation:
             return self._texts.now_case_number
         if state.awaiting is Awaiting.TEMPLATE:
             return self._texts.now_template.format(case_number=state.pending_case_number)
-        if state.awaiting is Awaiting.CONFIRM:
+        if state.awaiting in (Awaiting.CONFIRM, Awaiting.IMPORT_CONFIRM):
             return self._texts.now_confirm
+        if state.awaiting is Awaiting.REGISTRATION:
+            return self._texts.now_registration
         case = self._current_case_or_none(turn)
         if case is None:
             return self._texts.now_nothing
@@ -423,7 +425,7 @@ class Conversation:
         case_number = turn.state.pending_case_number
         if repo.find_case(turn.session, case_number) is not None:
             turn.state.clear_waiting()
-            raise UserFacingError(self._texts.case_belongs_to_other.format(case_number=case_number))
+            return [say(self._texts.case_belongs_to_other.format(case_number=case_number))]
         case = repo.create_case(turn.session, case_number, template.id, turn.user, turn.now)
         access_repo.audit(turn.session, turn.user, "case_created", turn.now, case_id=case.id)
         return self._open_case(
@@ -436,10 +438,7 @@ class Conversation:
         wanted = argument.strip().lower()
         if not wanted:
             return None
-        for template in self._catalog.all():
-            if wanted == template.id or (wanted.isdigit() and wanted in template.id):
-                return template
-        return None
+        return template_named(self._catalog, wanted)
 
     def _list_reports(self, turn: Turn, _argument: str) -> list[Reply]:
         cases = repo.cases_of_user(turn.session, turn.user.id)
@@ -669,6 +668,8 @@ class Conversation:
 
     def _confirm_yes(self, turn: Turn, _argument: str) -> list[Reply]:
         state = turn.state
+        if state.awaiting in (Awaiting.IMPORT_CONFIRM, Awaiting.REGISTRATION):
+            return self._plain_text(turn, "ja", None)
         if state.awaiting is not Awaiting.CONFIRM:
             raise UserFacingError(self._texts.nothing_to_confirm)
         if state.confirm_action == "discard_parts":
@@ -679,9 +680,11 @@ class Conversation:
             state.clear_waiting()
             return [say(self._texts.discarded.format(count=count))]
         state.clear_waiting()
-        raise UserFacingError(self._texts.nothing_to_confirm)
+        return [say(self._texts.nothing_to_confirm)]
 
     def _confirm_no(self, turn: Turn, _argument: str) -> list[Reply]:
+        if turn.state.awaiting in (Awaiting.IMPORT_CONFIRM, Awaiting.REGISTRATION):
+            return self._plain_text(turn, "nej", None)
         if turn.state.awaiting is not Awaiting.CONFIRM:
             raise UserFacingError(self._texts.nothing_to_confirm)
         turn.state.clear_waiting()
@@ -743,11 +746,19 @@ class Conversation:
             return [say(self._texts.edit_not_found)]
         for part in turn.state.parts:
             if part.ref == message_ref:
+                total = sum(len(p.text) for p in turn.state.parts) - len(part.text) + len(text)
+                if total > MAX_ANSWER_CHARS:
+                    raise UserFacingError(
+                        self._texts.answer_too_long.format(limit=MAX_ANSWER_CHARS)
+                    )
                 part.text = text
                 return [say(self._texts.edit_applied_to_parts)]
         for case in repo.cases_of_user(turn.session, turn.user.id):
             template = self._catalog.get(case.template_id)
             for key, answer in self._answers(turn, case).items():
+                # Message ids are counted per chat, so only this user's own answers match.
+                if answer.author_user_id != turn.user.id:
+                    continue
                 refs = [p.get("ref") for p in answer.parts]
                 if message_ref not in refs:
                     continue
@@ -771,7 +782,7 @@ class Conversation:
 
     # -- files ----------------------------------------------------------------------------
 
-    def _import_file(self, turn: Turn, file: IncomingFile) -> list[Reply]:
+    def _import_file(self, turn: Turn, file: IncomingFile, caption: str | None) -> list[Reply]:
         """Read an earlier draft into a report; ask first if it would replace answers."""
         if self._services.importer is None:
             raise UserFacingError(self._texts.import_unavailable)
@@ -779,15 +790,24 @@ class Conversation:
         if not draft.answers:
             raise UserFacingError(self._texts.import_nothing_found)
         case = self._import_target(turn, draft)
+        # What was being written on the current question is kept, whatever comes next.
+        saved = self._commit_parts(turn)
+        replies = [say(saved)] if saved else []
+        if caption:
+            replies.append(say(self._texts.caption_not_saved))
         existing = self._answers(turn, case)
         replaced = [
             key
             for key, text in draft.answers.items()
             if key in existing and existing[key].text.strip() and existing[key].text != text
         ]
-        turn.state.case_id = case.id
         if not replaced:
-            return self._apply_import(turn, case, draft.answers, list(draft.unassigned_text))
+            return [
+                *replies,
+                *self._apply_import(turn, case, draft.answers, list(draft.unassigned_text)),
+            ]
+        turn.state.question_index = None
+        turn.state.return_index = None
         turn.state.clear_waiting()
         turn.state.awaiting = Awaiting.IMPORT_CONFIRM
         turn.state.pending_import = {
@@ -801,7 +821,7 @@ class Conversation:
         buttons = (
             (Button(self._texts.button_yes_import, "ja"), Button(self._texts.button_no, "nej")),
         )
-        return [say(question, buttons=buttons)]
+        return [*replies, say(question, buttons=buttons)]
 
     def _import_target(self, turn: Turn, draft: ImportedDraft) -> Case:
         """The ärende the document names, or the current one; a new one when it is unknown."""
@@ -846,7 +866,7 @@ class Conversation:
         case = repo.get_case(turn.session, int(pending["case_id"]))
         if case is None or not repo.is_member(turn.session, case.id, turn.user.id):
             turn.state.clear_waiting()
-            raise UserFacingError(self._texts.no_current_report)
+            return [say(self._texts.no_current_report)]
         answers = {str(k): str(v) for k, v in pending["answers"].items()}
         unassigned = [str(t) for t in pending.get("unassigned", [])]
         turn.state.clear_waiting()

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.engine import case_sheet
 from bot.engine.access import ROLE_BY_SWEDISH_WORD, ROLE_NAMES, is_admin, may_coordinate
+from bot.engine.case_numbers import normalise_case_number
 from bot.engine.messages import Attachment, Block, Button, Reply, Style, say
 from bot.engine.registration import CASE_FIELDS, ParseContext, summary_lines
 from bot.engine.state import Awaiting, ConversationState
@@ -19,7 +20,8 @@ from bot.engine.templates import TemplateCatalog
 from bot.errors import UserFacingError
 from bot.review.dates import format_swedish_date
 from storage import access_repository as access_repo
-from storage.models import Case
+from storage import repository as repo
+from storage.models import Case, User
 from storage.reminder_repository import OverviewRow, overview_rows
 
 INVITE_VALID_FOR = timedelta(days=7)
@@ -27,7 +29,7 @@ STATUS_NAMES = {
     "not_started": "inte påbörjad",
     "in_progress": "pågår",
     "finished": "klar",
-    "sent_for_signature": "skickad för underskrift",
+    "sent_for_signature": "klar, PDF för underskrift skapad",
 }
 
 # Called with (session, case, now) after an ärende is registered or its deadline set,
@@ -38,7 +40,7 @@ CaseRegisteredHook = Callable[[Any, Case, datetime], None]
 class CoordinatorDesk:
     """The coordinators' commands. `turn` is the engine's Turn (session, user, state, now)."""
 
-    COMMANDS = ("inbjudan", "sparra", "anvandare", "registrera", "oversikt")
+    COMMANDS = ("inbjudan", "sparra", "anvandare", "registrera", "oversikt", "ansvarig")
 
     def __init__(
         self, catalog: TemplateCatalog, on_case_registered: CaseRegisteredHook | None = None
@@ -55,6 +57,7 @@ class CoordinatorDesk:
             "anvandare": self._users,
             "registrera": self._start_registration,
             "oversikt": self._overview,
+            "ansvarig": self._assign,
         }[name]
         return handler(turn, argument)
 
@@ -81,8 +84,7 @@ class CoordinatorDesk:
     def _revoke(self, turn: Any, argument: str) -> list[Reply]:
         if not is_admin(turn.user):
             raise UserFacingError("Bara en administratör kan spärra användare.")
-        target = argument.strip().lstrip("#")
-        user = access_repo.find_user_by_id(turn.session, int(target)) if target.isdigit() else None
+        user = _user_by_number(turn, argument)
         if user is None:
             raise UserFacingError("Skriv /sparra och användarens nummer (se /anvandare).")
         if user.id == turn.user.id:
@@ -90,6 +92,35 @@ class CoordinatorDesk:
         user.active = False
         access_repo.audit(turn.session, turn.user, "user_revoked", turn.now, target_user=user.id)
         return [say(f"{user.display_name} (#{user.id}) är spärrad och når inte längre boten.")]
+
+    def _assign(self, turn: Any, argument: str) -> list[Reply]:
+        """Make a user the responsible official of an ärende: /ansvarig STK-2018-1307 #12."""
+        parts = argument.split(maxsplit=1)
+        if len(parts) != 2:
+            raise UserFacingError(
+                "Skriv /ansvarig, diarienumret och användarens nummer eller namn, "
+                "till exempel /ansvarig STK-2018-1307 #12."
+            )
+        case = repo.find_case(turn.session, normalise_case_number(parts[0]))
+        if case is None or not (is_admin(turn.user) or case.created_by_user_id == turn.user.id):
+            raise UserFacingError(f"Du har inget registrerat ärende {parts[0][:40]}.")
+        context = ParseContext(turn.session, self._catalog)
+        user_id = CASE_FIELDS[-1].parse(parts[1], context)
+        user = (
+            access_repo.find_user_by_id(turn.session, user_id) if isinstance(user_id, int) else None
+        )
+        if user is None:
+            raise UserFacingError(
+                "Ange vem som ska vara ansvarig, med nummer (se /anvandare) eller namn."
+            )
+        case.responsible_user_id = user.id
+        repo.add_member(turn.session, case, user, turn.now)
+        access_repo.audit(
+            turn.session, turn.user, "responsible_set", turn.now, case_id=case.id, user_id=user.id
+        )
+        if self._on_case_registered is not None and case.last_reply_date is not None:
+            self._on_case_registered(turn.session, case, turn.now)
+        return [say(f"{user.display_name} är nu ansvarig för {case.case_number} och når ärendet.")]
 
     def _users(self, turn: Any, _argument: str) -> list[Reply]:
         users = access_repo.users_with_role(turn.session, "official", "coordinator", "admin")
@@ -232,6 +263,13 @@ class CoordinatorDesk:
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         return [Reply(tuple(blocks), attachments=(attachment,))]
+
+
+def _user_by_number(turn: Any, argument: str) -> User | None:
+    number = argument.strip().lstrip("#")
+    if not (number.isdecimal() and number.isascii() and len(number) <= 9):
+        return None
+    return access_repo.find_user_by_id(turn.session, int(number))
 
 
 def overview_state(row: OverviewRow, total: int) -> str:

@@ -30,6 +30,7 @@ COORDINATOR_COMMANDS: tuple[tuple[str, str], ...] = (
     ("registrera", "Registrera ett ärende steg för steg (eller skicka en CSV/XLSX-fil)"),
     ("oversikt", "Alla dina ärenden efter sista svarsdatum, också som Excel-fil"),
     ("inbjudan", "Skapa en inbjudningskod: /inbjudan handläggare eller samordnare"),
+    ("ansvarig", "Gör en användare ansvarig för ett ärende: /ansvarig STK-2018-1307 #12"),
     ("anvandare", "Alla användare med nummer och roll"),
     ("sparra", "Spärra en användare (administratör): /sparra 12"),
 )
@@ -117,7 +118,7 @@ def parse_phrase(text: str, template: Template | None) -> Command | None:
 def resolve_question(target: str, template: Template) -> int | None:
     """The index of the question named by number ("3") or by word ("budgeten")."""
     word = target.strip().lower().rstrip(":")
-    if word.isdigit():
+    if word.isdecimal() and word.isascii() and len(word) <= 3:
         number = int(word)
         return number - 1 if 1 <= number <= len(template.questions) else None
     for index, question in enumerate(template.questions):

@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from bot.engine.case_numbers import normalise_case_number
-from bot.engine.templates import TemplateCatalog
+from bot.engine.templates import TemplateCatalog, template_named
 from bot.errors import UserFacingError
 from bot.review.amounts import format_kronor, parse_amount
 from bot.review.dates import Precision, find_dates, format_swedish_date
@@ -60,10 +60,9 @@ def _committee(text: str, _context: ParseContext) -> JsonValue:
 
 
 def _template(text: str, context: ParseContext) -> JsonValue:
-    wanted = text.strip().lower()
-    for template in context.catalog.all():
-        if wanted == template.id or (wanted.isdigit() and wanted in template.id):
-            return template.id
+    template = template_named(context.catalog, text)
+    if template is not None:
+        return template.id
     names = ", ".join(t.id for t in context.catalog.all())
     raise UserFacingError(f"Okänd mall ”{text.strip()[:40]}”. Välj en av: {names}.")
 
@@ -109,8 +108,9 @@ def _responsible(text: str, context: ParseContext) -> JsonValue:
     wanted = text.strip()
     if wanted.lower() in NOBODY_YET:
         return None
-    if wanted.lstrip("#").isdigit():
-        user = access_repo.find_user_by_id(context.session, int(wanted.lstrip("#")))
+    number = wanted.lstrip("#")
+    if number.isdecimal() and number.isascii() and len(number) <= 9:
+        user = access_repo.find_user_by_id(context.session, int(number))
         if user is None or not user.active or user.role == "none":
             raise UserFacingError(f"Det finns ingen aktiv användare med nummer {wanted}.")
         return user.id

@@ -103,6 +103,15 @@ class TemplateCatalog:
         return list(self._by_id.values())
 
 
+def template_named(catalog: TemplateCatalog, wanted: str) -> Template | None:
+    """The mall the user means: its exact id ("mall-2019") or its year ("2019")."""
+    wanted = wanted.strip().lower()
+    for template in catalog.all():
+        if wanted == template.id or wanted == template.id.rsplit("-", 1)[-1]:
+            return template
+    return None
+
+
 def load_template(path: Path) -> Template:
     """Read and validate one template file."""
     return load_toml_model(path, Template, TemplateError)

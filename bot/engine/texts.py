@@ -172,6 +172,8 @@ TEXT_KEYS = [
     "perspective_missing",
     "documents_ready",
     "documents_draft",
+    "caption_not_saved",
+    "now_registration",
 ]
 
 _TextsModel = create_model(  # type: ignore[call-overload]

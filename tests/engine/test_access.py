@@ -162,7 +162,12 @@ def test_every_report_command_on_someone_elses_arende_is_refused(strict: Convers
     ]:
         reply = bertil.say(command)
         assert "Annas hemliga nämnd" not in reply
-        refusals = ("inget ärende", "inte med i det", "inte med någon redovisning", "installationen")
+        refusals = (
+            "inget ärende",
+            "inte med i det",
+            "inte med någon redovisning",
+            "installationen",
+        )
         assert any(refusal in reply for refusal in refusals), (command, reply)
     assert "Annas hemliga nämnd" in anna.say("/utkast")
 
@@ -270,3 +275,31 @@ def test_settings_admin_is_admin_even_if_demoted(
         assert user is not None
         user.role = "official"
     assert "Inbjudningskod" in admin.say("/inbjudan")
+
+
+def test_a_stranger_cannot_be_made_responsible(strict: Conversation) -> None:
+    admin = telegram_user(strict, ADMIN_ID, "Admin")
+    stranger = telegram_user(strict, 9, "Karin Berg")
+    stranger.say("/start")
+    row = "STK-2018-1307;Nämnden;2019;500 000 kr;2019-03-11;2020-02-28;a@malmo.se;Karin Berg"
+    report = send_file(admin, "a.csv", csv_file(row))
+    assert "Inget registrerades" in report and "Hittar ingen" in report
+    assert "inbjudningskod" in stranger.say("/arenden")
+
+
+def test_a_coordinator_makes_an_official_responsible_later(
+    strict: Conversation, session_factory: SessionFactory
+) -> None:
+    admin = telegram_user(strict, ADMIN_ID, "Admin")
+    anna = make_official(admin, strict, 2, "Anna")
+    row = "STK-2018-1307;Nämnden;2019;500 000 kr;2019-03-11;2020-02-28;a@malmo.se;ingen"
+    assert "1 ärenden" in send_file(admin, "a.csv", csv_file(row))
+    assert "inte med i det" in anna.say("/ny STK-2018-1307")
+    with session_factory() as session:
+        anna_id = repo.find_user(session, "telegram:2").id  # type: ignore[union-attr]
+    assert "samordnare" in anna.say(f"/ansvarig STK-2018-1307 #{anna_id}")  # officials may not
+    assert "är nu ansvarig" in admin.say(f"/ansvarig STK-2018-1307 #{anna_id}")
+    assert "Fråga 1 av 8" in anna.say("/fortsatt STK-2018-1307")
+    with session_factory() as session:
+        events = [e.action for e in access_repo.audit_events(session)]
+    assert "responsible_set" in events
