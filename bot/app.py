@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
+from bot.documents.command import document_case
 from bot.documents.importer import import_report
-from bot.documents.model import DocumentCase
 from bot.documents.render import render_report
 from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Clock, Conversation
@@ -55,17 +55,6 @@ def load_templates(settings: Settings) -> TemplateCatalog:
 
 def facts_of(snapshot: ReportSnapshot) -> CaseFacts:
     return CaseFacts(case_number=snapshot.case_number, granted_amount_kr=snapshot.granted_amount_kr)
-
-
-def document_case(snapshot: ReportSnapshot) -> DocumentCase:
-    return DocumentCase(
-        case_number=snapshot.case_number,
-        committee=snapshot.committee,
-        decision_date=snapshot.decision_date,
-        last_reply_date=snapshot.last_reply_date,
-        recipients=snapshot.recipients,
-        granted_amount_kr=snapshot.granted_amount_kr,
-    )
 
 
 class ReportServices:

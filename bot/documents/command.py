@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -13,7 +15,6 @@ from bot.documents.model import DocumentCase
 from bot.documents.render import DocumentFormat, parse_formats, render_report
 from bot.engine.templates import Template, TemplateCatalog
 from bot.errors import UserFacingError
-from storage.models import Case
 from storage.repository import current_answers, find_case
 
 EXIT_OK = 0
@@ -21,8 +22,8 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 
 
-def document_case(case: Case) -> DocumentCase:
-    """What the document needs from a stored ärende."""
+def document_case(case: CaseRecord) -> DocumentCase:
+    """What the document needs from an ärende (a stored Case or a report snapshot)."""
     return DocumentCase(
         case_number=case.case_number,
         committee=case.committee,
@@ -31,6 +32,23 @@ def document_case(case: Case) -> DocumentCase:
         recipients=tuple(case.recipients or ()),
         granted_amount_kr=case.granted_amount_kr,
     )
+
+
+class CaseRecord(Protocol):
+    """The fields of an ärende that a document shows."""
+
+    @property
+    def case_number(self) -> str: ...
+    @property
+    def committee(self) -> str | None: ...
+    @property
+    def decision_date(self) -> date | None: ...
+    @property
+    def last_reply_date(self) -> date | None: ...
+    @property
+    def recipients(self) -> Sequence[str]: ...
+    @property
+    def granted_amount_kr(self) -> int | None: ...
 
 
 def run_render_command(
