@@ -57,7 +57,7 @@ def seed_004_script(
             assert len(lines) == 1, lines
             runs[-1].append(lines[0])
             expected[question.key] = lines[0]
-        if len(runs[-1]) > 12:
+        if template.index_of(question.key) % 2 == 1:  # a new process every two answers
             runs.append([])
     return [run for run in runs if run], expected
 
