@@ -32,6 +32,7 @@ from bot.review.checks import run_checks
 from bot.review.findings import CaseFacts, Severity
 from bot.review.llm import StorageUsageRecorder
 from bot.review.llm_reviewer import LlmReviewer
+from bot.review.perspectives import Perspective
 from bot.review.service import review_report
 from storage import repository as repo
 from storage.db import SessionFactory, open_database
@@ -79,6 +80,11 @@ class ReportServices:
             snapshot.template,
             snapshot.answers,
             facts_of(snapshot),
+            granted_for=(
+                [Perspective(p) for p in snapshot.perspectives]
+                if snapshot.perspectives is not None
+                else None
+            ),
             llm=self._llm,
             case_id=snapshot.case_id,
         )

@@ -118,6 +118,7 @@ def register_case(
     responsible: User | None,
     coordinator: User,
     now: datetime,
+    perspectives: list[str] | None = None,
 ) -> Case:
     case = Case(
         case_number=case_number,
@@ -128,6 +129,7 @@ def register_case(
         last_reply_date=last_reply_date,
         recipients=recipients,
         responsible_user_id=responsible.id if responsible else None,
+        perspectives=perspectives,
         created_by_user_id=coordinator.id,
         status="in_progress",
         created_at=now,

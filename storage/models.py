@@ -59,6 +59,9 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # Errors and warnings of the last /granska; None when it was never reviewed.
     open_findings: Mapped[int | None] = mapped_column(Integer)
+    # What the grant was for (jamstalldhet, antidiskriminering, barnratt,
+    # nationella_minoriteter); None when the coordinator did not say.
+    perspectives: Mapped[list[str] | None] = mapped_column(JSON)
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 

@@ -185,3 +185,26 @@ def test_the_next_question_does_not_wait_for_the_model(
     assert "Fråga 4 av 8" in text_of(steps.now)
     assert openai_server.requests == []  # the model has not been asked yet
     assert "Kortare." in text_of(steps.finish())
+
+
+def test_review_compares_the_report_with_what_the_grant_was_for(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path)
+    settings.telegram_admin_ids = [77]
+    conversation = build_conversation(settings, MovableClock())
+    coordinator = UserRef("telegram:77", "Samordnare")
+    header = "diarienummer;nämnd;mall;beviljat belopp;perspektiv;beslutsdatum;sista svarsdatum;mottagare;ansvarig"
+    row = "STK-2018-1307;Nämnden;2019;200 000 kr;barnrätt, nationella minoriteter;2019-03-11;2026-02-28;a@malmo.se;ingen"
+    sheet = f"{header}\n{row}\n".encode()
+    registered = conversation.handle(coordinator, Incoming(file=IncomingFile("a.csv", sheet)))
+    assert "1 ärenden" in text_of(registered)
+    for text in [
+        "/fortsatt STK-2018-1307",
+        "Nämnden",
+        "Barnrätt i stadsutveckling",
+        "Vi utbildade 30 barnrättsombud i barnkonventionen och barnets rättigheter.",
+        "/klar",
+    ]:
+        conversation.handle(coordinator, Incoming(text=text))
+    shown = text_of(conversation.handle(coordinator, Incoming(text="/granska")))
+    assert "beviljades för arbete med nationella minoriteter" in shown
+    assert "beviljades för arbete med barnrättsperspektivet" not in shown

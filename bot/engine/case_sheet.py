@@ -50,7 +50,7 @@ def read_rows(filename: str, data: bytes) -> list[dict[str, str]]:
     if not table:
         raise UserFacingError("Filen är tom.")
     header = [cell.strip().lower() for cell in table[0]]
-    missing = [f.column for f in CASE_FIELDS if f.column not in header]
+    missing = [f.column for f in CASE_FIELDS if f.required_column and f.column not in header]
     if missing:
         raise UserFacingError(
             "Filen saknar kolumnerna: "

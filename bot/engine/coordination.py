@@ -205,6 +205,7 @@ class CoordinatorDesk:
             responsible=responsible,
             coordinator=turn.user,
             now=turn.now,
+            perspectives=values.get("perspectives"),
         )
         access_repo.audit(
             turn.session,

@@ -18,6 +18,7 @@ from bot.engine.templates import TemplateCatalog, template_named
 from bot.errors import UserFacingError
 from bot.review.amounts import format_kronor, parse_amount
 from bot.review.dates import Precision, find_dates, format_swedish_date
+from bot.review.perspectives import Perspective
 from storage import access_repository as access_repo
 from storage import repository as repo
 
@@ -41,6 +42,7 @@ class CaseField:
     prompt: str
     parse: Callable[[str, ParseContext], JsonValue]
     show: Callable[[JsonValue, ParseContext], str]
+    required_column: bool = True  # a CSV/XLSX file must have this column
 
 
 def _case_number(text: str, context: ParseContext) -> JsonValue:
@@ -123,6 +125,51 @@ def _responsible(text: str, context: ParseContext) -> JsonValue:
     return matches[0].id
 
 
+PERSPECTIVE_WORDS = {
+    "jämställdhet": Perspective.JAMSTALLDHET,
+    "antidiskriminering": Perspective.ANTIDISKRIMINERING,
+    "barnrätt": Perspective.BARNRATT,
+    "barnrättsperspektivet": Perspective.BARNRATT,
+    "barnets rättigheter": Perspective.BARNRATT,
+    "nationella minoriteter": Perspective.NATIONELLA_MINORITETER,
+    "minoriteter": Perspective.NATIONELLA_MINORITETER,
+}
+PERSPECTIVE_NAMES = {
+    Perspective.JAMSTALLDHET: "jämställdhet",
+    Perspective.ANTIDISKRIMINERING: "antidiskriminering",
+    Perspective.BARNRATT: "barnrättsperspektivet",
+    Perspective.NATIONELLA_MINORITETER: "nationella minoriteter",
+}
+
+
+def _perspectives(text: str, _context: ParseContext) -> JsonValue:
+    wanted = text.strip().lower()
+    if wanted in ("", "-", "okänt", "vet ej"):
+        return None
+    if wanted == "alla":
+        return [p.value for p in Perspective]
+    chosen: list[str] = []
+    for word in (w.strip() for w in re.split(r",|;|\boch\b", wanted) if w.strip()):
+        perspective = PERSPECTIVE_WORDS.get(word) or next(
+            (p for p in Perspective if word in (p.value, p.value.replace("_", " "))), None
+        )
+        if perspective is None:
+            raise UserFacingError(
+                f"”{word[:40]}” är inget av perspektiven. Skriv jämställdhet, "
+                "antidiskriminering, barnrätt eller nationella minoriteter, flera med "
+                "kommatecken emellan, eller ”alla”."
+            )
+        if perspective.value not in chosen:
+            chosen.append(perspective.value)
+    return chosen
+
+
+def _show_perspectives(value: JsonValue, _context: ParseContext) -> str:
+    if not isinstance(value, list):
+        return "inte angivet"
+    return ", ".join(PERSPECTIVE_NAMES[Perspective(v)] for v in value)
+
+
 def _show_text(value: JsonValue, _context: ParseContext) -> str:
     return str(value)
 
@@ -162,6 +209,14 @@ CASE_FIELDS: tuple[CaseField, ...] = (
         "Hur mycket beviljades (till exempel 500 000 kr)?",
         _amount,
         _show_amount,
+    ),
+    CaseField(
+        "perspectives",
+        "perspektiv",
+        "Vilka perspektiv beviljades medlen för? Jämställdhet, antidiskriminering, barnrätt, nationella minoriteter (flera med kommatecken), ”alla” eller ”okänt”.",
+        _perspectives,
+        _show_perspectives,
+        required_column=False,
     ),
     CaseField(
         "decision_date",

@@ -29,6 +29,7 @@ class ReportSnapshot:
     decision_date: date | None = None
     last_reply_date: date | None = None
     recipients: tuple[str, ...] = ()
+    perspectives: tuple[str, ...] | None = None  # what the grant was for, when registered
 
     @classmethod
     def from_case(cls, case: Case, template: Template, answers: dict[str, str]) -> ReportSnapshot:
@@ -42,6 +43,7 @@ class ReportSnapshot:
             decision_date=case.decision_date,
             last_reply_date=case.last_reply_date,
             recipients=tuple(case.recipients or ()),
+            perspectives=tuple(case.perspectives) if case.perspectives is not None else None,
         )
 
     @property

@@ -9,7 +9,7 @@ from bot.engine.templates import Template
 from bot.review.checks import run_checks
 from bot.review.findings import CaseFacts, Finding, Severity
 from bot.review.llm_reviewer import LlmReviewer
-from bot.review.perspectives import Coverage, Perspective, coverage
+from bot.review.perspectives import Coverage, Perspective, coverage, perspective_findings
 from bot.review.readability import Readability, readability
 
 SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
@@ -41,6 +41,7 @@ def review_report(
     *,
     case_numbers_in_text: Sequence[str] = (),
     other_text: Sequence[str] = (),
+    granted_for: Sequence[Perspective] | None = None,
     llm: LlmReviewer | None = None,
     case_id: int | None = None,
 ) -> ReviewResult:
@@ -59,10 +60,13 @@ def review_report(
         else:
             llm_used, note = True, None
             findings.extend(f for f in found if f not in findings)
+    covered = coverage(answers)
+    if granted_for is not None:
+        findings.extend(perspective_findings(covered, granted_for))
     findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
     scores = {
         q.key: score
         for q in template.questions
         if q.kind.collects_several_messages and (score := readability(answers.get(q.key, "")))
     }
-    return ReviewResult(findings, llm_used, note, scores, coverage(answers))
+    return ReviewResult(findings, llm_used, note, scores, covered)

@@ -108,6 +108,8 @@ def register_step_by_step(coordinator: ChatUser, official_id: int) -> str:
     coordinator.say("mall-2019")
     assert "går inte att läsa" in coordinator.say("mycket pengar")
     coordinator.say("500 000 kr")
+    assert "inget av perspektiven" in coordinator.say("klimat")
+    coordinator.say("barnrätt och jämställdhet")
     coordinator.say("2019-03-11")
     assert "som en dag" in coordinator.say("våren 2020")
     coordinator.say("28 februari 2020")
@@ -134,6 +136,7 @@ def test_a_coordinator_registers_an_arende_step_by_step(
         assert case.last_reply_date.isoformat() == "2020-02-28"  # type: ignore[union-attr]
         assert case.recipients == ["registrera.stk@malmo.se", "anders.p.eriksson@malmo.se"]
         assert case.responsible_user_id == anna_id
+        assert case.perspectives == ["barnratt", "jamstalldhet"]
         assert "case_registered" in [e.action for e in access_repo.audit_events(session, case.id)]
     assert "STK-2018-1307" in anna.say("/arenden")
     assert "Fråga 1 av 8" in anna.say("/fortsatt STK-2018-1307")

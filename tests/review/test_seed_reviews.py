@@ -10,6 +10,7 @@ import pytest
 from bot.documents.importer import import_report
 from bot.engine.templates import TemplateCatalog
 from bot.review.findings import CaseFacts
+from bot.review.perspectives import Perspective
 from bot.review.service import review_report
 
 EXPECTED: dict[str, tuple[str, set[tuple[str, str | None, str]]]] = {
@@ -80,3 +81,19 @@ def test_the_tjansteskrivelse_is_not_a_mall_but_its_text_is_still_reviewed(
     assert codes.count("missing_answer") == 7  # nothing in it answers the mall's questions
     assert ("budget_underspent", None, "167 tkr") in found  # 167 tkr used of 400 tkr granted
     assert ("spelling", None, "Serviceämnden") in found
+
+
+def test_a_perspective_the_grant_was_for_but_the_report_never_mentions_is_flagged(
+    seeds_dir: Path, catalog: TemplateCatalog
+) -> None:
+    report = import_report("seed_004.txt", (seeds_dir / "seed_004.txt").read_bytes(), catalog)
+    result = review_report(
+        catalog.get(report.template_id),
+        dict(report.answers),
+        CaseFacts(),
+        granted_for=[Perspective.BARNRATT, Perspective.NATIONELLA_MINORITETER],
+    )
+    thin = [f for f in result.findings if f.code == "perspective_thin"]
+    assert len(thin) == 1  # barnrätt is all over seed 004; nationella minoriteter is absent
+    assert "nationella minoriteter" in thin[0].message
+    assert result.perspectives[Perspective.BARNRATT].count > 10
