@@ -23,7 +23,7 @@ from bot.engine.services import (
     ReportSnapshot,
 )
 from bot.engine.templates import Question, TemplateCatalog, load_catalog
-from bot.engine.texts import BotTexts, load_texts
+from bot.engine.texts import BotTexts, load_coordination_texts, load_texts
 from bot.reminders.schedule import ReminderSchedule
 from bot.reminders.sender import Notifier, RateLimiter
 from bot.reminders.service import ReminderJob, plan_case_reminders, questions_from_catalog
@@ -171,10 +171,13 @@ def assemble(settings: Settings, clock: Clock = system_clock) -> Assembly:
     """Open (and migrate) the database, load templates and texts, wire the services."""
     catalog = load_templates(settings)
     texts = load_texts()
+    coordination_texts = load_coordination_texts()
     _, sessions = open_database(settings.resolved_database_url())
     services = build_services(settings, catalog, texts, sessions, clock)
     access = AccessPolicy.from_admin_telegram_ids(settings.telegram_admin_ids)
-    conversation = Conversation(sessions, catalog, texts, clock, services, access)
+    conversation = Conversation(
+        sessions, catalog, texts, clock, services, access, coordination_texts
+    )
     return Assembly(settings, conversation, sessions, catalog, clock)
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.engine.texts import BotTexts
 from storage.models import User
 
 NO_ACCESS = "none"
-ROLE_NAMES = {"official": "handläggare", "coordinator": "samordnare", "admin": "administratör"}
+# The words /inbjudan accepts; the program matches them, so they stay here. The roles' names
+# as the bot writes them are role_<role> in prompts/coordination.toml.
 ROLE_BY_SWEDISH_WORD = {
     "handläggare": "official",
     "handlaggare": "official",
@@ -48,6 +50,11 @@ class AccessPolicy:
         """Make an administrator named in the settings one, whatever the database says."""
         if user.external_id in self.admin_external_ids and user.role != "admin":
             user.role = "admin"
+
+
+def role_name(texts: BotTexts, role: str) -> str:
+    """The role in Swedish (`texts` from prompts/coordination.toml); an unknown role as is."""
+    return texts.get(f"role_{role}", role)
 
 
 def may_coordinate(user: User) -> bool:

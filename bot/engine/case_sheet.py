@@ -11,18 +11,20 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from bot.engine.registration import CASE_FIELDS, JsonValue, ParseContext
+from bot.engine.texts import BotTexts
 from bot.errors import UserFacingError
 
 MAX_ROWS = 5_000
+# The overview's column headings: keys in prompts/coordination.toml, in column order.
 OVERVIEW_COLUMNS = (
-    "Diarienummer",
-    "Nämnd",
-    "Mall",
-    "Läge",
-    "Besvarade frågor",
-    "Beviljat (kr)",
-    "Sista svarsdatum",
-    "Ansvarig",
+    "sheet_case_number",
+    "sheet_committee",
+    "sheet_template",
+    "sheet_state",
+    "sheet_answered",
+    "sheet_open_findings",
+    "sheet_deadline",
+    "sheet_responsible",
 )
 
 
@@ -38,34 +40,30 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def read_rows(filename: str, data: bytes) -> list[dict[str, str]]:
+def read_rows(filename: str, data: bytes, texts: BotTexts) -> list[dict[str, str]]:
     """The file's rows as {column name in lower case: text}; the first row names the columns."""
     name = filename.lower()
     if name.endswith(".csv"):
         table = _read_csv(data)
     elif name.endswith(".xlsx"):
-        table = _read_xlsx(data)
+        table = _read_xlsx(data, texts)
     else:
-        raise UserFacingError("Ärenden kan läsas in från en CSV- eller XLSX-fil.")
+        raise UserFacingError(texts.file_wrong_kind)
     if not table:
-        raise UserFacingError("Filen är tom.")
+        raise UserFacingError(texts.file_empty)
     header = [cell.strip().lower() for cell in table[0]]
     missing = [f.column for f in CASE_FIELDS if f.required_column and f.column not in header]
     if missing:
         raise UserFacingError(
-            "Filen saknar kolumnerna: "
-            + ", ".join(missing)
-            + ". Första raden ska ha kolumnerna "
-            + ", ".join(f.column for f in CASE_FIELDS)
-            + "."
+            texts.file_missing_columns.format(
+                missing=", ".join(missing), columns=", ".join(f.column for f in CASE_FIELDS)
+            )
         )
     rows = [
         dict(zip(header, row, strict=False)) for row in table[1:] if any(c.strip() for c in row)
     ]
     if len(rows) > MAX_ROWS:
-        raise UserFacingError(
-            f"Filen har {len(rows)} rader; högst {MAX_ROWS} går att läsa in åt gången."
-        )
+        raise UserFacingError(texts.file_too_many_rows.format(count=len(rows), limit=MAX_ROWS))
     return rows
 
 
@@ -81,13 +79,13 @@ def _read_csv(data: bytes) -> list[list[str]]:
     return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
 
 
-def _read_xlsx(data: bytes) -> list[list[str]]:
+def _read_xlsx(data: bytes, texts: BotTexts) -> list[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise UserFacingError("XLSX-filen kunde inte läsas; spara den igen från Excel.") from exc
+        raise UserFacingError(texts.file_xlsx_unreadable) from exc
     except Exception as exc:  # a damaged zip raises zipfile's own errors
-        raise UserFacingError("XLSX-filen kunde inte läsas; spara den igen från Excel.") from exc
+        raise UserFacingError(texts.file_xlsx_unreadable) from exc
     sheet = workbook.worksheets[0]
     table = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     workbook.close()
@@ -98,6 +96,7 @@ def parse_rows(
     rows: list[dict[str, str]], context: ParseContext
 ) -> tuple[list[dict[str, JsonValue]], list[str]]:
     """Every row's values, or a Swedish line per problem naming the row (the header is row 1)."""
+    texts = context.texts
     parsed: list[dict[str, JsonValue]] = []
     problems: list[str] = []
     seen: set[str] = set()
@@ -107,24 +106,24 @@ def parse_rows(
             try:
                 values[field.key] = field.parse(row.get(field.column, ""), context)
             except UserFacingError as error:
-                problems.append(f"Rad {number}, {field.column}: {error.message}")
+                problems.append(
+                    texts.row_problem.format(row=number, column=field.column, message=error.message)
+                )
         case_number = values.get("case_number")
         if isinstance(case_number, str):
             if case_number in seen:
-                problems.append(
-                    f"Rad {number}, diarienummer: {case_number} står två gånger i filen."
-                )
+                problems.append(texts.row_duplicate.format(row=number, case_number=case_number))
             seen.add(case_number)
         parsed.append(values)
     return parsed, problems
 
 
-def overview_workbook(rows: list[list[object]]) -> bytes:
+def overview_workbook(rows: list[list[object]], texts: BotTexts) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = "Översikt"
-    sheet.append(list(OVERVIEW_COLUMNS))
+    sheet.title = texts.sheet_title
+    sheet.append([texts[key] for key in OVERVIEW_COLUMNS])
     for row in rows:
         sheet.append(row)
     for column, width in zip("ABCDEFGH", (18, 36, 12, 30, 10, 14, 16, 24), strict=True):

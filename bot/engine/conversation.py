@@ -25,7 +25,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.engine import views
-from bot.engine.access import NO_ACCESS, ROLE_NAMES, AccessPolicy, may_coordinate
+from bot.engine.access import NO_ACCESS, AccessPolicy, may_coordinate, role_name
 from bot.engine.case_numbers import looks_like_case_number, normalise_case_number
 from bot.engine.coordination import CoordinatorDesk
 from bot.engine.messages import Block, Button, Incoming, IncomingFile, Reply, Style, UserRef, say
@@ -41,7 +41,7 @@ from bot.engine.parsing import (
 from bot.engine.services import EngineServices, ImportedDraft, ReportSnapshot
 from bot.engine.state import AnswerPart, Awaiting, ConversationState
 from bot.engine.templates import Template, TemplateCatalog, template_named
-from bot.engine.texts import BotTexts
+from bot.engine.texts import BotTexts, load_coordination_texts
 from bot.errors import UserFacingError
 from storage import access_repository as access_repo
 from storage import repository as repo
@@ -100,16 +100,22 @@ class Conversation:
         clock: Clock,
         services: EngineServices | None = None,
         access: AccessPolicy | None = None,
+        coordination_texts: BotTexts | None = None,
     ) -> None:
         """`access` None opens the engine to every platform (for embedding and tests); the
-        program passes the policy built from the settings."""
+        program passes the policy built from the settings. `coordination_texts` None reads
+        prompts/coordination.toml."""
         self._sessions = session_factory
         self._catalog = catalog
         self._texts = texts
         self._clock = clock
         self._services = services or EngineServices()
         self._access = access or AccessPolicy.open_to_all()
-        self._desk = CoordinatorDesk(catalog, self._services.on_case_registered)
+        self._desk = CoordinatorDesk(
+            catalog,
+            coordination_texts or load_coordination_texts(),
+            self._services.on_case_registered,
+        )
 
     def handle(self, user: UserRef, incoming: Incoming) -> list[Reply]:
         """Handle one input and return all the replies, the slow ones included."""
@@ -170,7 +176,7 @@ class Conversation:
             raise UserFacingError(self._texts.invite_invalid)
         turn.user.role = invite.role
         access_repo.audit(turn.session, turn.user, "invite_redeemed", turn.now, role=invite.role)
-        welcome = self._texts.access_granted.format(role=ROLE_NAMES[invite.role])
+        welcome = self._texts.access_granted.format(role=role_name(self._desk.texts, invite.role))
         return self._start(turn, "", note=welcome)
 
     def _dispatch(self, turn: Turn, incoming: Incoming) -> list[Reply]:

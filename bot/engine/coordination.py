@@ -11,12 +11,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.engine import case_sheet
-from bot.engine.access import ROLE_BY_SWEDISH_WORD, ROLE_NAMES, is_admin, may_coordinate
+from bot.engine.access import ROLE_BY_SWEDISH_WORD, is_admin, may_coordinate, role_name
 from bot.engine.case_numbers import normalise_case_number
 from bot.engine.messages import Attachment, Block, Button, Reply, Style, say
 from bot.engine.registration import CASE_FIELDS, ParseContext, summary_lines
 from bot.engine.state import Awaiting, ConversationState
 from bot.engine.templates import TemplateCatalog
+from bot.engine.texts import BotTexts
 from bot.errors import UserFacingError
 from bot.review.dates import format_swedish_date
 from storage import access_repository as access_repo
@@ -25,11 +26,12 @@ from storage.models import Case, User
 from storage.reminder_repository import OverviewRow, overview_rows
 
 INVITE_VALID_FOR = timedelta(days=7)
-STATUS_NAMES = {
-    "not_started": "inte påbörjad",
-    "in_progress": "pågår",
-    "finished": "klar",
-    "sent_for_signature": "klar, PDF för underskrift skapad",
+# Each state of an ärende and the key of its name in prompts/coordination.toml (a state
+# "in_progress" is written with its progress, status_in_progress).
+STATUS_KEYS = {
+    "not_started": "status_not_started",
+    "finished": "status_finished",
+    "sent_for_signature": "status_sent_for_signature",
 }
 
 # Called with (session, case, now) after an ärende is registered or its deadline set,
@@ -38,19 +40,27 @@ CaseRegisteredHook = Callable[[Any, Case, datetime], None]
 
 
 class CoordinatorDesk:
-    """The coordinators' commands. `turn` is the engine's Turn (session, user, state, now)."""
+    """The coordinators' commands. `turn` is the engine's Turn (session, user, state, now);
+    `texts` are prompts/coordination.toml's."""
 
     COMMANDS = ("inbjudan", "sparra", "anvandare", "registrera", "oversikt", "ansvarig")
 
     def __init__(
-        self, catalog: TemplateCatalog, on_case_registered: CaseRegisteredHook | None = None
+        self,
+        catalog: TemplateCatalog,
+        texts: BotTexts,
+        on_case_registered: CaseRegisteredHook | None = None,
     ) -> None:
         self._catalog = catalog
+        self.texts = texts
         self._on_case_registered = on_case_registered
+
+    def _context(self, turn: Any) -> ParseContext:
+        return ParseContext(turn.session, self._catalog, self.texts)
 
     def run(self, turn: Any, name: str, argument: str) -> list[Reply]:
         if not may_coordinate(turn.user):
-            raise UserFacingError("Det kommandot är till för samordnare.")
+            raise UserFacingError(self.texts.not_coordinator)
         handler = {
             "inbjudan": self._invite,
             "sparra": self._revoke,
@@ -67,7 +77,7 @@ class CoordinatorDesk:
         word = argument.strip().lower() or "handläggare"
         role = ROLE_BY_SWEDISH_WORD.get(word)
         if role is None:
-            raise UserFacingError("Skriv /inbjudan handläggare eller /inbjudan samordnare.")
+            raise UserFacingError(self.texts.invite_usage)
         invite = access_repo.create_invite(
             turn.session, role, turn.user, turn.now, INVITE_VALID_FOR
         )
@@ -75,44 +85,38 @@ class CoordinatorDesk:
         until = format_swedish_date(invite.expires_at.date())
         return [
             say(
-                f"Inbjudningskod för en {ROLE_NAMES[role]}: {invite.code}",
-                f"Koden gäller en gång, till och med {until}. Den nya användaren skriver "
-                f"/start {invite.code} till mig.",
+                self.texts.invite_code.format(role=role_name(self.texts, role), code=invite.code),
+                self.texts.invite_terms.format(until=until, code=invite.code),
             )
         ]
 
     def _revoke(self, turn: Any, argument: str) -> list[Reply]:
         if not is_admin(turn.user):
-            raise UserFacingError("Bara en administratör kan spärra användare.")
+            raise UserFacingError(self.texts.revoke_admin_only)
         user = _user_by_number(turn, argument)
         if user is None:
-            raise UserFacingError("Skriv /sparra och användarens nummer (se /anvandare).")
+            raise UserFacingError(self.texts.revoke_usage)
         if user.id == turn.user.id:
-            raise UserFacingError("Du kan inte spärra dig själv.")
+            raise UserFacingError(self.texts.revoke_self)
         user.active = False
         access_repo.audit(turn.session, turn.user, "user_revoked", turn.now, target_user=user.id)
-        return [say(f"{user.display_name} (#{user.id}) är spärrad och når inte längre boten.")]
+        return [say(self.texts.revoked.format(name=user.display_name, number=user.id))]
 
     def _assign(self, turn: Any, argument: str) -> list[Reply]:
         """Make a user the responsible official of an ärende: /ansvarig STK-2018-1307 #12."""
         parts = argument.split(maxsplit=1)
         if len(parts) != 2:
-            raise UserFacingError(
-                "Skriv /ansvarig, diarienumret och användarens nummer eller namn, "
-                "till exempel /ansvarig STK-2018-1307 #12."
-            )
+            raise UserFacingError(self.texts.assign_usage)
         case = repo.find_case(turn.session, normalise_case_number(parts[0]))
         if case is None or not (is_admin(turn.user) or case.created_by_user_id == turn.user.id):
-            raise UserFacingError(f"Du har inget registrerat ärende {parts[0][:40]}.")
-        context = ParseContext(turn.session, self._catalog)
+            raise UserFacingError(self.texts.assign_no_case.format(case_number=parts[0][:40]))
+        context = self._context(turn)
         user_id = CASE_FIELDS[-1].parse(parts[1], context)
         user = (
             access_repo.find_user_by_id(turn.session, user_id) if isinstance(user_id, int) else None
         )
         if user is None:
-            raise UserFacingError(
-                "Ange vem som ska vara ansvarig, med nummer (se /anvandare) eller namn."
-            )
+            raise UserFacingError(self.texts.assign_who)
         case.responsible_user_id = user.id
         repo.add_member(turn.session, case, user, turn.now)
         access_repo.audit(
@@ -120,13 +124,21 @@ class CoordinatorDesk:
         )
         if self._on_case_registered is not None and case.last_reply_date is not None:
             self._on_case_registered(turn.session, case, turn.now)
-        return [say(f"{user.display_name} är nu ansvarig för {case.case_number} och når ärendet.")]
+        return [
+            say(self.texts.assigned.format(name=user.display_name, case_number=case.case_number))
+        ]
 
     def _users(self, turn: Any, _argument: str) -> list[Reply]:
         users = access_repo.users_with_role(turn.session, "official", "coordinator", "admin")
-        lines = [Block("Användare", Style.HEADING)]
+        texts = self.texts
+        lines = [Block(texts.users_heading, Style.HEADING)]
         lines.extend(
-            Block(f"#{u.id} {u.display_name} – {ROLE_NAMES.get(u.role, u.role)}") for u in users
+            Block(
+                texts.user_line.format(
+                    number=u.id, name=u.display_name, role=role_name(texts, u.role)
+                )
+            )
+            for u in users
         )
         return [Reply(tuple(lines))]
 
@@ -138,27 +150,31 @@ class CoordinatorDesk:
         state.clear_waiting()
         state.awaiting = Awaiting.REGISTRATION
         state.registration = {}
-        return [self._ask_field(turn, "Nytt ärende. Avbryt när som helst med /avbryt.")]
+        return [self._ask_field(turn, self.texts.registration_started)]
 
     def _ask_field(self, turn: Any, note: str | None = None) -> Reply:
         state: ConversationState = turn.state
         step = len(state.registration)
         field = CASE_FIELDS[step]
         blocks = [Block(note)] if note else []
-        blocks.append(Block(f"Steg {step + 1} av {len(CASE_FIELDS)}: {field.prompt}", Style.BOLD))
+        prompt = self.texts[field.prompt_key]
+        line = self.texts.registration_step.format(
+            n=step + 1, total=len(CASE_FIELDS), prompt=prompt
+        )
+        blocks.append(Block(line, Style.BOLD))
         buttons: tuple[tuple[Button, ...], ...] = ()
         if field.key == "template_id":
             buttons = tuple((Button(t.name, t.id),) for t in self._catalog.all())
         elif field.key == "responsible_user_id":
             officials = access_repo.users_with_role(turn.session, "official")[:8]
             buttons = tuple((Button(u.display_name, f"#{u.id}"),) for u in officials)
-            buttons += ((Button("Ingen än", "ingen"),),)
+            buttons += ((Button(self.texts.button_nobody_yet, "ingen"),),)
         return Reply(tuple(blocks), buttons)
 
     def registration_input(self, turn: Any, text: str) -> list[Reply]:
         """One answer in the step-by-step registration; a bad value is asked for again."""
         state: ConversationState = turn.state
-        context = ParseContext(turn.session, self._catalog)
+        context = self._context(turn)
         if len(state.registration) >= len(CASE_FIELDS):
             return self._confirm_registration(turn, text, context)
         field = CASE_FIELDS[len(state.registration)]
@@ -166,8 +182,11 @@ class CoordinatorDesk:
         state.registration = {**state.registration, field.key: value}
         if len(state.registration) < len(CASE_FIELDS):
             return [self._ask_field(turn)]
-        lines = ["Stämmer det här?", *summary_lines(state.registration, context)]
-        return [say(*lines, buttons=((Button("Ja, registrera", "ja"), Button("Nej", "nej")),))]
+        lines = [self.texts.registration_confirm, *summary_lines(state.registration, context)]
+        buttons = (
+            (Button(self.texts.button_yes_register, "ja"), Button(self.texts.button_no, "nej")),
+        )
+        return [say(*lines, buttons=buttons)]
 
     def _confirm_registration(self, turn: Any, text: str, context: ParseContext) -> list[Reply]:
         state: ConversationState = turn.state
@@ -175,14 +194,14 @@ class CoordinatorDesk:
         if answer in ("nej", "n"):
             state.clear_waiting()
             state.registration = {}
-            return [say("Inget registrerades.")]
+            return [say(self.texts.registration_cancelled)]
         if answer not in ("ja", "j"):
-            raise UserFacingError("Svara ja för att registrera ärendet eller nej för att avbryta.")
+            raise UserFacingError(self.texts.registration_yes_or_no)
         values = state.registration
         case = self.register(turn, values, context)
         state.clear_waiting()
         state.registration = {}
-        return [say(f"Ärende {case.case_number} är registrerat. Påminnelser är inlagda.")]
+        return [say(self.texts.registered.format(case_number=case.case_number))]
 
     def register(self, turn: Any, values: dict[str, Any], context: ParseContext) -> Case:
         responsible_id = values.get("responsible_user_id")
@@ -222,23 +241,19 @@ class CoordinatorDesk:
     def import_sheet(self, turn: Any, filename: str, data: bytes) -> list[Reply]:
         """Register every row of a CSV/XLSX file, or none of them with a per-row report."""
         if not may_coordinate(turn.user):
-            raise UserFacingError("Bara samordnare kan registrera ärenden från en fil.")
-        rows = case_sheet.read_rows(filename, data)
-        context = ParseContext(turn.session, self._catalog)
+            raise UserFacingError(self.texts.import_coordinators_only)
+        rows = case_sheet.read_rows(filename, data, self.texts)
+        context = self._context(turn)
         parsed, problems = case_sheet.parse_rows(rows, context)
         if problems:
-            lines = [
-                f"Inget registrerades: {len(problems)} rad(er) har fel. Rätta dem och skicka filen igen."
-            ]
+            lines = [self.texts.import_refused.format(count=len(problems))]
             lines.extend(problems[:40])
             if len(problems) > 40:
-                lines.append(f"… och {len(problems) - 40} fel till.")
+                lines.append(self.texts.import_more_problems.format(count=len(problems) - 40))
             return [say(*lines)]
         for values in parsed:
             self.register(turn, values, context)
-        return [
-            say(f"{len(parsed)} ärenden är registrerade från {filename}. Påminnelser är inlagda.")
-        ]
+        return [say(self.texts.import_done.format(count=len(parsed), filename=filename))]
 
     # -- overview -------------------------------------------------------------------------
 
@@ -248,18 +263,20 @@ class CoordinatorDesk:
     def _overview(self, turn: Any, _argument: str) -> list[Reply]:
         owner = None if is_admin(turn.user) else turn.user.id
         rows = overview_rows(turn.session, owner)
+        texts = self.texts
         if not rows:
-            return [say("Du har inga registrerade ärenden än. Registrera ett med /registrera.")]
-        blocks = [Block("Översikt, sorterad efter sista svarsdatum", Style.HEADING)]
+            return [say(texts.overview_empty)]
+        blocks = [Block(texts.overview_heading, Style.HEADING)]
         for row in rows[:50]:
-            blocks.append(Block(overview_line(row, self._question_count(row.template_id))))
+            blocks.append(Block(overview_line(texts, row, self._question_count(row.template_id))))
         if len(rows) > 50:
-            blocks.append(Block(f"… och {len(rows) - 50} till; alla finns i Excel-filen."))
+            blocks.append(Block(texts.overview_more.format(count=len(rows) - 50)))
         workbook = case_sheet.overview_workbook(
-            [overview_cells(row, self._question_count(row.template_id)) for row in rows]
+            [overview_cells(texts, row, self._question_count(row.template_id)) for row in rows],
+            texts,
         )
         attachment = Attachment(
-            f"Oversikt_{turn.now.date().isoformat()}.xlsx",
+            texts.overview_filename.format(date=turn.now.date().isoformat()),
             workbook,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
@@ -273,29 +290,37 @@ def _user_by_number(turn: Any, argument: str) -> User | None:
     return access_repo.find_user_by_id(turn.session, int(number))
 
 
-def overview_state(row: OverviewRow, total: int) -> str:
-    """The row's state in Swedish, with the last review's open findings when there are any."""
+def overview_state(texts: BotTexts, row: OverviewRow, total: int) -> str:
+    """The row's state in Swedish, with the last review's open findings when there are any.
+    An unknown state is shown as it is."""
     if row.state == "in_progress":
-        text = f"pågår, {row.answered} av {total} besvarade"
+        text = texts.status_in_progress.format(answered=row.answered, total=total)
     else:
-        text = STATUS_NAMES.get(row.state, row.state)
+        key = STATUS_KEYS.get(row.state)
+        text = texts[key] if key else row.state
     if row.open_findings:
-        text += f", {row.open_findings} öppna anmärkningar"
+        text += texts.status_open_findings.format(count=row.open_findings)
     return text
 
 
-def overview_line(row: OverviewRow, total: int) -> str:
-    deadline = format_swedish_date(row.last_reply_date) if row.last_reply_date else "inget datum"
-    who = row.responsible_name or "ingen ansvarig"
-    return f"{row.case_number} – {overview_state(row, total)} – svar senast {deadline} – {who}"
+def overview_line(texts: BotTexts, row: OverviewRow, total: int) -> str:
+    deadline = (
+        format_swedish_date(row.last_reply_date) if row.last_reply_date else texts.overview_no_date
+    )
+    return texts.overview_line.format(
+        case_number=row.case_number,
+        state=overview_state(texts, row, total),
+        deadline=deadline,
+        who=row.responsible_name or texts.overview_no_responsible,
+    )
 
 
-def overview_cells(row: OverviewRow, total: int) -> list[object]:
+def overview_cells(texts: BotTexts, row: OverviewRow, total: int) -> list[object]:
     return [
         row.case_number,
         row.committee or "",
         row.template_id,
-        overview_state(row, total),
+        overview_state(texts, row, total),
         row.answered,
         row.open_findings,
         row.last_reply_date,

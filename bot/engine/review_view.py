@@ -8,7 +8,12 @@ from bot.engine.texts import BotTexts
 from bot.review.findings import Severity
 from bot.review.service import ReviewResult
 
-SEVERITY_LABELS = {Severity.ERROR: "Fel", Severity.WARNING: "Varning", Severity.INFO: "Tips"}
+# The key in prompts/texts.toml of each severity's label.
+SEVERITY_KEYS = {
+    Severity.ERROR: "severity_error",
+    Severity.WARNING: "severity_warning",
+    Severity.INFO: "severity_info",
+}
 MAX_SHOWN_FINDINGS = 40
 
 
@@ -34,10 +39,20 @@ def review_replies(
             )
         )
         for finding in result.findings[:MAX_SHOWN_FINDINGS]:
-            where = f" (fråga {numbers[finding.question]})" if finding.question in numbers else ""
-            blocks.append(Block(f"{SEVERITY_LABELS[finding.severity]}{where}: {finding.message}"))
+            where = (
+                texts.finding_where.format(n=numbers[finding.question])
+                if finding.question in numbers
+                else ""
+            )
+            line = texts.finding_line.format(
+                severity=texts[SEVERITY_KEYS[finding.severity]],
+                where=where,
+                message=finding.message,
+            )
+            blocks.append(Block(line))
             if finding.evidence and finding.code != "spelling":
-                blocks.append(Block(f"”{finding.evidence[:300]}”", Style.ITALIC))
+                evidence = texts.finding_evidence.format(evidence=finding.evidence[:300])
+                blocks.append(Block(evidence, Style.ITALIC))
         if len(result.findings) > MAX_SHOWN_FINDINGS:
             blocks.append(
                 Block(texts.review_more.format(count=len(result.findings) - MAX_SHOWN_FINDINGS))
@@ -45,7 +60,10 @@ def review_replies(
     if result.readability:
         blocks.append(Block(texts.review_readability_heading, Style.BOLD))
         for key, score in result.readability.items():
-            blocks.append(Block(f"Fråga {numbers[key]}: LIX {round(score.lix)} ({score.label})"))
+            line = texts.readability_line.format(
+                n=numbers[key], lix=round(score.lix), label=score.label
+            )
+            blocks.append(Block(line))
     if result.perspectives:
         blocks.append(Block(texts.review_perspectives_heading, Style.BOLD))
         for seen in result.perspectives.values():

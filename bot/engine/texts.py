@@ -1,9 +1,17 @@
-"""The bot's Swedish texts, read from prompts/texts.toml and checked at start-up."""
+"""The bot's Swedish texts, read from data files under prompts/ and checked at start-up.
+
+Every text file has a mapping {key: the {names} that text may use}: a file that lacks a
+key, has a key the program does not know, or uses an undeclared {name} stops the program
+with an error naming the file. prompts/texts.toml holds the conversation's texts,
+prompts/coordination.toml the coordinators' (invite, register, overview).
+"""
 
 from __future__ import annotations
 
 import string
 import tomllib
+from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
@@ -58,6 +66,10 @@ TEXT_VARIABLES: dict[str, tuple[str, ...]] = {
     "perspective_line": ("label", "count"),
     "perspective_missing": ("label",),
     "documents_draft": ("missing",),
+    "finding_line": ("severity", "where", "message"),
+    "finding_where": ("n",),
+    "finding_evidence": ("evidence",),
+    "readability_line": ("n", "lix", "label"),
 }
 
 TEXT_KEYS = [
@@ -174,13 +186,118 @@ TEXT_KEYS = [
     "documents_draft",
     "caption_not_saved",
     "now_registration",
+    "severity_error",
+    "severity_warning",
+    "severity_info",
+    "finding_line",
+    "finding_where",
+    "finding_evidence",
+    "readability_line",
 ]
 
-_TextsModel = create_model(  # type: ignore[call-overload]
-    "_TextsModel",
-    __config__=ConfigDict(extra="forbid", frozen=True),
-    **{key: (str, ...) for key in TEXT_KEYS},
-)
+# The coordinators' texts (prompts/coordination.toml): bot/engine/coordination.py,
+# registration.py, case_sheet.py and the role names of access.py.
+COORDINATION_TEXT_VARIABLES: dict[str, tuple[str, ...]] = {
+    "role_official": (),
+    "role_coordinator": (),
+    "role_admin": (),
+    "not_coordinator": (),
+    "invite_usage": (),
+    "invite_code": ("role", "code"),
+    "invite_terms": ("until", "code"),
+    "revoke_admin_only": (),
+    "revoke_usage": (),
+    "revoke_self": (),
+    "revoked": ("name", "number"),
+    "assign_usage": (),
+    "assign_no_case": ("case_number",),
+    "assign_who": (),
+    "assigned": ("name", "case_number"),
+    "users_heading": (),
+    "user_line": ("number", "name", "role"),
+    "registration_started": (),
+    "registration_step": ("n", "total", "prompt"),
+    "button_nobody_yet": (),
+    "registration_confirm": (),
+    "summary_line": ("label", "value"),
+    "button_yes_register": (),
+    "button_no": (),
+    "registration_cancelled": (),
+    "registration_yes_or_no": (),
+    "registered": ("case_number",),
+    "import_coordinators_only": (),
+    "import_refused": ("count",),
+    "import_more_problems": ("count",),
+    "import_done": ("count", "filename"),
+    "overview_empty": (),
+    "overview_heading": (),
+    "overview_more": ("count",),
+    "overview_filename": ("date",),
+    "overview_line": ("case_number", "state", "deadline", "who"),
+    "overview_no_date": (),
+    "overview_no_responsible": (),
+    "status_not_started": (),
+    "status_in_progress": ("answered", "total"),
+    "status_finished": (),
+    "status_sent_for_signature": (),
+    "status_open_findings": ("count",),
+    "sheet_title": (),
+    "sheet_case_number": (),
+    "sheet_committee": (),
+    "sheet_template": (),
+    "sheet_state": (),
+    "sheet_answered": (),
+    "sheet_open_findings": (),
+    "sheet_deadline": (),
+    "sheet_responsible": (),
+    "file_wrong_kind": (),
+    "file_empty": (),
+    "file_missing_columns": ("missing", "columns"),
+    "file_too_many_rows": ("count", "limit"),
+    "file_xlsx_unreadable": (),
+    "row_problem": ("row", "column", "message"),
+    "row_duplicate": ("row", "case_number"),
+    "prompt_case_number": (),
+    "prompt_committee": (),
+    "prompt_template_id": (),
+    "prompt_granted_amount_kr": (),
+    "prompt_perspectives": (),
+    "prompt_decision_date": (),
+    "prompt_last_reply_date": (),
+    "prompt_recipients": (),
+    "prompt_responsible_user_id": (),
+    "case_already_registered": ("case_number",),
+    "committee_invalid": (),
+    "template_unknown": ("given", "names"),
+    "amount_unreadable": ("given",),
+    "amount_not_positive": (),
+    "date_unreadable": ("given",),
+    "recipients_missing": (),
+    "recipients_invalid": ("addresses",),
+    "responsible_unknown_number": ("given",),
+    "responsible_no_match": ("name",),
+    "responsible_many_matches": ("name",),
+    "perspective_unknown": ("word",),
+    "perspective_jamstalldhet": (),
+    "perspective_antidiskriminering": (),
+    "perspective_barnratt": (),
+    "perspective_nationella_minoriteter": (),
+    "perspectives_not_given": (),
+    "value_missing": (),
+    "responsible_nobody": (),
+    "user_shown": ("name", "number"),
+    "user_unknown": (),
+}
+
+
+@lru_cache
+def _model_for(keys: tuple[str, ...]) -> type[BaseModel]:
+    model: type[BaseModel] = create_model(  # type: ignore[call-overload]
+        "_TextsModel",
+        __config__=ConfigDict(extra="forbid", frozen=True),
+        **{key: (str, ...) for key in keys},
+    )
+    return model
 
 
 class BotTexts:
@@ -195,23 +312,45 @@ class BotTexts:
         except KeyError:
             raise AttributeError(key) from None
 
+    def __getitem__(self, key: str) -> str:
+        """A text whose key the program builds: `texts[f"role_{role}"]`."""
+        return self._values[key]
 
-def load_texts(path: Path | None = None) -> BotTexts:
-    """Read the texts file; a missing text or an undeclared {name} stops the program."""
-    path = path or PROMPTS_DIR / "texts.toml"
+    def get(self, key: str, default: str) -> str:
+        return self._values.get(key, default)
+
+
+def load_text_file(path: Path, variables: Mapping[str, tuple[str, ...]]) -> BotTexts:
+    """Read a texts file holding exactly the keys of `variables`, each a text that uses only
+    its declared {names}; anything else stops the program with an error naming the file."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise TemplateError(f"{path}: kan inte läsas: {exc}") from exc
     try:
-        model: BaseModel = _TextsModel.model_validate(data)
+        model = _model_for(tuple(variables)).model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise TemplateError(f"{path}: {problems}") from exc
     values: dict[str, str] = model.model_dump()
     for key, text in values.items():
-        allowed = TEXT_VARIABLES.get(key, ())
-        for _, name, _, _ in string.Formatter().parse(text):
+        allowed = variables[key]
+        try:
+            names = [name for _, name, _, _ in string.Formatter().parse(text)]
+        except ValueError as exc:
+            raise TemplateError(f"{path}: {key}: {exc}") from exc
+        for name in names:
             if name is not None and name not in allowed:
                 raise TemplateError(f"{path}: {key}: använder {{{name}}}, som inte finns här")
     return BotTexts(values)
+
+
+def load_texts(path: Path | None = None) -> BotTexts:
+    """Read the conversation's texts; a missing text or an undeclared {name} stops the program."""
+    variables = {key: TEXT_VARIABLES.get(key, ()) for key in TEXT_KEYS}
+    return load_text_file(path or PROMPTS_DIR / "texts.toml", variables)
+
+
+def load_coordination_texts(path: Path | None = None) -> BotTexts:
+    """Read the coordinators' texts, checked the same way."""
+    return load_text_file(path or PROMPTS_DIR / "coordination.toml", COORDINATION_TEXT_VARIABLES)

@@ -30,6 +30,7 @@ from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.engine.parsing import COMMANDS
+from bot.engine.texts import BotTexts
 from bot.reminders.loop import run_reminder_loop
 from bot.reminders.sender import Notifier
 from bot.reminders.service import ReminderJob
@@ -37,6 +38,7 @@ from bot.reminders.telegram_notifier import TelegramNotifier
 from bot.telegram.chat_lock import PerChatUpdateProcessor
 from bot.telegram.handlers import ConversationPort, TelegramAdapter
 from bot.telegram.retry import with_retries
+from bot.telegram.texts import load_telegram_texts
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +147,9 @@ class TelegramBot:
         poll_timeout: int = POLL_TIMEOUT_SECONDS,
         reminders: ReminderJobFactory | None = None,
         reminder_interval: float = 60.0,
+        texts: BotTexts | None = None,
     ) -> None:
+        """`texts` are the adapter's own (prompts/telegram.toml, read here when None)."""
         self.settings = settings
         self.reminders = reminders
         self.reminder_interval = reminder_interval
@@ -158,7 +162,11 @@ class TelegramBot:
         self.executor = ThreadPoolExecutor(engine_threads, thread_name_prefix="engine")
         self.slow_executor = ThreadPoolExecutor(SLOW_WORK_THREADS, thread_name_prefix="slow")
         self.adapter = TelegramAdapter(
-            conversation, self.executor, self.slow_executor, typing_delay=typing_delay
+            conversation,
+            self.executor,
+            self.slow_executor,
+            typing_delay=typing_delay,
+            texts=texts or load_telegram_texts(),
         )
         self.requests = (
             HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE),

@@ -30,11 +30,12 @@ from telegram.ext import (
 )
 
 from bot.engine.messages import Attachment, Incoming, IncomingFile, Reply, UserRef, say
+from bot.engine.texts import BotTexts
 from bot.errors import UserFacingError
-from bot.telegram import texts
 from bot.telegram.formatting import render
 from bot.telegram.keyboards import CallbackCommands, inline_keyboard
 from bot.telegram.retry import with_retries
+from bot.telegram.texts import load_telegram_texts, unsupported
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +92,11 @@ class TelegramAdapter:
         *,
         commands: CallbackCommands | None = None,
         typing_delay: float = 0.2,
+        texts: BotTexts | None = None,
     ) -> None:
+        """`texts` None reads prompts/telegram.toml."""
         self.conversation = conversation
+        self.texts = texts or load_telegram_texts()
         self.executor = executor
         # The quick database step runs on `executor`, sized to the database pool; slow work
         # (the language model, rendering) on its own pool so it never starves the quick one.
@@ -135,7 +139,7 @@ class TelegramAdapter:
         message = update.edited_message
         assert message is not None and message.from_user is not None
         if message.text is None:
-            await self.send_text(context.bot, message.chat_id, texts.EDIT_NOT_TEXT)
+            await self.send_text(context.bot, message.chat_id, self.texts.edit_not_text)
             return
         incoming = Incoming(
             text=normalize_command(message.text, context.bot.username),
@@ -162,7 +166,7 @@ class TelegramAdapter:
                 )
         command = self.commands.decode(query.data or "")
         if command is None:
-            await self.send_text(context.bot, chat.id, texts.OLD_BUTTON)
+            await self.send_text(context.bot, chat.id, self.texts.old_button)
             return
         incoming = Incoming(text=command, delivery_id=update.update_id)
         await self.run_engine(context.bot, chat.id, query.from_user, incoming)
@@ -173,14 +177,14 @@ class TelegramAdapter:
         assert message is not None and message.document is not None and message.from_user
         document = message.document
         if document.file_size is not None and document.file_size > MAX_DOWNLOAD_BYTES:
-            await self.send_text(context.bot, message.chat_id, texts.FILE_TOO_BIG)
+            await self.send_text(context.bot, message.chat_id, self.texts.file_too_big)
             return
         try:
             file = await with_retries(document.get_file, "getFile")
             data = bytes(await with_retries(file.download_as_bytearray, "download"))
         except BadRequest as error:
             too_big = "too big" in str(error).lower()
-            reply = texts.FILE_TOO_BIG if too_big else texts.FILE_UNREADABLE
+            reply = self.texts.file_too_big if too_big else self.texts.file_unreadable
             await self.send_text(context.bot, message.chat_id, reply)
             return
         incoming = Incoming(
@@ -195,7 +199,8 @@ class TelegramAdapter:
         """Explain, briefly, that this kind of message is not something the bot handles."""
         message = update.effective_message
         assert message is not None
-        await self.send_text(context.bot, message.chat_id, texts.unsupported(message_kind(message)))
+        reply = unsupported(self.texts, message_kind(message))
+        await self.send_text(context.bot, message.chat_id, reply)
 
     async def on_group_message(self, update: Update, context: Context) -> None:
         """Say once per group that the bot works in private chats; keep nothing from it."""
@@ -204,7 +209,7 @@ class TelegramAdapter:
         if chat.id in self._told_groups:
             return
         self._told_groups.add(chat.id)
-        notice = texts.PRIVATE_ONLY.format(username=context.bot.username)
+        notice = self.texts.private_only.format(username=context.bot.username)
         await self.send_text(context.bot, chat.id, notice)
 
     async def on_error(self, update: object, context: Context) -> None:
@@ -217,7 +222,7 @@ class TelegramAdapter:
         if chat is None or chat.type != ChatType.PRIVATE:
             return
         with suppress(TelegramError):
-            await self.send_text(context.bot, chat.id, texts.APOLOGY)
+            await self.send_text(context.bot, chat.id, self.texts.apology)
 
     # ------------------------------------------------------------------ engine and replies
     async def run_engine(

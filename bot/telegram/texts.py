@@ -1,41 +1,41 @@
-"""What the Telegram adapter itself says; everything about the report comes from the engine."""
+"""What the Telegram adapter itself says, read from prompts/telegram.toml and checked the
+way the engine's texts are (bot/engine/texts.py); everything about the report comes from
+the engine."""
 
 from __future__ import annotations
 
-PRIVATE_ONLY = (
-    "Hej! Jag hjälper till med återrapporteringar, men bara i en privat chatt, så att "
-    "ingen annan ser svaren. Skriv till mig direkt: @{username}"
-)
-APOLOGY = (
-    "Förlåt, något gick fel hos mig. Det du skrivit tidigare är sparat. "
-    "Försök igen om en stund, eller skriv /status för att se var du är."
-)
-FILE_TOO_BIG = (
-    "Filen är för stor för mig: jag kan ta emot filer på högst 20 MB. "
-    "Spara utkastet som en mindre fil (till exempel DOCX eller PDF utan bilder) och skicka igen."
-)
-FILE_UNREADABLE = "Jag kunde inte hämta filen från Telegram. Försök skicka den igen."
-OLD_BUTTON = "Den knappen gäller inte längre. Skriv /status så visar jag var du är."
-EDIT_NOT_TEXT = "Jag kan bara ta emot ändringar av textmeddelanden."
+from pathlib import Path
 
-_SEND_TEXT_INSTEAD = " Skriv ditt svar som text, eller skicka ett tidigare utkast som fil."
-UNSUPPORTED = {
-    "sticker": "Fin dekal! Men jag förstår bara text.",
-    "photo": "Jag kan inte läsa bilder.",
-    "voice": "Jag kan inte lyssna på röstmeddelanden.",
-    "video_note": "Jag kan inte titta på videomeddelanden.",
-    "video": "Jag kan inte titta på video.",
-    "audio": "Jag kan inte lyssna på ljudfiler.",
-    "animation": "Jag kan inte läsa animationer.",
-    "location": "Jag behöver ingen plats.",
-    "contact": "Jag kan inte ta emot kontakter.",
-    "poll": "Jag kan inte svara på omröstningar.",
-    "dice": "Jag kan inte spela, tyvärr.",
-    "venue": "Jag behöver ingen plats.",
+from bot.config import PROMPTS_DIR
+from bot.engine.texts import BotTexts, load_text_file
+
+# The kinds of message (bot/telegram/handlers.py) that have their own unsupported_<kind>;
+# any other kind gets unsupported_other.
+KINDS_WITH_TEXT = (
+    "sticker", "photo", "voice", "video_note", "video", "audio", "animation",
+    "location", "contact", "poll", "dice", "venue",
+)  # fmt: skip
+
+# Each text and the names it may use; a text using another name is refused at load.
+TELEGRAM_TEXT_VARIABLES: dict[str, tuple[str, ...]] = {
+    "private_only": ("username",),
+    "apology": (),
+    "file_too_big": (),
+    "file_unreadable": (),
+    "old_button": (),
+    "edit_not_text": (),
+    "unsupported": ("reason",),
+    **{f"unsupported_{kind}": () for kind in KINDS_WITH_TEXT},
+    "unsupported_other": (),
 }
-UNSUPPORTED_OTHER = "Det där kan jag inte ta emot."
 
 
-def unsupported(kind: str | None) -> str:
+def load_telegram_texts(path: Path | None = None) -> BotTexts:
+    """Read the adapter's texts; a missing text or an undeclared {name} stops the program."""
+    return load_text_file(path or PROMPTS_DIR / "telegram.toml", TELEGRAM_TEXT_VARIABLES)
+
+
+def unsupported(texts: BotTexts, kind: str | None) -> str:
     """A short explanation for a message kind the bot does not handle."""
-    return UNSUPPORTED.get(kind or "", UNSUPPORTED_OTHER) + _SEND_TEXT_INSTEAD
+    reason = texts[f"unsupported_{kind}"] if kind in KINDS_WITH_TEXT else texts.unsupported_other
+    return texts.unsupported.format(reason=reason)

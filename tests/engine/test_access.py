@@ -258,6 +258,7 @@ def test_arenden_from_xlsx_and_the_overview_sorted_by_deadline(
     sheet_back = load_workbook(io.BytesIO(attachment.data)).active
     assert sheet_back is not None
     rows = list(sheet_back.iter_rows(values_only=True))
+    assert rows[0][5] == "Öppna anmärkningar (senaste granskningen)"
     assert rows[1][0] == "SN-2018-1996" and rows[2][0] == "STK-2018-1307"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,8 @@ import pytest
 from bot.cli import main
 from bot.config import PROMPTS_DIR
 from bot.engine.templates import QuestionKind, TemplateCatalog, TemplateError, load_catalog
-from bot.engine.texts import load_texts
+from bot.engine.texts import BotTexts, load_coordination_texts, load_texts
+from bot.telegram.texts import load_telegram_texts
 
 
 def test_both_variants_have_the_eight_questions_in_order(catalog: TemplateCatalog) -> None:
@@ -90,3 +93,27 @@ def test_the_bot_texts_load_and_a_missing_text_is_refused(tmp_path: Path) -> Non
     broken.write_text(source.replace("welcome = ", "valkommen = ", 1), encoding="utf-8")
     with pytest.raises(TemplateError, match="welcome"):
         load_texts(broken)
+
+
+@pytest.mark.parametrize(
+    ("load", "name", "key", "uses"),
+    [
+        (load_coordination_texts, "coordination.toml", "registered", "case_number"),
+        (load_telegram_texts, "telegram.toml", "private_only", "username"),
+    ],
+)
+def test_a_broken_coordination_or_telegram_text_file_is_refused_naming_the_file(
+    tmp_path: Path, load: Callable[[Path], BotTexts], name: str, key: str, uses: str
+) -> None:
+    source = (PROMPTS_DIR / name).read_text(encoding="utf-8")
+    assert load(PROMPTS_DIR / name)[key]
+    missing = tmp_path / "missing" / name
+    missing.parent.mkdir()
+    missing.write_text(source.replace(f"\n{key} = ", f"\nx_{key} = ", 1), encoding="utf-8")
+    with pytest.raises(TemplateError, match=rf"{re.escape(str(missing))}: .*{key}: Field required"):
+        load(missing)
+    undeclared = tmp_path / "undeclared" / name
+    undeclared.parent.mkdir()
+    undeclared.write_text(source.replace(f"{{{uses}}}", "{vem}", 1), encoding="utf-8")
+    with pytest.raises(TemplateError, match=rf"{re.escape(str(undeclared))}: .*\{{vem\}}"):
+        load(undeclared)

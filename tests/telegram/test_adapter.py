@@ -18,12 +18,13 @@ from bot.config import Settings
 from bot.engine.conversation import Conversation
 from bot.engine.messages import Attachment, Block, Button, Incoming, Reply, Style, UserRef, say
 from bot.engine.parsing import COMMANDS
-from bot.telegram import texts
 from bot.telegram.app import REFUSED_TOKEN, TelegramBot
+from bot.telegram.texts import load_telegram_texts, unsupported
 from tests.fakes.bot_api import FakeBotApi, SentMessage
 from tests.telegram.conftest import TOKEN, RunBot
 
 Until = Callable[[list[SentMessage]], bool]
+TEXTS = load_telegram_texts()
 
 
 def says(fragment: str) -> Until:
@@ -78,7 +79,7 @@ async def test_every_unhandled_kind_gets_a_short_explanation(
         user.send_kind(kind)
         reply = await user.replies()
         after = await user.ask("/status", says("redovisning"))
-    assert [m.text for m in reply] == [texts.unsupported(kind)]
+    assert [m.text for m in reply] == [unsupported(TEXTS, kind)]
     assert after, "the bot goes on working"
     assert [incoming.text for _, incoming in engine.calls] == ["/status"]
 
@@ -97,7 +98,7 @@ async def test_in_a_group_it_says_once_that_it_works_in_private(
         other_group.send("/start")
         await other_group.replies()
         await person.ask("/status", says("redovisning"))  # handled after the group's updates
-    assert [m.text for m in notice] == [texts.PRIVATE_ONLY.format(username="redovisa_test_bot")]
+    assert [m.text for m in notice] == [TEXTS.private_only.format(username="redovisa_test_bot")]
     assert len(api.messages(group.chat_id)) == 1
     assert [user.external_id for user, _ in engine.calls] == ["telegram:4002"]
 
@@ -174,7 +175,7 @@ async def test_a_document_is_downloaded_and_passed_to_the_engine(
     assert (incoming.file.filename, incoming.file.data) == ("utkast.txt", data)
     assert incoming.text == "mitt utkast" and incoming.delivery_id is not None
     assert reply and len(engine.calls) == 1
-    assert [m.text for m in too_big] == [texts.FILE_TOO_BIG]
+    assert [m.text for m in too_big] == [TEXTS.file_too_big]
 
 
 async def test_a_failing_step_is_logged_with_the_update_id_and_the_user_gets_an_apology(
@@ -186,7 +187,7 @@ async def test_a_failing_step_is_logged_with_the_update_id_and_the_user_gets_an_
         update_id, _ = user.send("boom")
         apology = await user.replies()
         after = await user.ask("/status", says("redovisning"))
-    assert [m.text for m in apology] == [texts.APOLOGY]
+    assert [m.text for m in apology] == [TEXTS.apology]
     assert after
     failures = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert [r.getMessage() for r in failures] == [f"handling update {update_id} failed"]
@@ -243,7 +244,7 @@ async def test_a_forgotten_long_button_asks_the_user_to_choose_again(
     async with run_bot(engine):  # a restart forgets the hashed command
         user.press(menu[-1], "Lång")
         reply = await user.replies()
-    assert [m.text for m in reply] == [texts.OLD_BUTTON]
+    assert [m.text for m in reply] == [TEXTS.old_button]
 
 
 def free_port() -> int:
