@@ -19,16 +19,21 @@ from __future__ import annotations
 import logging
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
-
-from sqlalchemy.orm import Session
 
 from bot.engine import views
-from bot.engine.access import NO_ACCESS, AccessPolicy, may_coordinate, role_name
+from bot.engine.access import NO_ACCESS, may_coordinate, role_name
 from bot.engine.case_numbers import looks_like_case_number, normalise_case_number
 from bot.engine.coordination import CoordinatorDesk
-from bot.engine.messages import Block, Button, Incoming, IncomingFile, Reply, Style, UserRef, say
+from bot.engine.core import (
+    MAX_ANSWER_CHARS,
+    MAX_MESSAGE_CHARS,
+    PART_SEPARATOR,
+    Clock,
+    Steps,
+    Turn,
+)
+from bot.engine.importing import DraftImport
+from bot.engine.messages import Block, Button, Incoming, Reply, Style, UserRef, say
 from bot.engine.parsing import (
     COMMANDS,
     COORDINATOR_COMMANDS,
@@ -38,84 +43,30 @@ from bot.engine.parsing import (
     resolve_question,
     split_target,
 )
-from bot.engine.services import EngineServices, ImportedDraft, ReportSnapshot
 from bot.engine.state import AnswerPart, Awaiting, ConversationState
-from bot.engine.templates import Template, TemplateCatalog, template_named
-from bot.engine.texts import BotTexts, load_coordination_texts
+from bot.engine.suggestions import PhrasingSuggestions
+from bot.engine.templates import Template, template_named
 from bot.errors import UserFacingError
 from storage import access_repository as access_repo
 from storage import repository as repo
-from storage.db import SessionFactory
-from storage.models import Case, User
+
+__all__ = [
+    "MAX_ANSWER_CHARS",
+    "MAX_MESSAGE_CHARS",
+    "PART_SEPARATOR",
+    "Clock",
+    "Conversation",
+    "Steps",
+    "Turn",
+]
 
 log = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = 20_000
-MAX_ANSWER_CHARS = 200_000
-PART_SEPARATOR = "\n\n"
 ALLOWED_CONTROL_CHARACTERS = {"\n", "\r", "\t"}
 
-Clock = Callable[[], datetime]
 
-
-@dataclass
-class Steps:
-    """The replies to one input: `now` at once, then what `finish()` returns."""
-
-    now: list[Reply]
-    later: list[Callable[[], list[Reply]]] = field(default_factory=list)
-
-    def finish(self) -> list[Reply]:
-        """Run the slow work; a Swedish message stands in for a step that was refused."""
-        replies: list[Reply] = []
-        for work in self.later:
-            try:
-                replies.extend(work())
-            except UserFacingError as error:
-                replies.append(say(error.message))
-        return replies
-
-
-@dataclass
-class Turn:
-    """Everything one input is handled with."""
-
-    session: Session
-    user: User
-    state: ConversationState
-    now: datetime
-    # Slow work (the language model, rendering) runs after the commit, outside the
-    # transaction, so one user's wait never holds a database lock that others need.
-    after_commit: list[Callable[[], list[Reply]]] = field(default_factory=list)
-
-
-class Conversation:
-    """The transport-free conversation engine."""
-
-    def __init__(
-        self,
-        session_factory: SessionFactory,
-        catalog: TemplateCatalog,
-        texts: BotTexts,
-        clock: Clock,
-        services: EngineServices | None = None,
-        access: AccessPolicy | None = None,
-        coordination_texts: BotTexts | None = None,
-    ) -> None:
-        """`access` None opens the engine to every platform (for embedding and tests); the
-        program passes the policy built from the settings. `coordination_texts` None reads
-        prompts/coordination.toml."""
-        self._sessions = session_factory
-        self._catalog = catalog
-        self._texts = texts
-        self._clock = clock
-        self._services = services or EngineServices()
-        self._access = access or AccessPolicy.open_to_all()
-        self._desk = CoordinatorDesk(
-            catalog,
-            coordination_texts or load_coordination_texts(),
-            self._services.on_case_registered,
-        )
+class Conversation(DraftImport, PhrasingSuggestions):
+    """The transport-free conversation engine: commands, answers, navigation, edits."""
 
     def handle(self, user: UserRef, incoming: Incoming) -> list[Reply]:
         """Handle one input and return all the replies, the slow ones included."""
@@ -158,8 +109,6 @@ class Conversation:
         except UserFacingError as error:
             return Steps([say(error.message)])
         return Steps(replies, turn.after_commit)
-
-    # -- dispatch -------------------------------------------------------------------------
 
     def _gate(self, turn: Turn, incoming: Incoming) -> list[Reply]:
         """What a user without access can do: redeem an invite code, nothing else."""
@@ -239,102 +188,6 @@ class Conversation:
         if handler is None:
             raise UserFacingError(self._texts.unknown_command.format(command=command.name[:30]))
         return handler(turn, command.argument)
-
-    # -- helpers --------------------------------------------------------------------------
-
-    def _template_of(self, turn: Turn) -> Template | None:
-        case = self._current_case_or_none(turn)
-        return self._catalog.get(case.template_id) if case else None
-
-    def _current_case_or_none(self, turn: Turn) -> Case | None:
-        if turn.state.case_id is None:
-            return None
-        case = repo.get_case(turn.session, turn.state.case_id)
-        if case is None or not repo.is_member(turn.session, case.id, turn.user.id):
-            turn.state = ConversationState()
-            return None
-        return case
-
-    def _current_case(self, turn: Turn) -> tuple[Case, Template]:
-        case = self._current_case_or_none(turn)
-        if case is None:
-            raise UserFacingError(self._texts.no_current_report)
-        return case, self._catalog.get(case.template_id)
-
-    def _answers(self, turn: Turn, case: Case) -> views.Answers:
-        return repo.current_answers(turn.session, case.id)
-
-    def _ask(self, turn: Turn, prefix: str | None = None) -> list[Reply]:
-        case, template = self._current_case(turn)
-        index = turn.state.question_index
-        answers = self._answers(turn, case)
-        if index is None:
-            reply = views.completion_view(self._texts, template, case.case_number, answers)
-            if prefix:
-                reply = Reply((Block(prefix), *reply.blocks), reply.buttons)
-            return [reply]
-        return [
-            views.question_prompt(
-                self._texts, template, index, answers, len(turn.state.parts), prefix
-            )
-        ]
-
-    def _save(
-        self, turn: Turn, case: Case, template: Template, key: str, parts: list[AnswerPart]
-    ) -> None:
-        text = PART_SEPARATOR.join(part.text for part in parts)
-        if len(text) > MAX_ANSWER_CHARS:
-            raise UserFacingError(self._texts.answer_too_long.format(limit=MAX_ANSWER_CHARS))
-        repo.save_answer(
-            turn.session,
-            case.id,
-            key,
-            text,
-            [part.model_dump() for part in parts],
-            turn.user,
-            turn.now,
-        )
-        self._update_status(turn, case, template)
-
-    def _update_status(self, turn: Turn, case: Case, template: Template) -> None:
-        answers = self._answers(turn, case)
-        complete = all(
-            q.key in answers and answers[q.key].text.strip()
-            for q in template.questions
-            if q.required
-        )
-        # Any change after the documents were made means they must be made again.
-        case.status = "finished" if complete else "in_progress"
-
-    def _commit_parts(self, turn: Turn) -> str | None:
-        """Store what was written on the current question; return a note saying so."""
-        if not turn.state.parts or turn.state.question_index is None:
-            turn.state.parts = []
-            return None
-        case, template = self._current_case(turn)
-        question = template.questions[turn.state.question_index]
-        self._save(turn, case, template, question.key, turn.state.parts)
-        turn.state.parts = []
-        return self._texts.parts_saved.format(n=turn.state.question_index + 1)
-
-    def _move_to(self, turn: Turn, index: int | None, note: str | None = None) -> list[Reply]:
-        turn.state.question_index = index
-        turn.state.clear_waiting()
-        return self._ask(turn, note)
-
-    def _open_case(self, turn: Turn, case: Case, note: str | None = None) -> list[Reply]:
-        note = self._join(self._commit_parts(turn), note)
-        template = self._catalog.get(case.template_id)
-        turn.state = ConversationState(case_id=case.id)
-        answers = self._answers(turn, case)
-        return self._move_to(turn, views.first_unanswered(template, answers), note)
-
-    @staticmethod
-    def _join(*notes: str | None) -> str | None:
-        present = [n for n in notes if n]
-        return " ".join(present) if present else None
-
-    # -- commands -------------------------------------------------------------------------
 
     def _start(self, turn: Turn, argument: str, note: str | None = None) -> list[Reply]:
         if argument:
@@ -592,61 +445,6 @@ class Conversation:
         turn.after_commit.append(lambda: self._services.documents(snapshot))
         return [say(self._texts.documents_started)]
 
-    # -- phrasing suggestions -------------------------------------------------------------
-
-    def _offer_phrasing(self, turn: Turn, case: Case, template: Template, key: str) -> None:
-        """After an answer is finished, ask the language model for a clearer phrasing."""
-        suggest = self._services.phrasing
-        question = template.question(key)
-        if suggest is None or not question.kind.collects_several_messages:
-            return
-        current = self._answers(turn, case).get(key)
-        if current is None:
-            return
-        user_id, case_id, version, text = turn.user.id, case.id, current.version, current.text
-        number = template.index_of(key) + 1
-
-        def work() -> list[Reply]:
-            proposal = suggest(question, text, case_id)
-            if proposal is None:
-                return []
-            with self._sessions.begin() as session:
-                stored = repo.load_state(session, user_id)
-                state = ConversationState.model_validate(stored) if stored else ConversationState()
-                state.suggestion = {
-                    "case_id": case_id,
-                    "key": key,
-                    "version": version,
-                    "text": proposal.suggestion,
-                }
-                repo.save_state(session, user_id, state.model_dump(mode="json"), self._clock())
-            return [views.suggestion_view(self._texts, number, text, proposal)]
-
-        turn.after_commit.append(work)
-
-    def _suggestion_choice(self, turn: Turn, argument: str) -> list[Reply]:
-        pending = turn.state.suggestion
-        if not pending:
-            raise UserFacingError(self._texts.no_suggestion)
-        turn.state.suggestion = {}
-        if argument.strip().lower() not in ("ja", "använd"):
-            return [say(self._texts.suggestion_declined)]
-        case = repo.get_case(turn.session, int(pending["case_id"]))
-        if case is None or not repo.is_member(turn.session, case.id, turn.user.id):
-            raise UserFacingError(self._texts.no_current_report)
-        template = self._catalog.get(case.template_id)
-        key = str(pending["key"])
-        current = self._answers(turn, case).get(key)
-        if current is None or current.version != pending["version"]:
-            return [say(self._texts.suggestion_outdated)]
-        self._save(turn, case, template, key, [AnswerPart(text=str(pending["text"]))])
-        return [say(self._texts.suggestion_taken.format(n=template.index_of(key) + 1))]
-
-    def _snapshot(self, turn: Turn) -> ReportSnapshot:
-        case, template = self._current_case(turn)
-        answers = {k: a.text for k, a in self._answers(turn, case).items() if a.text.strip()}
-        return ReportSnapshot.from_case(case, template, answers)
-
     def _cancel(self, turn: Turn, _argument: str) -> list[Reply]:
         state = turn.state
         if state.awaiting is not Awaiting.NOTHING:
@@ -695,8 +493,6 @@ class Conversation:
             raise UserFacingError(self._texts.nothing_to_confirm)
         turn.state.clear_waiting()
         return self._ask(turn, self._texts.kept)
-
-    # -- plain text -----------------------------------------------------------------------
 
     def _plain_text(self, turn: Turn, text: str, message_ref: str | None) -> list[Reply]:
         state = turn.state
@@ -785,121 +581,3 @@ class Conversation:
                     )
                 ]
         return [say(self._texts.edit_not_found)]
-
-    # -- files ----------------------------------------------------------------------------
-
-    def _import_file(self, turn: Turn, file: IncomingFile, caption: str | None) -> list[Reply]:
-        """Read an earlier draft into a report; ask first if it would replace answers."""
-        if self._services.importer is None:
-            raise UserFacingError(self._texts.import_unavailable)
-        draft = self._services.importer(file.filename, file.data)
-        if not draft.answers:
-            raise UserFacingError(self._texts.import_nothing_found)
-        case = self._import_target(turn, draft)
-        # What was being written on the current question is kept, whatever comes next.
-        saved = self._commit_parts(turn)
-        replies = [say(saved)] if saved else []
-        if caption:
-            replies.append(say(self._texts.caption_not_saved))
-        existing = self._answers(turn, case)
-        replaced = [
-            key
-            for key, text in draft.answers.items()
-            if key in existing and existing[key].text.strip() and existing[key].text != text
-        ]
-        if not replaced:
-            return [
-                *replies,
-                *self._apply_import(turn, case, draft.answers, list(draft.unassigned_text)),
-            ]
-        turn.state.question_index = None
-        turn.state.return_index = None
-        turn.state.clear_waiting()
-        turn.state.awaiting = Awaiting.IMPORT_CONFIRM
-        turn.state.pending_import = {
-            "case_id": case.id,
-            "answers": draft.answers,
-            "unassigned": list(draft.unassigned_text),
-        }
-        question = self._texts.import_replace_confirm.format(
-            count=len(draft.answers), replaced=len(replaced), case_number=case.case_number
-        )
-        buttons = (
-            (Button(self._texts.button_yes_import, "ja"), Button(self._texts.button_no, "nej")),
-        )
-        return [*replies, say(question, buttons=buttons)]
-
-    def _import_target(self, turn: Turn, draft: ImportedDraft) -> Case:
-        """The ärende the document names, or the current one; a new one when it is unknown."""
-        if draft.case_number:
-            case = repo.find_case(turn.session, draft.case_number)
-            if case is None:
-                template_id = (
-                    draft.template_id
-                    if draft.template_id in self._catalog
-                    else (self._catalog.all()[-1].id)
-                )
-                case = repo.create_case(
-                    turn.session, draft.case_number, template_id, turn.user, turn.now
-                )
-                access_repo.audit(
-                    turn.session,
-                    turn.user,
-                    "case_created",
-                    turn.now,
-                    case_id=case.id,
-                    source="import",
-                )
-                return case
-            if not repo.is_member(turn.session, case.id, turn.user.id):
-                raise UserFacingError(
-                    self._texts.case_belongs_to_other.format(case_number=draft.case_number)
-                )
-            return case
-        current = self._current_case_or_none(turn)
-        if current is None:
-            raise UserFacingError(self._texts.import_needs_case)
-        return current
-
-    def _import_decision(self, turn: Turn, text: str) -> list[Reply]:
-        answer = text.strip().lower().lstrip("/").rstrip(".!")
-        pending = turn.state.pending_import
-        if answer in ("nej", "n"):
-            turn.state.clear_waiting()
-            return [say(self._texts.import_cancelled)]
-        if answer not in ("ja", "j"):
-            raise UserFacingError(self._texts.answer_yes_or_no)
-        case = repo.get_case(turn.session, int(pending["case_id"]))
-        if case is None or not repo.is_member(turn.session, case.id, turn.user.id):
-            turn.state.clear_waiting()
-            return [say(self._texts.no_current_report)]
-        answers = {str(k): str(v) for k, v in pending["answers"].items()}
-        unassigned = [str(t) for t in pending.get("unassigned", [])]
-        turn.state.clear_waiting()
-        return self._apply_import(turn, case, answers, unassigned)
-
-    def _apply_import(
-        self, turn: Turn, case: Case, answers: dict[str, str], unassigned: list[str]
-    ) -> list[Reply]:
-        template = self._catalog.get(case.template_id)
-        existing = self._answers(turn, case)
-        count = 0
-        for question in template.questions:
-            text = answers.get(question.key, "").strip()
-            if not text:
-                continue
-            count += 1
-            if question.key in existing and existing[question.key].text == text:
-                continue
-            self._save(turn, case, template, question.key, [AnswerPart(text=text)])
-        turn.state.case_id = case.id
-        turn.state.parts = []
-        turn.state.return_index = None
-        note = self._texts.import_done.format(count=count, case_number=case.case_number)
-        replies: list[Reply] = []
-        if unassigned:
-            blocks = [Block(self._texts.import_unassigned)]
-            blocks.extend(Block(t) for t in unassigned)
-            replies.append(Reply(tuple(blocks)))
-        index = views.first_unanswered(template, self._answers(turn, case))
-        return [*self._move_to(turn, index, note), *replies]

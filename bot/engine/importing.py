@@ -1,0 +1,133 @@
+"""Reading an earlier draft into a report, asking before written answers are replaced."""
+
+from __future__ import annotations
+
+from bot.engine import views
+from bot.engine.core import ConversationCore, Turn
+from bot.engine.messages import Block, Button, IncomingFile, Reply, say
+from bot.engine.services import ImportedDraft
+from bot.engine.state import AnswerPart, Awaiting
+from bot.errors import UserFacingError
+from storage import access_repository as access_repo
+from storage import repository as repo
+from storage.models import Case
+
+
+class DraftImport(ConversationCore):
+    """A file sent in the chat: its answers go into the ärende it names, or the current one."""
+
+    def _import_file(self, turn: Turn, file: IncomingFile, caption: str | None) -> list[Reply]:
+        """Read an earlier draft into a report; ask first if it would replace answers."""
+        if self._services.importer is None:
+            raise UserFacingError(self._texts.import_unavailable)
+        draft = self._services.importer(file.filename, file.data)
+        if not draft.answers:
+            raise UserFacingError(self._texts.import_nothing_found)
+        case = self._import_target(turn, draft)
+        # What was being written on the current question is kept, whatever comes next.
+        saved = self._commit_parts(turn)
+        replies = [say(saved)] if saved else []
+        if caption:
+            replies.append(say(self._texts.caption_not_saved))
+        existing = self._answers(turn, case)
+        replaced = [
+            key
+            for key, text in draft.answers.items()
+            if key in existing and existing[key].text.strip() and existing[key].text != text
+        ]
+        if not replaced:
+            return [
+                *replies,
+                *self._apply_import(turn, case, draft.answers, list(draft.unassigned_text)),
+            ]
+        turn.state.question_index = None
+        turn.state.return_index = None
+        turn.state.clear_waiting()
+        turn.state.awaiting = Awaiting.IMPORT_CONFIRM
+        turn.state.pending_import = {
+            "case_id": case.id,
+            "answers": draft.answers,
+            "unassigned": list(draft.unassigned_text),
+        }
+        question = self._texts.import_replace_confirm.format(
+            count=len(draft.answers), replaced=len(replaced), case_number=case.case_number
+        )
+        buttons = (
+            (Button(self._texts.button_yes_import, "ja"), Button(self._texts.button_no, "nej")),
+        )
+        return [*replies, say(question, buttons=buttons)]
+
+    def _import_target(self, turn: Turn, draft: ImportedDraft) -> Case:
+        """The ärende the document names, or the current one; a new one when it is unknown."""
+        if draft.case_number:
+            case = repo.find_case(turn.session, draft.case_number)
+            if case is None:
+                template_id = (
+                    draft.template_id
+                    if draft.template_id in self._catalog
+                    else (self._catalog.all()[-1].id)
+                )
+                case = repo.create_case(
+                    turn.session, draft.case_number, template_id, turn.user, turn.now
+                )
+                access_repo.audit(
+                    turn.session,
+                    turn.user,
+                    "case_created",
+                    turn.now,
+                    case_id=case.id,
+                    source="import",
+                )
+                return case
+            if not repo.is_member(turn.session, case.id, turn.user.id):
+                raise UserFacingError(
+                    self._texts.case_belongs_to_other.format(case_number=draft.case_number)
+                )
+            return case
+        current = self._current_case_or_none(turn)
+        if current is None:
+            raise UserFacingError(self._texts.import_needs_case)
+        return current
+
+    def _import_decision(self, turn: Turn, text: str) -> list[Reply]:
+        answer = text.strip().lower().lstrip("/").rstrip(".!")
+        pending = turn.state.pending_import
+        if answer in ("nej", "n"):
+            turn.state.clear_waiting()
+            return [say(self._texts.import_cancelled)]
+        if answer not in ("ja", "j"):
+            raise UserFacingError(self._texts.answer_yes_or_no)
+        case = repo.get_case(turn.session, int(pending["case_id"]))
+        if case is None or not repo.is_member(turn.session, case.id, turn.user.id):
+            turn.state.clear_waiting()
+            return [say(self._texts.no_current_report)]
+        answers = {str(k): str(v) for k, v in pending["answers"].items()}
+        unassigned = [str(t) for t in pending.get("unassigned", [])]
+        turn.state.clear_waiting()
+        return self._apply_import(turn, case, answers, unassigned)
+
+    def _apply_import(
+        self, turn: Turn, case: Case, answers: dict[str, str], unassigned: list[str]
+    ) -> list[Reply]:
+        template = self._catalog.get(case.template_id)
+        existing = self._answers(turn, case)
+        count = 0
+        for question in template.questions:
+            text = answers.get(question.key, "").strip()
+            if not text:
+                continue
+            count += 1
+            if question.key in existing and existing[question.key].text == text:
+                continue
+            self._save(turn, case, template, question.key, [AnswerPart(text=text)])
+        turn.state.case_id = case.id
+        turn.state.parts = []
+        turn.state.return_index = None
+        note = self._texts.import_done.format(count=count, case_number=case.case_number)
+        replies: list[Reply] = []
+        if unassigned:
+            blocks = [Block(self._texts.import_unassigned)]
+            blocks.extend(Block(t) for t in unassigned)
+            replies.append(Reply(tuple(blocks)))
+        index = views.first_unanswered(template, self._answers(turn, case))
+        return [*self._move_to(turn, index, note), *replies]
