@@ -314,11 +314,6 @@ def clean_text(text: str) -> str:
 # --- DOCX ---------------------------------------------------------------------------
 
 
-def read_docx(data: bytes) -> str:
-    """The body of a Word document as markdown-like text."""
-    return _read_docx(data).text
-
-
 def _read_docx(data: bytes) -> _Read:
     invalid = "Filen kunde inte läsas: den verkar inte vara en giltig Word-fil (.docx)."
     if not zipfile.is_zipfile(io.BytesIO(data)):

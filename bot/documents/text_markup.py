@@ -128,8 +128,3 @@ def parse_blocks(text: str) -> tuple[Block, ...]:
     flush_paragraph()
     flush_items()
     return tuple(blocks)
-
-
-def spans_text(spans: tuple[Span, ...]) -> str:
-    """The text of the runs without any emphasis."""
-    return "".join(span.text for span in spans)

@@ -30,7 +30,6 @@ from storage.reminder_repository import (
     ClaimedReminder,
     NewReminder,
     answered_question_keys,
-    cancel_case_reminders,
     cancel_claimed,
     claim_due,
     mark_sent,
@@ -82,11 +81,6 @@ def plan_case_reminders(
                 )
     replace_case_reminders(session, case.id, rows, now)
     return rows
-
-
-def cancel_reminders(session: Session, case_id: int) -> int:
-    """The report is finished (or the ärende withdrawn): nothing more to remind of."""
-    return cancel_case_reminders(session, case_id)
 
 
 @dataclass
