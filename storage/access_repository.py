@@ -10,7 +10,8 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import AuditEvent, Case, CaseMember, Invite, User
+from storage.models import AuditEvent, Case, Invite, User
+from storage.repository import add_member
 
 ROLES = ("official", "coordinator", "admin")
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or retyped
@@ -137,7 +138,5 @@ def register_case(
     session.add(case)
     session.flush()
     for member in filter(None, (coordinator, responsible)):
-        if session.get(CaseMember, (case.id, member.id)) is None:
-            session.add(CaseMember(case_id=case.id, user_id=member.id, added_at=now))
-    session.flush()
+        add_member(session, case, member, now)
     return case

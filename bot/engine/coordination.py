@@ -14,7 +14,7 @@ from bot.engine import case_sheet
 from bot.engine.access import ROLE_BY_SWEDISH_WORD, is_admin, may_coordinate, role_name
 from bot.engine.case_numbers import normalise_case_number
 from bot.engine.messages import Attachment, Block, Button, Reply, Style, say
-from bot.engine.registration import CASE_FIELDS, ParseContext, summary_lines
+from bot.engine.registration import CASE_FIELDS, ParseContext, summary_lines, user_number
 from bot.engine.state import Awaiting, ConversationState
 from bot.engine.templates import TemplateCatalog
 from bot.engine.texts import BotTexts
@@ -284,10 +284,8 @@ class CoordinatorDesk:
 
 
 def _user_by_number(turn: Any, argument: str) -> User | None:
-    number = argument.strip().lstrip("#")
-    if not (number.isdecimal() and number.isascii() and len(number) <= 9):
-        return None
-    return access_repo.find_user_by_id(turn.session, int(number))
+    number = user_number(argument)
+    return None if number is None else access_repo.find_user_by_id(turn.session, number)
 
 
 def overview_state(texts: BotTexts, row: OverviewRow, total: int) -> str:

@@ -111,13 +111,21 @@ def _recipients(text: str, context: ParseContext) -> JsonValue:
     return addresses
 
 
+def user_number(text: str) -> int | None:
+    """A user's number as /anvandare shows it ("12" or "#12"); None for anything else."""
+    number = text.strip().lstrip("#")
+    if number.isdecimal() and number.isascii() and len(number) <= 9:
+        return int(number)
+    return None
+
+
 def _responsible(text: str, context: ParseContext) -> JsonValue:
     wanted = text.strip()
     if wanted.lower() in NOBODY_YET:
         return None
-    number = wanted.lstrip("#")
-    if number.isdecimal() and number.isascii() and len(number) <= 9:
-        user = access_repo.find_user_by_id(context.session, int(number))
+    number = user_number(wanted)
+    if number is not None:
+        user = access_repo.find_user_by_id(context.session, number)
         if user is None or not user.active or user.role == "none":
             raise UserFacingError(context.texts.responsible_unknown_number.format(given=wanted))
         return user.id

@@ -14,11 +14,11 @@ from bot.reminders.sender import RateLimited, TemporaryFailure, Undeliverable
 PREFIX = "telegram:"
 
 
-def retry_after_seconds(exc: RetryAfter) -> float:
-    """RetryAfter.retry_after in seconds, whether PTB gives an int or a timedelta."""
+def retry_after_seconds(error: RetryAfter) -> float:
+    """The wait Telegram asked for, whether PTB gives it as seconds or as a timedelta."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = exc.retry_after
+        value = error.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import TypeVar
 
 from telegram.error import BadRequest, NetworkError, RetryAfter
-from telegram.warnings import PTBDeprecationWarning
+
+from bot.reminders.telegram_notifier import retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -28,15 +27,6 @@ MAX_BACKOFF = 4.0
 MAX_RETRY_AFTER = 300.0
 
 
-def retry_after_seconds(error: RetryAfter) -> float:
-    """The wait Telegram asked for, whether PTB gives it as seconds or as a timedelta."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = error.retry_after
-    seconds = value.total_seconds() if isinstance(value, timedelta) else float(value)
-    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
-
-
 async def with_retries(call: Callable[[], Awaitable[T]], what: str, attempts: int = ATTEMPTS) -> T:
     """Await `call()`, again after a 429 (honouring retry_after) or a transient network error."""
     backoff = FIRST_BACKOFF
@@ -46,7 +36,7 @@ async def with_retries(call: Callable[[], Awaitable[T]], what: str, attempts: in
         except RetryAfter as error:
             if attempt == attempts:
                 raise
-            delay = retry_after_seconds(error)
+            delay = min(max(retry_after_seconds(error), 0.0), MAX_RETRY_AFTER)
             log.warning("%s: flood control, waiting %.1f s (attempt %d)", what, delay, attempt)
             await asyncio.sleep(delay)
         except BadRequest:
