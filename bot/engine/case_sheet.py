@@ -8,7 +8,6 @@ from datetime import date, datetime
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from bot.engine.registration import CASE_FIELDS, JsonValue, ParseContext
 from bot.engine.texts import BotTexts
@@ -82,9 +81,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
 def _read_xlsx(data: bytes, texts: BotTexts) -> list[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise UserFacingError(texts.file_xlsx_unreadable) from exc
-    except Exception as exc:  # a damaged zip raises zipfile's own errors
+    except Exception as exc:  # openpyxl and zipfile raise many kinds for a damaged file
         raise UserFacingError(texts.file_xlsx_unreadable) from exc
     sheet = workbook.worksheets[0]
     table = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
