@@ -42,12 +42,12 @@ from telegram import Bot
 from telegram.request import HTTPXRequest
 
 from bot.config import PROMPTS_DIR
-from bot.engine.templates import load_catalog
+from bot.mall.template import load_catalog
 from bot.reminders.schedule import ReminderSchedule
 from bot.reminders.sender import Outcome, RateLimiter
 from bot.reminders.service import ReminderJob, questions_from_catalog, send_all_due_reminders
-from bot.reminders.telegram_notifier import TelegramNotifier
 from bot.reminders.texts import load_texts
+from bot.telegram.notifier import TelegramNotifier
 from storage.db import create_db_engine, migrate
 from storage.models import Answer, Case, Reminder, User
 from storage.reminder_repository import overview_rows

@@ -19,7 +19,7 @@ from bench import Ratio
 from bot.config import PROMPTS_DIR
 from bot.documents import DocumentCase, DocumentFormat, build_document, render_document
 from bot.documents.model import ReportDocument
-from bot.engine.templates import load_template
+from bot.mall.template import load_template
 from tests.documents import seed_text, split_seed
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "seeds"

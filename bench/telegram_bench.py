@@ -46,8 +46,8 @@ from bench import Ratio
 from bench.telegram_load import LoadResult, LoadServer
 from bot.config import PROMPTS_DIR, Settings
 from bot.engine.conversation import Conversation
-from bot.engine.templates import load_catalog
 from bot.engine.texts import load_texts
+from bot.mall.template import load_catalog
 from bot.telegram.app import SQLITE_ENGINE_THREADS, TelegramBot, freeze_startup_objects
 from storage.db import open_database
 

@@ -22,8 +22,8 @@ from bot.engine.services import (
     PhrasingProposal,
     ReportSnapshot,
 )
-from bot.engine.templates import Question, TemplateCatalog, load_catalog
 from bot.engine.texts import BotTexts, load_coordination_texts, load_texts
+from bot.mall.template import Question, TemplateCatalog, load_catalog
 from bot.reminders.schedule import ReminderSchedule
 from bot.reminders.sender import Notifier, RateLimiter
 from bot.reminders.service import ReminderJob, plan_case_reminders, questions_from_catalog

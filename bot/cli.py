@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from bot.config import Settings, describe_settings
 from bot.engine.messages import UserRef
-from bot.engine.templates import TemplateError
+from bot.mall.template import TemplateError
 
 log = logging.getLogger("redovisa")
 

@@ -13,6 +13,8 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.mall.datafiles import PROMPTS_DIR
+
 DEFAULT_DATA_DIR = Path.home() / ".local" / "share" / "redovisa"
 TELEGRAM_TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
 PLACEHOLDER_SECRETS = {"changethis", "changeme", "secret", "xxx", "token"}
@@ -123,7 +125,6 @@ class Settings(BaseSettings):
         return self.redovisa_templates_dir or PROMPTS_DIR / "templates"
 
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 
 
 def describe_settings() -> str:

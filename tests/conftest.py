@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
 from bot.config import PROMPTS_DIR
-from bot.engine.templates import TemplateCatalog, load_catalog
+from bot.mall.template import TemplateCatalog, load_catalog
 from storage.db import SessionFactory, create_db_engine, migrate
 from storage.models import Base
 

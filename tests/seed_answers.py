@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.engine.templates import Template
+from bot.mall.template import Template
 
 END_MARKERS = ("Nämnden skickar ärendet", "Nämndens svar skickas", "Sista datum")
 

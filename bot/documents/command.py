@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.documents.importer import import_report
 from bot.documents.model import DocumentCase
 from bot.documents.render import DocumentFormat, parse_formats, render_report
-from bot.engine.templates import Template, TemplateCatalog
-from bot.errors import UserFacingError
+from bot.mall.errors import UserFacingError
+from bot.mall.template import Template, TemplateCatalog
 from storage.repository import current_answers, find_case
 
 EXIT_OK = 0

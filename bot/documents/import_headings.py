@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from bot.documents.model import MISSING_ANSWER, DraftMark, SignatureBlock
-from bot.engine.templates import QuestionKind, Template, TemplateCatalog
+from bot.mall.template import QuestionKind, Template, TemplateCatalog
 
 HEADING_THRESHOLD = 0.80
 FORMATTED_HEADING_THRESHOLD = 0.72

@@ -36,7 +36,6 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
-import importlib
 import io
 import json
 import re
@@ -59,8 +58,9 @@ from bot.documents.import_headings import (
     strip_markdown,
 )
 from bot.documents.model import ATTACHMENT_FORMAT, ATTACHMENT_NAME, DraftMark
-from bot.engine.templates import TemplateCatalog
-from bot.errors import UserFacingError
+from bot.mall.amounts import Role, find_amounts
+from bot.mall.errors import UserFacingError
+from bot.mall.template import TemplateCatalog
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # a DOCX is a zip: guard against zip bombs
@@ -258,32 +258,13 @@ def find_granted_sentence(text: str) -> str | None:
 
 
 def _amount_in_kronor(sentence: str) -> int | None:
-    """The first amount of the sentence via bot.review.amounts.find_amounts, if it exists."""
-    try:
-        module = importlib.import_module("bot.review.amounts")
-    except ImportError:
-        return None
-    find_amounts = getattr(module, "find_amounts", None)
-    if find_amounts is None:
-        return None
-    try:
-        found: Any = find_amounts(sentence)
-    except Exception:  # someone else's parser: a failure there must not stop the import
-        return None
-    items = list(found or ())
-    # Prefer the amount the parser says was granted, then applied for, then the first.
-    for wanted in ("granted", "applied", None):
-        for item in items:
-            role = getattr(item, "role", None)
-            if wanted is not None and str(getattr(role, "value", role)) != wanted:
-                continue
-            value = item if isinstance(item, int) else None
-            for attr in ("value", "kronor", "kr", "amount_kr", "amount"):
-                if value is None and isinstance(getattr(item, attr, None), int):
-                    value = getattr(item, attr)
-            if isinstance(value, int) and not isinstance(value, bool):
-                return value
-    return None
+    """The sentence's granted amount, else the one applied for, else its first amount."""
+    found = find_amounts(sentence)
+    for wanted in (Role.GRANTED, Role.APPLIED):
+        for amount in found:
+            if amount.role is wanted:
+                return amount.value
+    return found[0].value if found else None
 
 
 # --- text ---------------------------------------------------------------------------

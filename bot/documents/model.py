@@ -11,21 +11,8 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-SWEDISH_MONTHS = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-
+from bot.mall.amounts import format_kronor
+from bot.mall.dates import format_swedish_date
 
 MISSING_ANSWER = "[Svar saknas]"  # shown where a question has no answer yet
 ATTACHMENT_NAME = "answers.json"  # the answers, attached to the PDF
@@ -34,14 +21,12 @@ ATTACHMENT_FORMAT = "redovisa-answers"
 
 def swedish_date(value: date) -> str:
     """28 februari 2020."""
-    return f"{value.day} {SWEDISH_MONTHS[value.month - 1]} {value.year}"
+    return format_swedish_date(value)
 
 
 def swedish_amount(kronor: int) -> str:
-    """200 000 kr, with a no-break space between the groups and before kr."""
-    sign = "-" if kronor < 0 else ""
-    digits = f"{abs(kronor):,}".replace(",", "\u00a0")
-    return f"{sign}{digits}\u00a0kr"
+    """200 000 kr, with no-break spaces so that an amount never breaks across lines."""
+    return format_kronor(kronor, non_breaking=True)
 
 
 @dataclass(frozen=True)

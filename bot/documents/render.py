@@ -21,8 +21,8 @@ from bot.documents.model import (
 )
 from bot.documents.pdf_renderer import render_pdf
 from bot.documents.text_markup import clean_line, clean_text, parse_blocks
-from bot.engine.templates import QuestionKind, Template
-from bot.errors import UserFacingError
+from bot.mall.errors import UserFacingError
+from bot.mall.template import QuestionKind, Template
 from bot.review.findings import Finding
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")

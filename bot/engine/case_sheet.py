@@ -11,7 +11,7 @@ from openpyxl import Workbook, load_workbook
 
 from bot.engine.registration import CASE_FIELDS, JsonValue, ParseContext
 from bot.engine.texts import BotTexts
-from bot.errors import UserFacingError
+from bot.mall.errors import UserFacingError
 
 MAX_ROWS = 5_000
 # The overview's column headings: keys in prompts/coordination.toml, in column order.

@@ -22,7 +22,6 @@ from collections.abc import Callable
 
 from bot.engine import views
 from bot.engine.access import NO_ACCESS, may_coordinate, role_name
-from bot.engine.case_numbers import looks_like_case_number, normalise_case_number
 from bot.engine.coordination import CoordinatorDesk
 from bot.engine.core import (
     MAX_ANSWER_CHARS,
@@ -45,8 +44,9 @@ from bot.engine.parsing import (
 )
 from bot.engine.state import AnswerPart, Awaiting, ConversationState
 from bot.engine.suggestions import PhrasingSuggestions
-from bot.engine.templates import Template, template_named
-from bot.errors import UserFacingError
+from bot.mall.case_numbers import looks_like_case_number, normalise_case_number
+from bot.mall.errors import UserFacingError
+from bot.mall.template import Template, template_named
 from storage import access_repository as access_repo
 from storage import repository as repo
 

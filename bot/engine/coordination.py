@@ -12,14 +12,14 @@ from typing import Any
 
 from bot.engine import case_sheet
 from bot.engine.access import ROLE_BY_SWEDISH_WORD, is_admin, may_coordinate, role_name
-from bot.engine.case_numbers import normalise_case_number
 from bot.engine.messages import Attachment, Block, Button, Reply, Style, say
 from bot.engine.registration import CASE_FIELDS, ParseContext, summary_lines, user_number
 from bot.engine.state import Awaiting, ConversationState
-from bot.engine.templates import TemplateCatalog
 from bot.engine.texts import BotTexts
-from bot.errors import UserFacingError
-from bot.review.dates import format_swedish_date
+from bot.mall.case_numbers import normalise_case_number
+from bot.mall.dates import format_swedish_date
+from bot.mall.errors import UserFacingError
+from bot.mall.template import TemplateCatalog
 from storage import access_repository as access_repo
 from storage import repository as repo
 from storage.models import Case, User

@@ -15,9 +15,9 @@ from bot.engine.coordination import CoordinatorDesk
 from bot.engine.messages import Block, Reply, say
 from bot.engine.services import EngineServices, ReportSnapshot
 from bot.engine.state import AnswerPart, ConversationState
-from bot.engine.templates import Template, TemplateCatalog
 from bot.engine.texts import BotTexts, load_coordination_texts
-from bot.errors import UserFacingError
+from bot.mall.errors import UserFacingError
+from bot.mall.template import Template, TemplateCatalog
 from storage import repository as repo
 from storage.db import SessionFactory
 from storage.models import Case, User

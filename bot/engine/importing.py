@@ -7,7 +7,7 @@ from bot.engine.core import ConversationCore, Turn
 from bot.engine.messages import Block, Button, IncomingFile, Reply, say
 from bot.engine.services import ImportedDraft
 from bot.engine.state import AnswerPart, Awaiting
-from bot.errors import UserFacingError
+from bot.mall.errors import UserFacingError
 from storage import access_repository as access_repo
 from storage import repository as repo
 from storage.models import Case

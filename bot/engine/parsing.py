@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.engine.templates import Template
+from bot.mall.template import Template
 
 # (name, description) of every command, in the order the help and Telegram's menu show them.
 COMMANDS: tuple[tuple[str, str], ...] = (

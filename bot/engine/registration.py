@@ -13,12 +13,12 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from bot.engine.case_numbers import normalise_case_number
-from bot.engine.templates import TemplateCatalog, template_named
 from bot.engine.texts import BotTexts
-from bot.errors import UserFacingError
-from bot.review.amounts import format_kronor, parse_amount
-from bot.review.dates import Precision, find_dates, format_swedish_date
+from bot.mall.amounts import format_kronor, parse_amount
+from bot.mall.case_numbers import normalise_case_number
+from bot.mall.dates import Precision, find_dates, format_swedish_date
+from bot.mall.errors import UserFacingError
+from bot.mall.template import TemplateCatalog, template_named
 from bot.review.perspectives import Perspective
 from storage import access_repository as access_repo
 from storage import repository as repo

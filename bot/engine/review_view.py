@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.engine.messages import Block, Button, Reply, Style
-from bot.engine.templates import Template
 from bot.engine.texts import BotTexts
+from bot.mall.template import Template
 from bot.review.findings import Severity
 from bot.review.service import ReviewResult
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.engine.messages import Reply, say
-from bot.engine.templates import Question, Template
+from bot.mall.template import Question, Template
 from storage.models import Case
 
 

@@ -6,8 +6,8 @@ from bot.engine import views
 from bot.engine.core import ConversationCore, Turn
 from bot.engine.messages import Reply, say
 from bot.engine.state import AnswerPart, ConversationState
-from bot.engine.templates import Template
-from bot.errors import UserFacingError
+from bot.mall.errors import UserFacingError
+from bot.mall.template import Template
 from storage import repository as repo
 from storage.models import Case
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
-from bot.config import PROMPTS_DIR
-from bot.engine.templates import TemplateError
+from bot.mall.datafiles import PROMPTS_DIR
+from bot.mall.template import TemplateError
 
 # Each text and the names it may use; a text using another name is refused at load.
 TEXT_VARIABLES: dict[str, tuple[str, ...]] = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.engine.messages import Block, Button, Reply, Style
 from bot.engine.services import PhrasingProposal
-from bot.engine.templates import Template
 from bot.engine.texts import BotTexts
+from bot.mall.template import Template
 from bot.review.readability import readability
 from storage.repository import CurrentAnswer
 

@@ -7,6 +7,5 @@
   deadline changes, `send_due_reminders` / `send_all_due_reminders` for the job.
 - `sender`: the `Notifier` port, Telegram's rate limits, retrying a 429.
 - `texts`: the Swedish texts (data in prompts/reminders.toml).
-- `telegram_notifier`: the `Notifier` for python-telegram-bot (the only module here that
-  imports telegram).
+The `Notifier` for python-telegram-bot lives with the adapter, in `bot/telegram/notifier.py`.
 """

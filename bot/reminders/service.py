@@ -20,7 +20,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.engine.templates import TemplateCatalog
+from bot.mall.template import TemplateCatalog
 from bot.reminders.schedule import ReminderKind, ReminderSchedule, overdue_after, plan
 from bot.reminders.sender import Notifier, Outcome, Outgoing, RateLimiter, deliver_all
 from bot.reminders.texts import CaseStatus, ReminderTexts, digest_line, official_section, pack

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, RootModel, model_validator
 
-from bot.datafiles import load_toml_model
-from bot.review.dates import format_swedish_date
+from bot.mall.datafiles import load_toml_model
+from bot.mall.dates import format_swedish_date
 
 TEXT_LIMIT = 4096  # Telegram's limit for one message
 TITLE_LIMIT = 90  # a question longer than this is cut with an ellipsis

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from bot.engine.case_numbers import case_numbers_in
-from bot.engine.templates import QuestionKind, Template
-from bot.review.amounts import Amount, Role, find_amounts, format_kronor
+from bot.mall.amounts import Amount, Role, find_amounts, format_kronor
+from bot.mall.case_numbers import case_numbers_in
+from bot.mall.template import QuestionKind, Template
 from bot.review.findings import CaseFacts, Finding, Severity
 from bot.review.spelling import SpellChecker, default_checker
 

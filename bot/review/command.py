@@ -9,10 +9,10 @@ from typing import TextIO
 
 from bot.config import Settings
 from bot.documents.importer import import_report
-from bot.engine.case_numbers import normalise_case_number
-from bot.engine.templates import TemplateCatalog
-from bot.errors import UserFacingError
-from bot.review.amounts import parse_amount
+from bot.mall.amounts import parse_amount
+from bot.mall.case_numbers import normalise_case_number
+from bot.mall.errors import UserFacingError
+from bot.mall.template import TemplateCatalog
 from bot.review.findings import CaseFacts
 from bot.review.llm_reviewer import LlmReviewer
 from bot.review.service import review_report

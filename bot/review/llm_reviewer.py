@@ -26,9 +26,9 @@ from pathlib import Path
 from openai.types.chat import ChatCompletionMessageParam
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from bot.config import PROMPTS_DIR, Settings
-from bot.datafiles import DataFileError, load_toml_model
-from bot.engine.templates import Question, QuestionKind, Template
+from bot.config import Settings
+from bot.mall.datafiles import PROMPTS_DIR, DataFileError, load_toml_model
+from bot.mall.template import Question, QuestionKind, Template
 from bot.review.findings import Finding, Severity
 from bot.review.llm import (
     CircuitBreaker,

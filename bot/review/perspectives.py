@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.config import PROMPTS_DIR
+from bot.mall.datafiles import PROMPTS_DIR
 from bot.review.findings import Finding, Severity
 
 KEYWORDS_FILE = PROMPTS_DIR / "review" / "perspectives.toml"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bot.engine.templates import Template
+from bot.mall.template import Template
 from bot.review.checks import run_checks
 from bot.review.findings import CaseFacts, Finding, Severity
 from bot.review.llm_reviewer import LlmReviewer

@@ -29,9 +29,9 @@ from pydantic import BaseModel, ConfigDict
 from spylls.hunspell import Dictionary, readers
 from spylls.hunspell.readers.file_reader import FileReader
 
-from bot.config import PROMPTS_DIR
-from bot.engine.case_numbers import CASE_NUMBER_IN_TEXT
-from bot.review.amounts import UNIT_TYPOS, find_amounts
+from bot.mall.amounts import UNIT_TYPOS, find_amounts
+from bot.mall.case_numbers import CASE_NUMBER_IN_TEXT
+from bot.mall.datafiles import PROMPTS_DIR
 
 DICTIONARY_NAME = "sv_SE"
 FIELD_WORDS_DIR = PROMPTS_DIR / "spelling"

@@ -34,9 +34,9 @@ from bot.engine.texts import BotTexts
 from bot.reminders.loop import run_reminder_loop
 from bot.reminders.sender import Notifier
 from bot.reminders.service import ReminderJob
-from bot.reminders.telegram_notifier import TelegramNotifier
 from bot.telegram.chat_lock import PerChatUpdateProcessor
 from bot.telegram.handlers import ConversationPort, TelegramAdapter
+from bot.telegram.notifier import TelegramNotifier
 from bot.telegram.retry import with_retries
 from bot.telegram.texts import load_telegram_texts
 

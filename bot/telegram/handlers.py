@@ -31,7 +31,7 @@ from telegram.ext import (
 
 from bot.engine.messages import Attachment, Incoming, IncomingFile, Reply, UserRef, say
 from bot.engine.texts import BotTexts
-from bot.errors import UserFacingError
+from bot.mall.errors import UserFacingError
 from bot.telegram.formatting import render
 from bot.telegram.keyboards import CallbackCommands, inline_keyboard
 from bot.telegram.retry import with_retries

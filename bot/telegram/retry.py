@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
-from bot.reminders.telegram_notifier import retry_after_seconds
+from bot.telegram.notifier import retry_after_seconds
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.config import PROMPTS_DIR
 from bot.engine.texts import BotTexts, load_text_file
+from bot.mall.datafiles import PROMPTS_DIR
 
 # The kinds of message (bot/telegram/handlers.py) that have their own unsupported_<kind>;
 # any other kind gets unsupported_other.

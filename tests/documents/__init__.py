@@ -10,7 +10,7 @@ from pathlib import Path
 import pypdf
 from docx import Document
 
-from bot.engine.templates import Template
+from bot.mall.template import Template
 
 # Which mall each filled-in seed follows, and the diarienummer to render it under
 # (002 and 004 name none; theirs are made up for the tests).

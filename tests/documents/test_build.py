@@ -18,8 +18,8 @@ from bot.documents import (
     render_report,
 )
 from bot.documents.model import swedish_amount, swedish_date
-from bot.engine.templates import TemplateCatalog
-from bot.errors import UserFacingError
+from bot.mall.errors import UserFacingError
+from bot.mall.template import TemplateCatalog
 from bot.review.findings import Finding, Severity
 
 CASE = DocumentCase(

@@ -11,7 +11,7 @@ from docx import Document
 
 from bot.documents import DocumentCase, DocumentFormat, RenderedDocuments, render_report
 from bot.documents.pdf_renderer import break_long_words, undisplayable_texts
-from bot.engine.templates import TemplateCatalog
+from bot.mall.template import TemplateCatalog
 from tests.documents import docx_text, pdf_text, squash
 
 TYPST_CODE = [

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.documents import DocumentCase, DocumentFormat, render_report
-from bot.engine.templates import TemplateCatalog
+from bot.mall.template import TemplateCatalog
 from tests.documents import seed_text, split_seed
 
 PDFTOPPM = shutil.which("pdftoppm")

@@ -24,7 +24,7 @@ from bot.documents.importer import (
     import_report,
     read_pdf,
 )
-from bot.engine.templates import TemplateCatalog
+from bot.mall.template import TemplateCatalog
 from tests.documents import SEEDS
 
 FORMATS = [DocumentFormat.DOCX, DocumentFormat.PDF]

@@ -14,7 +14,7 @@ import pytest
 from docx import Document
 
 from bot.documents import DocumentCase, DocumentFormat, RenderedDocuments, render_report
-from bot.engine.templates import TemplateCatalog
+from bot.mall.template import TemplateCatalog
 from tests.documents import (
     SEEDS,
     assert_in_order,

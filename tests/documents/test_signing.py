@@ -17,7 +17,7 @@ from pyhanko.sign import signers
 
 from bot.documents import DocumentCase, DocumentFormat, render_report
 from bot.documents.pdf_renderer import SIGNATURE_HEIGHT_PT, SIGNATURE_WIDTH_PT
-from bot.engine.templates import TemplateCatalog
+from bot.mall.template import TemplateCatalog
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import zipfile
 import pytest
 
 from bot.documents.importer import MAX_FILE_BYTES, import_report
-from bot.engine.templates import TemplateCatalog
-from bot.errors import UserFacingError
+from bot.mall.errors import UserFacingError
+from bot.mall.template import TemplateCatalog
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ import typst
 from docx.enum.text import WD_BREAK
 
 from bot.documents.importer import ImportedReport, import_report
-from bot.engine.templates import Template, TemplateCatalog
+from bot.mall.template import Template, TemplateCatalog
 
 INLINE_RE = re.compile(r"(\*\*[^*]+\*\*|\*[^*\s][^*]*\*)")
 VALUES = {"case_number": "STK-2018-1304"}

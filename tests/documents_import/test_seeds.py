@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.documents.importer import ImportedReport, import_report
-from bot.engine.templates import TemplateCatalog
+from bot.mall.template import TemplateCatalog
 
 # For each seed and question: how the answer starts and how it ends, copied from the seed.
 EXPECTED: dict[str, dict[str, tuple[str, str]]] = {

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from bot.engine.conversation import Conversation
 from bot.engine.messages import Incoming, Reply, UserRef
-from bot.engine.templates import TemplateCatalog
 from bot.engine.texts import load_texts
+from bot.mall.template import TemplateCatalog
 from storage.db import SessionFactory
 from storage.models import Answer, ConversationStateRow
 from tests.conftest import MovableClock

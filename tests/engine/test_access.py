@@ -11,8 +11,8 @@ from sqlalchemy import select
 from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Conversation
 from bot.engine.messages import Incoming, IncomingFile, Reply, UserRef
-from bot.engine.templates import TemplateCatalog
 from bot.engine.texts import load_texts
+from bot.mall.template import TemplateCatalog
 from storage import access_repository as access_repo
 from storage import repository as repo
 from storage.db import SessionFactory

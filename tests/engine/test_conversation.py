@@ -6,8 +6,8 @@ import pytest
 
 from bot.engine.conversation import Conversation
 from bot.engine.messages import Incoming, UserRef
-from bot.engine.templates import TemplateCatalog
 from bot.engine.texts import load_texts
+from bot.mall.template import TemplateCatalog
 from storage import repository as repo
 from storage.db import SessionFactory
 from tests.conftest import MovableClock

@@ -11,8 +11,8 @@ from bot.app import ReportServices
 from bot.engine.conversation import Conversation
 from bot.engine.messages import Incoming, IncomingFile, UserRef
 from bot.engine.services import EngineServices
-from bot.engine.templates import TemplateCatalog
 from bot.engine.texts import load_texts
+from bot.mall.template import TemplateCatalog
 from storage import repository as repo
 from storage.db import SessionFactory
 from tests.conftest import MovableClock

@@ -21,7 +21,7 @@ from bot.reminders.sender import (
     deliver_all,
     interleave,
 )
-from bot.reminders.telegram_notifier import TelegramNotifier, retry_after_seconds
+from bot.telegram.notifier import TelegramNotifier, retry_after_seconds
 from tests.fakes.bot_api import FakeBotApi
 from tests.reminders.helpers import RecordingNotifier, VirtualTime
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.engine.templates import TemplateCatalog
+from bot.mall.template import TemplateCatalog
 from bot.reminders.schedule import ReminderSchedule
 from bot.reminders.sender import Outcome, TemporaryFailure, Undeliverable
 from bot.reminders.service import (

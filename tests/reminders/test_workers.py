@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import func, insert, select
 from telegram import Bot
 
-from bot.engine.templates import TemplateCatalog
+from bot.mall.template import TemplateCatalog
 from bot.reminders.schedule import ReminderSchedule
 from bot.reminders.service import (
     DEFAULT_LEASE,
@@ -25,8 +25,8 @@ from bot.reminders.service import (
     questions_from_catalog,
     send_all_due_reminders,
 )
-from bot.reminders.telegram_notifier import TelegramNotifier
 from bot.reminders.texts import load_texts
+from bot.telegram.notifier import TelegramNotifier
 from storage.db import SessionFactory
 from storage.models import Case, Reminder, User
 from tests.conftest import MovableClock

@@ -16,12 +16,12 @@ from sqlalchemy.orm import sessionmaker
 from telegram import Bot
 
 from bot.config import PROMPTS_DIR
-from bot.engine.templates import load_catalog
+from bot.mall.template import load_catalog
 from bot.reminders.schedule import ReminderSchedule
 from bot.reminders.sender import Notifier, Outcome, RateLimiter
 from bot.reminders.service import ReminderJob, questions_from_catalog, send_all_due_reminders
-from bot.reminders.telegram_notifier import TelegramNotifier
 from bot.reminders.texts import load_texts
+from bot.telegram.notifier import TelegramNotifier
 from storage.db import create_db_engine
 
 

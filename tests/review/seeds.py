@@ -11,7 +11,7 @@ import re
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from bot.engine.templates import Template
+from bot.mall.template import Template
 
 SEED_TEMPLATES = {"000": "mall-2019", "001": "mall-2019", "002": "mall-2018", "004": "mall-2018"}
 _HEADING_SIMILARITY = 0.8

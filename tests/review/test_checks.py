@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine.templates import Template, TemplateCatalog
+from bot.mall.template import Template, TemplateCatalog
 from bot.review.checks import looks_like_name, run_checks
 from bot.review.findings import CaseFacts, Finding, Severity
 from tests.review.seeds import SEED_TEMPLATES, seed_text, split_answers

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.engine.templates import TemplateCatalog
+from bot.mall.template import TemplateCatalog
 from bot.review.findings import Severity
 from bot.review.perspectives import Perspective, coverage, load_keywords, perspective_findings
 from tests.review.seeds import SEED_TEMPLATES, seed_text, split_answers

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.documents.importer import import_report
-from bot.engine.templates import TemplateCatalog
+from bot.mall.template import TemplateCatalog
 from bot.review.findings import CaseFacts
 from bot.review.perspectives import Perspective
 from bot.review.service import review_report

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.config import Settings
-from bot.engine.templates import TemplateCatalog
+from bot.mall.template import TemplateCatalog
 from bot.review.findings import Finding, Severity
 from bot.review.llm import StorageUsageRecorder
 from bot.review.llm_reviewer import LlmReviewer, repair_code

@@ -12,8 +12,8 @@ from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.engine.conversation import Conversation
-from bot.engine.templates import TemplateCatalog
 from bot.engine.texts import load_texts
+from bot.mall.template import TemplateCatalog
 from bot.telegram.app import TelegramBot
 from bot.telegram.handlers import ConversationPort
 from storage.db import SessionFactory

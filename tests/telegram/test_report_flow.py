@@ -9,8 +9,8 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.engine.conversation import Conversation
-from bot.engine.templates import TemplateCatalog
 from bot.engine.texts import load_texts
+from bot.mall.template import TemplateCatalog
 from storage.db import SessionFactory
 from tests.conftest import MovableClock
 from tests.fakes.bot_api import FakeBotApi, FakeUser, SentMessage

@@ -6,8 +6,8 @@ import threading
 
 from bot.engine.conversation import Conversation
 from bot.engine.services import EngineServices, PhrasingProposal
-from bot.engine.templates import Question, TemplateCatalog
 from bot.engine.texts import load_texts
+from bot.mall.template import Question, TemplateCatalog
 from storage.db import SessionFactory
 from tests.conftest import MovableClock
 from tests.fakes.bot_api import FakeBotApi

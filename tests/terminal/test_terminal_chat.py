@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import sessionmaker
 
-from bot.engine.templates import TemplateCatalog
+from bot.mall.template import TemplateCatalog
 from storage import repository as repo
 from storage.db import create_db_engine
 from tests.seed_answers import seed_answers

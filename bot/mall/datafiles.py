@@ -10,6 +10,9 @@ from pydantic import BaseModel, ValidationError
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
+# The data files: mallar, the bot's texts, the language-model prompts, word lists.
+PROMPTS_DIR = Path(__file__).resolve().parent.parent.parent / "prompts"
+
 
 class DataFileError(Exception):
     """A data file is broken; the message names the file and the field."""

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.review.amounts import Role, find_amounts, format_kronor, parse_amount
+from bot.mall.amounts import Role, find_amounts, format_kronor, parse_amount
 
 
 @pytest.mark.parametrize(

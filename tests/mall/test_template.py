@@ -10,8 +10,8 @@ import pytest
 
 from bot.cli import main
 from bot.config import PROMPTS_DIR
-from bot.engine.templates import QuestionKind, TemplateCatalog, TemplateError, load_catalog
 from bot.engine.texts import BotTexts, load_coordination_texts, load_texts
+from bot.mall.template import QuestionKind, TemplateCatalog, TemplateError, load_catalog
 from bot.telegram.texts import load_telegram_texts
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from bot.datafiles import DataFileError, load_toml_model
+from bot.mall.datafiles import DataFileError, load_toml_model
 
 
 class QuestionKind(StrEnum):

@@ -7,7 +7,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.review.dates import Precision, find_dates, format_swedish_date
+from bot.mall.dates import Precision, find_dates, format_swedish_date
 
 
 def _read(text: str) -> list[tuple[str, date, date, Precision]]:

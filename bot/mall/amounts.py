@@ -115,10 +115,15 @@ def parse_amount(text: str) -> int:
     return _to_kronor(match.group(1), match.group(2))
 
 
-def format_kronor(value: int) -> str:
-    """`200000` -> `200 000 kr` (no-break spaces would break copy-paste, so plain spaces)."""
+def format_kronor(value: int, *, non_breaking: bool = False) -> str:
+    """`200000` -> `200 000 kr`, the one way an amount is written.
+
+    The chat uses plain spaces (no-break spaces would break copy-paste); a document asks for
+    no-break spaces so that an amount never breaks across two lines.
+    """
+    space = "\u00a0" if non_breaking else " "
     sign = "-" if value < 0 else ""
-    return f"{sign}{abs(value):,} kr".replace(",", " ")
+    return f"{sign}{abs(value):,}{space}kr".replace(",", space)
 
 
 def _sentence_bounds(text: str) -> list[tuple[int, int]]:

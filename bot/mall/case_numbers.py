@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.errors import UserFacingError
+from bot.mall.errors import UserFacingError
 
 CASE_NUMBER_PATTERN = re.compile(r"^([A-ZÅÄÖ]{2,6})-((?:19|20)\d{2})-(\d{1,6})$")
 CASE_NUMBER_IN_TEXT = re.compile(r"\b[A-ZÅÄÖ]{2,6}-(?:19|20)\d{2}-\d{1,6}\b")
