@@ -50,6 +50,7 @@ from bench import Ratio
 from bench.plain_bot import plain_bot_in
 from bench.telegram_load import LoadResult, LoadServer
 from bot.config import PROMPTS_DIR, Settings
+from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Conversation
 from bot.engine.texts import load_texts
 from bot.mall.template import load_catalog
@@ -124,7 +125,7 @@ def full_bot_in(folder: Path, engine_threads: int = SQLITE_ENGINE_THREADS) -> Bo
         engine, sessions = open_database(f"sqlite:///{folder / 'bench.sqlite3'}")
         conversation = Conversation(
             sessions, load_catalog(PROMPTS_DIR / "templates"), load_texts(),
-            lambda: datetime.now(UTC),
+            lambda: datetime.now(UTC), access=AccessPolicy.open_to_all(),
         )  # fmt: skip
         settings = Settings(
             telegram_bot_token=SecretStr(TOKEN),

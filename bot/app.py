@@ -11,39 +11,31 @@ from sqlalchemy.orm import Session
 from bot.config import Settings
 from bot.documents.command import document_case
 from bot.documents.importer import import_report
-from bot.documents.render import render_report
+from bot.documents.render import RenderedDocuments, render_report
 from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Clock, Conversation
-from bot.engine.messages import Attachment, Reply, say
-from bot.engine.review_view import review_replies
 from bot.engine.services import (
     EngineServices,
     ImportedDraft,
     PhrasingProposal,
     ReportSnapshot,
 )
-from bot.engine.texts import BotTexts, load_coordination_texts, load_texts
+from bot.engine.texts import load_coordination_texts, load_texts
 from bot.mall.template import Question, TemplateCatalog, load_catalog
 from bot.reminders.schedule import ReminderSchedule
 from bot.reminders.sender import Notifier, RateLimiter
 from bot.reminders.service import ReminderJob, plan_case_reminders, questions_from_catalog
 from bot.reminders.texts import load_texts as load_reminder_texts
 from bot.review.checks import run_checks
-from bot.review.findings import CaseFacts, Severity
+from bot.review.findings import CaseFacts
 from bot.review.llm import StorageUsageRecorder
 from bot.review.llm_reviewer import LlmReviewer
 from bot.review.perspectives import Perspective
-from bot.review.service import review_report
-from storage import repository as repo
+from bot.review.service import ReviewResult, review_report
 from storage.db import SessionFactory, open_database
 from storage.models import Case
 
 log = logging.getLogger(__name__)
-
-MIME_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 
 
 def system_clock() -> datetime:
@@ -59,24 +51,18 @@ def facts_of(snapshot: ReportSnapshot) -> CaseFacts:
 
 
 class ReportServices:
-    """The review, document, import and phrasing ports for one installation."""
+    """The review, document, import and phrasing ports of one installation."""
 
     def __init__(
         self,
         catalog: TemplateCatalog,
-        texts: BotTexts,
         llm: LlmReviewer,
-        sessions: SessionFactory,
-        clock: Clock,
     ) -> None:
         self._catalog = catalog
-        self._texts = texts
         self._llm = llm
-        self._sessions = sessions
-        self._clock = clock
 
-    def review(self, snapshot: ReportSnapshot) -> list[Reply]:
-        result = review_report(
+    def review(self, snapshot: ReportSnapshot) -> ReviewResult:
+        return review_report(
             snapshot.template,
             snapshot.answers,
             facts_of(snapshot),
@@ -88,25 +74,12 @@ class ReportServices:
             llm=self._llm,
             case_id=snapshot.case_id,
         )
-        open_findings = sum(1 for f in result.findings if f.severity is not Severity.INFO)
-        with self._sessions.begin() as session:
-            repo.record_review(session, snapshot.case_id, open_findings, self._clock())
-        return review_replies(self._texts, snapshot.template, snapshot.case_number, result)
 
-    def documents(self, snapshot: ReportSnapshot) -> list[Reply]:
+    def documents(self, snapshot: ReportSnapshot) -> RenderedDocuments:
         findings = run_checks(snapshot.template, snapshot.answers, facts_of(snapshot))
-        rendered = render_report(
+        return render_report(
             snapshot.template, snapshot.answers, document_case(snapshot), findings=findings
         )
-        attachments = tuple(
-            Attachment(f.filename, f.content, MIME_TYPES[f.format.value]) for f in rendered.files
-        )
-        if snapshot.missing_required:
-            missing = ", ".join(str(n) for n in snapshot.missing_required)
-            text = self._texts.documents_draft.format(missing=missing)
-        else:
-            text = self._texts.documents_ready
-        return [Reply(say(text).blocks, attachments=attachments)]
 
     def import_draft(self, filename: str, data: bytes) -> ImportedDraft:
         report = import_report(filename, data, self._catalog)
@@ -125,12 +98,11 @@ class ReportServices:
 def build_services(
     settings: Settings,
     catalog: TemplateCatalog,
-    texts: BotTexts,
     sessions: SessionFactory,
     clock: Clock,
 ) -> EngineServices:
     llm = LlmReviewer.from_settings(settings, usage=StorageUsageRecorder(sessions, clock))
-    services = ReportServices(catalog, texts, llm, sessions, clock)
+    services = ReportServices(catalog, llm)
     schedule = ReminderSchedule.from_settings(settings)
 
     def plan_reminders(session: Session, case: Case, now: datetime) -> None:
@@ -173,10 +145,16 @@ def assemble(settings: Settings, clock: Clock = system_clock) -> Assembly:
     texts = load_texts()
     coordination_texts = load_coordination_texts()
     _, sessions = open_database(settings.resolved_database_url())
-    services = build_services(settings, catalog, texts, sessions, clock)
+    services = build_services(settings, catalog, sessions, clock)
     access = AccessPolicy.from_admin_telegram_ids(settings.telegram_admin_ids)
     conversation = Conversation(
-        sessions, catalog, texts, clock, services, access, coordination_texts
+        sessions,
+        catalog,
+        texts,
+        clock,
+        services,
+        access=access,
+        coordination_texts=coordination_texts,
     )
     return Assembly(settings, conversation, sessions, catalog, clock)
 

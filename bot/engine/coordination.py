@@ -6,16 +6,17 @@ or XLSX file sent by a coordinator registers many ärenden at once, all or none.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from bot.engine import case_sheet
 from bot.engine.access import ROLE_BY_SWEDISH_WORD, is_admin, may_coordinate, role_name
 from bot.engine.messages import Attachment, Block, Button, Reply, Style, say
 from bot.engine.registration import CASE_FIELDS, ParseContext, summary_lines, user_number
-from bot.engine.state import Awaiting, ConversationState
+from bot.engine.services import CaseRegisteredHook
+from bot.engine.state import Awaiting
 from bot.engine.texts import BotTexts
+from bot.engine.turn import Turn
 from bot.mall.case_numbers import normalise_case_number
 from bot.mall.dates import format_swedish_date
 from bot.mall.errors import UserFacingError
@@ -34,14 +35,11 @@ STATUS_KEYS = {
     "sent_for_signature": "status_sent_for_signature",
 }
 
-# Called with (session, case, now) after an ärende is registered or its deadline set,
-# so that its reminders are (re)created.
-CaseRegisteredHook = Callable[[Any, Case, datetime], None]
-
 
 class CoordinatorDesk:
-    """The coordinators' commands. `turn` is the engine's Turn (session, user, state, now);
-    `texts` are prompts/coordination.toml's."""
+    """The coordinators' commands over the engine's turn; `texts` are
+    prompts/coordination.toml's. `on_case_registered` is called with (session, case, now)
+    after an ärende is registered or its deadline set, so that its reminders are (re)created."""
 
     COMMANDS = ("inbjudan", "sparra", "anvandare", "registrera", "oversikt", "ansvarig")
 
@@ -55,10 +53,10 @@ class CoordinatorDesk:
         self.texts = texts
         self._on_case_registered = on_case_registered
 
-    def _context(self, turn: Any) -> ParseContext:
+    def _context(self, turn: Turn) -> ParseContext:
         return ParseContext(turn.session, self._catalog, self.texts)
 
-    def run(self, turn: Any, name: str, argument: str) -> list[Reply]:
+    def run(self, turn: Turn, name: str, argument: str) -> list[Reply]:
         if not may_coordinate(turn.user):
             raise UserFacingError(self.texts.not_coordinator)
         handler = {
@@ -73,7 +71,7 @@ class CoordinatorDesk:
 
     # -- users ----------------------------------------------------------------------------
 
-    def _invite(self, turn: Any, argument: str) -> list[Reply]:
+    def _invite(self, turn: Turn, argument: str) -> list[Reply]:
         word = argument.strip().lower() or "handläggare"
         role = ROLE_BY_SWEDISH_WORD.get(word)
         if role is None:
@@ -90,7 +88,7 @@ class CoordinatorDesk:
             )
         ]
 
-    def _revoke(self, turn: Any, argument: str) -> list[Reply]:
+    def _revoke(self, turn: Turn, argument: str) -> list[Reply]:
         if not is_admin(turn.user):
             raise UserFacingError(self.texts.revoke_admin_only)
         user = _user_by_number(turn, argument)
@@ -102,7 +100,7 @@ class CoordinatorDesk:
         access_repo.audit(turn.session, turn.user, "user_revoked", turn.now, target_user=user.id)
         return [say(self.texts.revoked.format(name=user.display_name, number=user.id))]
 
-    def _assign(self, turn: Any, argument: str) -> list[Reply]:
+    def _assign(self, turn: Turn, argument: str) -> list[Reply]:
         """Make a user the responsible official of an ärende: /ansvarig STK-2018-1307 #12."""
         parts = argument.split(maxsplit=1)
         if len(parts) != 2:
@@ -128,7 +126,7 @@ class CoordinatorDesk:
             say(self.texts.assigned.format(name=user.display_name, case_number=case.case_number))
         ]
 
-    def _users(self, turn: Any, _argument: str) -> list[Reply]:
+    def _users(self, turn: Turn, _argument: str) -> list[Reply]:
         users = access_repo.users_with_role(turn.session, "official", "coordinator", "admin")
         texts = self.texts
         lines = [Block(texts.users_heading, Style.HEADING)]
@@ -144,16 +142,16 @@ class CoordinatorDesk:
 
     # -- registering ärenden --------------------------------------------------------------
 
-    def _start_registration(self, turn: Any, _argument: str) -> list[Reply]:
-        state: ConversationState = turn.state
+    def _start_registration(self, turn: Turn, _argument: str) -> list[Reply]:
+        state = turn.state
         state.question_index = None
         state.clear_waiting()
         state.awaiting = Awaiting.REGISTRATION
         state.registration = {}
         return [self._ask_field(turn, self.texts.registration_started)]
 
-    def _ask_field(self, turn: Any, note: str | None = None) -> Reply:
-        state: ConversationState = turn.state
+    def _ask_field(self, turn: Turn, note: str | None = None) -> Reply:
+        state = turn.state
         step = len(state.registration)
         field = CASE_FIELDS[step]
         blocks = [Block(note)] if note else []
@@ -171,9 +169,9 @@ class CoordinatorDesk:
             buttons += ((Button(self.texts.button_nobody_yet, "ingen"),),)
         return Reply(tuple(blocks), buttons)
 
-    def registration_input(self, turn: Any, text: str) -> list[Reply]:
+    def registration_input(self, turn: Turn, text: str) -> list[Reply]:
         """One answer in the step-by-step registration; a bad value is asked for again."""
-        state: ConversationState = turn.state
+        state = turn.state
         context = self._context(turn)
         if len(state.registration) >= len(CASE_FIELDS):
             return self._confirm_registration(turn, text, context)
@@ -188,8 +186,8 @@ class CoordinatorDesk:
         )
         return [say(*lines, buttons=buttons)]
 
-    def _confirm_registration(self, turn: Any, text: str, context: ParseContext) -> list[Reply]:
-        state: ConversationState = turn.state
+    def _confirm_registration(self, turn: Turn, text: str, context: ParseContext) -> list[Reply]:
+        state = turn.state
         answer = text.strip().lower().lstrip("/")
         if answer in ("nej", "n"):
             state.clear_waiting()
@@ -203,7 +201,7 @@ class CoordinatorDesk:
         state.registration = {}
         return [say(self.texts.registered.format(case_number=case.case_number))]
 
-    def register(self, turn: Any, values: dict[str, Any], context: ParseContext) -> Case:
+    def register(self, turn: Turn, values: dict[str, Any], context: ParseContext) -> Case:
         responsible_id = values.get("responsible_user_id")
         responsible = (
             access_repo.find_user_by_id(turn.session, responsible_id)
@@ -238,7 +236,7 @@ class CoordinatorDesk:
             self._on_case_registered(turn.session, case, turn.now)
         return case
 
-    def import_sheet(self, turn: Any, filename: str, data: bytes) -> list[Reply]:
+    def import_sheet(self, turn: Turn, filename: str, data: bytes) -> list[Reply]:
         """Register every row of a CSV/XLSX file, or none of them with a per-row report."""
         if not may_coordinate(turn.user):
             raise UserFacingError(self.texts.import_coordinators_only)
@@ -260,7 +258,7 @@ class CoordinatorDesk:
     def _question_count(self, template_id: str) -> int:
         return len(self._catalog.get(template_id).questions) if template_id in self._catalog else 0
 
-    def _overview(self, turn: Any, _argument: str) -> list[Reply]:
+    def _overview(self, turn: Turn, _argument: str) -> list[Reply]:
         owner = None if is_admin(turn.user) else turn.user.id
         rows = overview_rows(turn.session, owner)
         texts = self.texts
@@ -283,7 +281,7 @@ class CoordinatorDesk:
         return [Reply(tuple(blocks), attachments=(attachment,))]
 
 
-def _user_by_number(turn: Any, argument: str) -> User | None:
+def _user_by_number(turn: Turn, argument: str) -> User | None:
     number = user_number(argument)
     return None if number is None else access_repo.find_user_by_id(turn.session, number)
 

@@ -3,33 +3,40 @@
 from __future__ import annotations
 
 from bot.engine import views
-from bot.engine.core import ConversationCore, Turn
 from bot.engine.messages import Block, Button, IncomingFile, Reply, say
-from bot.engine.services import ImportedDraft
+from bot.engine.reports import Reports
+from bot.engine.services import ImportedDraft, ImportPort
 from bot.engine.state import AnswerPart, Awaiting
+from bot.engine.turn import Turn
 from bot.mall.errors import UserFacingError
 from storage import access_repository as access_repo
 from storage import repository as repo
 from storage.models import Case
 
 
-class DraftImport(ConversationCore):
+class DraftImport:
     """A file sent in the chat: its answers go into the ärende it names, or the current one."""
 
-    def _import_file(self, turn: Turn, file: IncomingFile, caption: str | None) -> list[Reply]:
+    def __init__(self, reports: Reports, importer: ImportPort | None) -> None:
+        self._reports = reports
+        self._catalog = reports.catalog
+        self._texts = reports.texts
+        self._importer = importer
+
+    def import_file(self, turn: Turn, file: IncomingFile, caption: str | None) -> list[Reply]:
         """Read an earlier draft into a report; ask first if it would replace answers."""
-        if self._services.importer is None:
+        if self._importer is None:
             raise UserFacingError(self._texts.import_unavailable)
-        draft = self._services.importer(file.filename, file.data)
+        draft = self._importer(file.filename, file.data)
         if not draft.answers:
             raise UserFacingError(self._texts.import_nothing_found)
         case = self._import_target(turn, draft)
         # What was being written on the current question is kept, whatever comes next.
-        saved = self._commit_parts(turn)
+        saved = self._reports.commit_parts(turn)
         replies = [say(saved)] if saved else []
         if caption:
             replies.append(say(self._texts.caption_not_saved))
-        existing = self._answers(turn, case)
+        existing = turn.answers(case)
         replaced = [
             key
             for key, text in draft.answers.items()
@@ -79,17 +86,17 @@ class DraftImport(ConversationCore):
                     source="import",
                 )
                 return case
-            if not repo.is_member(turn.session, case.id, turn.user.id):
+            if not turn.is_member(case):
                 raise UserFacingError(
                     self._texts.case_belongs_to_other.format(case_number=draft.case_number)
                 )
             return case
-        current = self._current_case_or_none(turn)
+        current = turn.current_case()
         if current is None:
             raise UserFacingError(self._texts.import_needs_case)
         return current
 
-    def _import_decision(self, turn: Turn, text: str) -> list[Reply]:
+    def decide(self, turn: Turn, text: str) -> list[Reply]:
         answer = text.strip().lower().lstrip("/").rstrip(".!")
         pending = turn.state.pending_import
         if answer in ("nej", "n"):
@@ -97,8 +104,8 @@ class DraftImport(ConversationCore):
             return [say(self._texts.import_cancelled)]
         if answer not in ("ja", "j"):
             raise UserFacingError(self._texts.answer_yes_or_no)
-        case = repo.get_case(turn.session, int(pending["case_id"]))
-        if case is None or not repo.is_member(turn.session, case.id, turn.user.id):
+        case = turn.own_case(int(pending["case_id"]))
+        if case is None:
             turn.state.clear_waiting()
             return [say(self._texts.no_current_report)]
         answers = {str(k): str(v) for k, v in pending["answers"].items()}
@@ -110,7 +117,7 @@ class DraftImport(ConversationCore):
         self, turn: Turn, case: Case, answers: dict[str, str], unassigned: list[str]
     ) -> list[Reply]:
         template = self._catalog.get(case.template_id)
-        existing = self._answers(turn, case)
+        existing = turn.answers(case)
         count = 0
         for question in template.questions:
             text = answers.get(question.key, "").strip()
@@ -119,7 +126,7 @@ class DraftImport(ConversationCore):
             count += 1
             if question.key in existing and existing[question.key].text == text:
                 continue
-            self._save(turn, case, template, question.key, [AnswerPart(text=text)])
+            self._reports.save(turn, case, template, question.key, [AnswerPart(text=text)])
         turn.state.case_id = case.id
         turn.state.parts = []
         turn.state.return_index = None
@@ -129,5 +136,5 @@ class DraftImport(ConversationCore):
             blocks = [Block(self._texts.import_unassigned)]
             blocks.extend(Block(t) for t in unassigned)
             replies.append(Reply(tuple(blocks)))
-        index = views.first_unanswered(template, self._answers(turn, case))
-        return [*self._move_to(turn, index, note), *replies]
+        index = views.first_unanswered(template, turn.answers(case))
+        return [*self._reports.move_to(turn, index, note), *replies]

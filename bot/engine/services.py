@@ -7,12 +7,14 @@ nor the renderers, and tests can hand in fakes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
-from bot.engine.messages import Reply, say
+from sqlalchemy.orm import Session
+
+from bot.documents.render import RenderedDocuments
 from bot.mall.template import Question, Template
+from bot.review.service import ReviewResult
 from storage.models import Case
 
 
@@ -74,26 +76,20 @@ class PhrasingProposal:
     explanation: str
 
 
-ReviewPort = Callable[[ReportSnapshot], list[Reply]]
+ReviewPort = Callable[[ReportSnapshot], ReviewResult]
 PhrasingPort = Callable[[Question, str, int], PhrasingProposal | None]
-DocumentPort = Callable[[ReportSnapshot], list[Reply]]
+DocumentPort = Callable[[ReportSnapshot], RenderedDocuments]
 ImportPort = Callable[[str, bytes], ImportedDraft]
-
-
-def _not_available(what: str) -> Callable[[ReportSnapshot], list[Reply]]:
-    def reply(_snapshot: ReportSnapshot) -> list[Reply]:
-        return [say(f"{what} är inte igång i den här installationen.")]
-
-    return reply
+# Called inside the transaction that registers an ärende: (session, case, now).
+CaseRegisteredHook = Callable[[Session, Case, datetime], None]
 
 
 @dataclass
 class EngineServices:
-    review: ReviewPort = field(default_factory=lambda: _not_available("Granskningen"))
-    documents: DocumentPort = field(
-        default_factory=lambda: _not_available("Dokumentframställningen")
-    )
+    """The ports of one installation; a port left out is one the engine says is not running."""
+
+    review: ReviewPort | None = None
+    documents: DocumentPort | None = None
     importer: ImportPort | None = None
     phrasing: PhrasingPort | None = None
-    # Called inside the transaction that registers an ärende: (session, case, now).
-    on_case_registered: Callable[[Any, Case, datetime], None] | None = None
+    on_case_registered: CaseRegisteredHook | None = None

@@ -3,25 +3,41 @@
 from __future__ import annotations
 
 from bot.engine import views
-from bot.engine.core import ConversationCore, Turn
 from bot.engine.messages import Reply, say
+from bot.engine.reports import Reports
+from bot.engine.services import PhrasingPort
 from bot.engine.state import AnswerPart, ConversationState
+from bot.engine.turn import Clock, Turn
 from bot.mall.errors import UserFacingError
 from bot.mall.template import Template
 from storage import repository as repo
+from storage.db import SessionFactory
 from storage.models import Case
 
 
-class PhrasingSuggestions(ConversationCore):
+class PhrasingSuggestions:
     """After a long answer is finished: ask for a clearer phrasing, apply it only if chosen."""
 
-    def _offer_phrasing(self, turn: Turn, case: Case, template: Template, key: str) -> None:
+    def __init__(
+        self,
+        reports: Reports,
+        phrasing: PhrasingPort | None,
+        sessions: SessionFactory,
+        clock: Clock,
+    ) -> None:
+        self._reports = reports
+        self._texts = reports.texts
+        self._phrasing = phrasing
+        self._sessions = sessions
+        self._clock = clock
+
+    def offer(self, turn: Turn, case: Case, template: Template, key: str) -> None:
         """After an answer is finished, ask the language model for a clearer phrasing."""
-        suggest = self._services.phrasing
+        suggest = self._phrasing
         question = template.question(key)
         if suggest is None or not question.kind.collects_several_messages:
             return
-        current = self._answers(turn, case).get(key)
+        current = turn.answers(case).get(key)
         if current is None:
             return
         user_id, case_id, version, text = turn.user.id, case.id, current.version, current.text
@@ -45,20 +61,20 @@ class PhrasingSuggestions(ConversationCore):
 
         turn.after_commit.append(work)
 
-    def _suggestion_choice(self, turn: Turn, argument: str) -> list[Reply]:
+    def choose(self, turn: Turn, argument: str) -> list[Reply]:
         pending = turn.state.suggestion
         if not pending:
             raise UserFacingError(self._texts.no_suggestion)
         turn.state.suggestion = {}
         if argument.strip().lower() not in ("ja", "använd"):
             return [say(self._texts.suggestion_declined)]
-        case = repo.get_case(turn.session, int(pending["case_id"]))
-        if case is None or not repo.is_member(turn.session, case.id, turn.user.id):
+        case = turn.own_case(int(pending["case_id"]))
+        if case is None:
             raise UserFacingError(self._texts.no_current_report)
-        template = self._catalog.get(case.template_id)
+        template = self._reports.catalog.get(case.template_id)
         key = str(pending["key"])
-        current = self._answers(turn, case).get(key)
+        current = turn.answers(case).get(key)
         if current is None or current.version != pending["version"]:
             return [say(self._texts.suggestion_outdated)]
-        self._save(turn, case, template, key, [AnswerPart(text=str(pending["text"]))])
+        self._reports.save(turn, case, template, key, [AnswerPart(text=str(pending["text"]))])
         return [say(self._texts.suggestion_taken.format(n=template.index_of(key) + 1))]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import select
 
+from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Conversation
 from bot.engine.messages import Incoming, Reply, UserRef
 from bot.engine.texts import load_texts
@@ -45,7 +46,9 @@ class ChatUser:
 def conversation(
     session_factory: SessionFactory, catalog: TemplateCatalog, clock: MovableClock
 ) -> Conversation:
-    return Conversation(session_factory, catalog, load_texts(), clock)
+    return Conversation(
+        session_factory, catalog, load_texts(), clock, access=AccessPolicy.open_to_all()
+    )
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Conversation
 from bot.engine.messages import Incoming, UserRef
 from bot.engine.texts import load_texts
@@ -68,7 +69,12 @@ def test_parts_are_stored_before_klar_and_survive_a_restart(
     anna.say("/fraga 3")
     anna.say("Del ett.")
     anna.say("Del två.")
-    restarted = ChatUser(Conversation(session_factory, catalog, load_texts(), clock), anna.ref)
+    restarted = ChatUser(
+        Conversation(
+            session_factory, catalog, load_texts(), clock, access=AccessPolicy.open_to_all()
+        ),
+        anna.ref,
+    )
     reply = restarted.say("/fortsatt")
     assert "Fråga 3 av 8" in reply
     assert "2 del(ar)" in reply

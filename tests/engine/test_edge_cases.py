@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import ReportServices
+from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Conversation
 from bot.engine.messages import Incoming, IncomingFile, UserRef
 from bot.engine.services import EngineServices
@@ -23,15 +24,14 @@ from tests.engine.conftest import ChatUser
 def importing(
     session_factory: SessionFactory, catalog: TemplateCatalog, clock: MovableClock
 ) -> Conversation:
-    services = ReportServices(
-        catalog, load_texts(), llm=None, sessions=session_factory, clock=clock
-    )  # type: ignore[arg-type]
+    services = ReportServices(catalog, llm=None)  # type: ignore[arg-type]
     return Conversation(
         session_factory,
         catalog,
         load_texts(),
         clock,
         EngineServices(importer=services.import_draft),
+        access=AccessPolicy.open_to_all(),
     )
 
 

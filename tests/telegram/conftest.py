@@ -11,6 +11,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.config import Settings
+from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Conversation
 from bot.engine.texts import load_texts
 from bot.mall.template import TemplateCatalog
@@ -52,7 +53,13 @@ def settings(api: FakeBotApi, tmp_path: Path) -> Settings:
 def conversation(
     sqlite_session_factory: SessionFactory, catalog: TemplateCatalog, clock: MovableClock
 ) -> Conversation:
-    return Conversation(sqlite_session_factory, catalog, load_texts(), clock)
+    return Conversation(
+        sqlite_session_factory,
+        catalog,
+        load_texts(),
+        clock,
+        access=AccessPolicy.open_to_all(),
+    )
 
 
 @pytest.fixture

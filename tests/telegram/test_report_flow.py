@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.config import Settings
+from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Conversation
 from bot.engine.texts import load_texts
 from bot.mall.template import TemplateCatalog
@@ -224,7 +225,9 @@ async def test_a_new_bot_process_sees_the_same_database(
     async with run_bot():
         await begin_report(user)
         await user.ask("Stadsbyggnadsnämnden", says("Fråga 2 av 8"))
-    fresh = Conversation(sqlite_session_factory, catalog, load_texts(), clock)
+    fresh = Conversation(
+        sqlite_session_factory, catalog, load_texts(), clock, access=AccessPolicy.open_to_all()
+    )
     async with run_bot(fresh):
         status = await user.ask("/fortsatt", says("Fråga 2 av 8"))
     assert "Fråga 2 av 8" in status[-1].text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Conversation
 from bot.engine.services import EngineServices, PhrasingProposal
 from bot.engine.texts import load_texts
@@ -33,6 +34,7 @@ async def test_the_next_question_comes_before_a_slow_suggestion(
         load_texts(),
         clock,
         EngineServices(phrasing=slow_phrasing),
+        access=AccessPolicy.open_to_all(),
     )
     anna = api.private_chat(42, "Anna")
     async with run_bot(engine):

@@ -1,0 +1,67 @@
+"""/granska and /dokument: the review and the documents, made after the turn's commit."""
+
+from __future__ import annotations
+
+from bot.engine.documents_view import (
+    DOCUMENTS_NOT_RUNNING,
+    REVIEW_NOT_RUNNING,
+    documents_replies,
+    not_running,
+)
+from bot.engine.messages import Reply, say
+from bot.engine.reports import Reports
+from bot.engine.review_view import review_replies
+from bot.engine.services import DocumentPort, ReportSnapshot, ReviewPort
+from bot.engine.turn import Clock, Turn
+from bot.review.findings import Severity
+from storage import access_repository as access_repo
+from storage import repository as repo
+from storage.db import SessionFactory
+
+
+class ReportOutput:
+    """Asks the review and document ports, and shows what they return."""
+
+    def __init__(
+        self,
+        reports: Reports,
+        review: ReviewPort | None,
+        documents: DocumentPort | None,
+        sessions: SessionFactory,
+        clock: Clock,
+    ) -> None:
+        self._reports = reports
+        self._texts = reports.texts
+        self._review_port = review
+        self._documents_port = documents
+        self._sessions = sessions
+        self._clock = clock
+
+    def review(self, turn: Turn, _argument: str) -> list[Reply]:
+        snapshot = self._reports.snapshot(turn)
+        turn.after_commit.append(lambda: self._reviewed(snapshot))
+        return [say(self._texts.review_started.format(case_number=snapshot.case_number))]
+
+    def _reviewed(self, snapshot: ReportSnapshot) -> list[Reply]:
+        if self._review_port is None:
+            return not_running(REVIEW_NOT_RUNNING)
+        result = self._review_port(snapshot)
+        open_findings = sum(1 for f in result.findings if f.severity is not Severity.INFO)
+        with self._sessions.begin() as session:
+            repo.record_review(session, snapshot.case_id, open_findings, self._clock())
+        return review_replies(self._texts, snapshot.template, snapshot.case_number, result)
+
+    def documents(self, turn: Turn, _argument: str) -> list[Reply]:
+        case, _ = self._reports.current(turn)
+        snapshot = self._reports.snapshot(turn)
+        if not snapshot.missing_required and case.status == "finished":
+            case.status = "sent_for_signature"
+            access_repo.audit(turn.session, turn.user, "documents_made", turn.now, case_id=case.id)
+        turn.after_commit.append(lambda: self._rendered(snapshot))
+        return [say(self._texts.documents_started)]
+
+    def _rendered(self, snapshot: ReportSnapshot) -> list[Reply]:
+        if self._documents_port is None:
+            return not_running(DOCUMENTS_NOT_RUNNING)
+        rendered = self._documents_port(snapshot)
+        return documents_replies(self._texts, rendered, snapshot.missing_required)

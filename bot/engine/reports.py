@@ -1,0 +1,122 @@
+"""What every use case of the conversation shares: the current report, storing an answer,
+moving between questions and asking the question the user is on."""
+
+from __future__ import annotations
+
+from bot.engine import views
+from bot.engine.messages import Block, Reply
+from bot.engine.services import ReportSnapshot
+from bot.engine.state import AnswerPart, ConversationState
+from bot.engine.texts import BotTexts
+from bot.engine.turn import Turn
+from bot.mall.errors import UserFacingError
+from bot.mall.template import Template, TemplateCatalog
+from storage import repository as repo
+from storage.models import Case
+
+MAX_MESSAGE_CHARS = 20_000
+MAX_ANSWER_CHARS = 200_000
+PART_SEPARATOR = "\n\n"
+
+
+def join_notes(*notes: str | None) -> str | None:
+    present = [n for n in notes if n]
+    return " ".join(present) if present else None
+
+
+class Reports:
+    """The current report of a turn and the answers stored in it."""
+
+    def __init__(self, catalog: TemplateCatalog, texts: BotTexts) -> None:
+        self.catalog = catalog
+        self.texts = texts
+
+    def template_of(self, turn: Turn) -> Template | None:
+        case = turn.current_case()
+        return self.catalog.get(case.template_id) if case else None
+
+    def current(self, turn: Turn) -> tuple[Case, Template]:
+        case = turn.current_case()
+        if case is None:
+            raise UserFacingError(self.texts.no_current_report)
+        return case, self.catalog.get(case.template_id)
+
+    def ask(self, turn: Turn, prefix: str | None = None) -> list[Reply]:
+        case, template = self.current(turn)
+        index = turn.state.question_index
+        answers = turn.answers(case)
+        if index is None:
+            reply = views.completion_view(self.texts, template, case.case_number, answers)
+            if prefix:
+                reply = Reply((Block(prefix), *reply.blocks), reply.buttons)
+            return [reply]
+        return [
+            views.question_prompt(
+                self.texts, template, index, answers, len(turn.state.parts), prefix
+            )
+        ]
+
+    def save(
+        self, turn: Turn, case: Case, template: Template, key: str, parts: list[AnswerPart]
+    ) -> None:
+        text = PART_SEPARATOR.join(part.text for part in parts)
+        if len(text) > MAX_ANSWER_CHARS:
+            raise UserFacingError(self.texts.answer_too_long.format(limit=MAX_ANSWER_CHARS))
+        repo.save_answer(
+            turn.session,
+            case.id,
+            key,
+            text,
+            [part.model_dump() for part in parts],
+            turn.user,
+            turn.now,
+        )
+        turn.forget_answers(case)
+        answers = turn.answers(case)
+        complete = all(
+            q.key in answers and answers[q.key].text.strip()
+            for q in template.questions
+            if q.required
+        )
+        # Any change after the documents were made means they must be made again.
+        case.status = "finished" if complete else "in_progress"
+
+    def commit_parts(self, turn: Turn) -> str | None:
+        """Store what was written on the current question; return a note saying so."""
+        if not turn.state.parts or turn.state.question_index is None:
+            turn.state.parts = []
+            return None
+        case, template = self.current(turn)
+        question = template.questions[turn.state.question_index]
+        self.save(turn, case, template, question.key, turn.state.parts)
+        turn.state.parts = []
+        return self.texts.parts_saved.format(n=turn.state.question_index + 1)
+
+    def move_to(self, turn: Turn, index: int | None, note: str | None = None) -> list[Reply]:
+        turn.state.question_index = index
+        turn.state.clear_waiting()
+        return self.ask(turn, note)
+
+    def advance(self, turn: Turn, template: Template, note: str | None) -> list[Reply]:
+        """On to where the user was before an edit, or the next question, or the end."""
+        index = turn.state.question_index
+        if turn.state.return_index is not None:
+            target: int | None = turn.state.return_index
+            turn.state.return_index = None
+        elif index is not None and index + 1 < len(template.questions):
+            target = index + 1
+        else:
+            target = None
+        return self.move_to(turn, target, note)
+
+    def open_case(self, turn: Turn, case: Case, note: str | None = None) -> list[Reply]:
+        note = join_notes(self.commit_parts(turn), note)
+        template = self.catalog.get(case.template_id)
+        turn.state = ConversationState(case_id=case.id)
+        answers = turn.answers(case)
+        return self.move_to(turn, views.first_unanswered(template, answers), note)
+
+    def snapshot(self, turn: Turn) -> ReportSnapshot:
+        case, template = self.current(turn)
+        answers = {k: a.text for k, a in turn.answers(case).items() if a.text.strip()}
+        return ReportSnapshot.from_case(case, template, answers)

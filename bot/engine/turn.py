@@ -1,0 +1,97 @@
+"""One input being handled: who sent it, their state, and what it has read from the database.
+
+The current ärende, the user's membership of an ärende and an ärende's current answers are
+read at most once per input and kept on the `Turn`; saving an answer forgets the answers of
+that ärende, so the next read sees it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.engine.messages import Reply, say
+from bot.engine.state import ConversationState
+from bot.mall.errors import UserFacingError
+from storage import repository as repo
+from storage.models import Case, User
+from storage.repository import CurrentAnswer
+
+Clock = Callable[[], datetime]
+Answers = dict[str, CurrentAnswer]
+SlowWork = Callable[[], list[Reply]]
+
+
+@dataclass
+class Steps:
+    """The replies to one input: `now` at once, then what `finish()` returns."""
+
+    now: list[Reply]
+    later: list[SlowWork] = field(default_factory=list)
+
+    def finish(self) -> list[Reply]:
+        """Run the slow work; a Swedish message stands in for a step that was refused."""
+        replies: list[Reply] = []
+        for work in self.later:
+            try:
+                replies.extend(work())
+            except UserFacingError as error:
+                replies.append(say(error.message))
+        return replies
+
+
+@dataclass
+class Turn:
+    """Everything one input is handled with, and what it has read so far."""
+
+    session: Session
+    user: User
+    state: ConversationState
+    now: datetime
+    # Slow work (the language model, rendering) runs after the commit, outside the
+    # transaction, so one user's wait never holds a database lock that others need.
+    after_commit: list[SlowWork] = field(default_factory=list)
+    _cases: dict[int, Case | None] = field(default_factory=dict, repr=False)
+    _members: dict[int, bool] = field(default_factory=dict, repr=False)
+    _answers: dict[int, Answers] = field(default_factory=dict, repr=False)
+
+    def case(self, case_id: int) -> Case | None:
+        if case_id not in self._cases:
+            self._cases[case_id] = repo.get_case(self.session, case_id)
+        return self._cases[case_id]
+
+    def is_member(self, case: Case) -> bool:
+        if case.id not in self._members:
+            self._members[case.id] = repo.is_member(self.session, case.id, self.user.id)
+        return self._members[case.id]
+
+    def own_case(self, case_id: int) -> Case | None:
+        """The ärende with this id if the user belongs to it."""
+        case = self.case(case_id)
+        return case if case is not None and self.is_member(case) else None
+
+    def current_case(self) -> Case | None:
+        """The ärende the user is working on; a lost one (removed, or no longer theirs)
+        resets the state."""
+        if self.state.case_id is None:
+            return None
+        case = self.own_case(self.state.case_id)
+        if case is None:
+            self.state = ConversationState()
+        return case
+
+    def answers(self, case: Case) -> Answers:
+        if case.id not in self._answers:
+            self._answers[case.id] = repo.current_answers(self.session, case.id)
+        return self._answers[case.id]
+
+    def forget_answers(self, case: Case) -> None:
+        self._answers.pop(case.id, None)
+
+    def remember_new_case(self, case: Case) -> None:
+        """A case created in this turn: its creator is a member and it has no answers."""
+        self._cases[case.id] = case
+        self._members[case.id] = True
