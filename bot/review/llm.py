@@ -25,7 +25,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
@@ -35,8 +34,6 @@ from pydantic import BaseModel
 from tenacity import RetryCallState, Retrying, retry_if_exception
 
 from bot.config import Settings
-from storage.db import SessionFactory
-from storage.repository import record_llm_usage
 
 log = logging.getLogger(__name__)
 
@@ -80,26 +77,6 @@ class UsageRecorder(Protocol):
     """Where token counts go; called once for every reply that came back."""
 
     def __call__(self, usage: TokenUsage) -> None: ...
-
-
-class StorageUsageRecorder:
-    """Writes each usage to the llm_usage table in a short transaction of its own."""
-
-    def __init__(self, session_factory: SessionFactory, clock: Callable[[], datetime]) -> None:
-        self._session_factory = session_factory
-        self._clock = clock
-
-    def __call__(self, usage: TokenUsage) -> None:
-        with self._session_factory.begin() as session:
-            record_llm_usage(
-                session,
-                usage.case_id,
-                usage.purpose,
-                usage.model,
-                usage.prompt_tokens,
-                usage.completion_tokens,
-                self._clock(),
-            )
 
 
 def ignore_usage(usage: TokenUsage) -> None:
