@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.review.llm import TokenUsage
+from bot.review.token_usage import TokenUsage
 from storage.db import SessionFactory
 from storage.repository import record_llm_usage
 

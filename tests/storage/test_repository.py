@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.llm_usage import StorageUsageRecorder
-from bot.review.llm import TokenUsage
+from bot.review.token_usage import TokenUsage
 from storage import access_repository as access_repo
 from storage import repository as repo
 from storage.db import SessionFactory
