@@ -13,7 +13,7 @@ import zipfile
 from typing import Any
 
 from bot.documents.docx_renderer import GLYPH_ITEM_STYLE
-from bot.documents.import_headings import CASE_NUMBER_RE
+from bot.documents.import_lines import CASE_NUMBER_RE
 from bot.documents.import_text import Block, FileText, emphasise, join_blocks
 from bot.mall.errors import UserFacingError
 

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from bot.documents.import_headings import BULLET_RE, CASE_NUMBER_RE, normalise, strip_markdown
+from bot.documents.import_lines import BULLET_RE, CASE_NUMBER_RE, normalise, strip_markdown
 from bot.documents.import_text import AttachedAnswers, Block, FileText, emphasise, join_blocks
 from bot.documents.model import ATTACHMENT_FORMAT, ATTACHMENT_NAME, DraftMark
 from bot.mall.errors import UserFacingError

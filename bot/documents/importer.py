@@ -1,7 +1,7 @@
 """Import an earlier draft of a report (issue 4): TXT/MD, DOCX or PDF into the mall's answers.
 
 `import_report(filename, data, catalog)` reads the file into one markdown-like text
-(see `bot.documents.import_headings` for the format and for how the questions are
+(see `bot.documents.import_draft` for the format and for how the questions are
 found) and returns an `ImportedReport`. Nothing is stored here; the caller shows the
 result and lets the user accept it. The readers of each format are
 `import_text`, `import_docx` and `import_pdf`.
@@ -28,7 +28,7 @@ Decisions worth knowing:
   footers ("Redovisning STK-… 1 (3)") and its UTKAST marks are dropped.
 - Redovisa's own additions around the answers are no answers: a draft's list of
   what is missing, the "[Svar saknas]" placeholder and the signature block's rule,
-  "Namnförtydligande:" label and empty "Datum:" line (see import_headings).
+  "Namnförtydligande:" label and empty "Datum:" line (see import_draft).
 - An address block / letterhead found in the middle of an answer (seed 004) is
   moved out of the answer into `unassigned_text`, and the sentence it split is
   joined again. Text is never dropped: whatever belongs to no question and is not
@@ -45,7 +45,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from bot.documents.import_docx import read_docx
-from bot.documents.import_headings import parse_draft, signature_of, strip_markdown
+from bot.documents.import_draft import parse_draft, signature_of
+from bot.documents.import_lines import strip_markdown
 from bot.documents.import_pdf import read_pdf, read_pdf_file
 from bot.documents.import_text import AttachedAnswers, FileText, clean_text, read_text_file
 from bot.documents.model import ATTACHMENT_NAME
