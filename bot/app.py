@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
-from bot.documents.command import document_case
+from bot.documents.case_record import document_case
 from bot.documents.importer import import_report
 from bot.documents.render import RenderedDocuments, render_report
 from bot.engine.access import AccessPolicy
@@ -21,6 +21,7 @@ from bot.engine.services import (
     ReportSnapshot,
 )
 from bot.engine.texts import load_coordination_texts, load_texts
+from bot.llm_usage import StorageUsageRecorder
 from bot.mall.template import Question, TemplateCatalog, load_catalog
 from bot.reminders.schedule import ReminderSchedule
 from bot.reminders.sender import Notifier, RateLimiter
@@ -28,7 +29,6 @@ from bot.reminders.service import ReminderJob, plan_case_reminders, questions_fr
 from bot.reminders.texts import load_texts as load_reminder_texts
 from bot.review.checks import run_checks
 from bot.review.findings import CaseFacts
-from bot.review.llm import StorageUsageRecorder
 from bot.review.llm_reviewer import LlmReviewer
 from bot.review.perspectives import Perspective
 from bot.review.service import ReviewResult, review_report

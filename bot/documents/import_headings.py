@@ -1,9 +1,8 @@
-"""Parse the text of an earlier draft into the mall's answers.
+"""Recognising a question heading, and the mall's fixed text, in the text of a draft.
 
-The readers in `bot.documents.importer` turn a TXT/MD, DOCX or PDF file into one
-markdown-like text: paragraphs separated by a blank line, list items as lines of
-their own, bold as `**…**`, italic as `*…*`, headings possibly as `### …`. This
-module finds the questions in that text and everything around them.
+The readers (import_text, import_docx, import_pdf) turn a file into one markdown-like
+text; `bot.documents.import_draft` walks its lines and asks the `DraftParser` here
+whether a line is a question or the mall's own text.
 
 How a question heading is recognised
 ------------------------------------
@@ -27,34 +26,25 @@ counts only when the line is formatted as a heading.
 The mall's fixed text (title, intro, "Vid redovisning av …", the closing lines,
 the "Malmö stad" header) is recognised the same way, after the values filled into
 it (diarienummer, dates, e-mail addresses) are taken out, with a threshold of 0.80.
-
-Embedded letterheads and page footers (an address block with "Besöksadress",
-"Telefon", "E-post", a postcode, "www.") that a PDF or Word export dropped in the
-middle of an answer are moved out of the answer into `unassigned_text`, and the
-sentence that the page break split is joined again.
-
-A paragraph that ends without any punctuation followed by one that starts with a
-lower-case letter is one paragraph split by a page break (seed 000 has two, seed
-004 one around its letterhead); the two are joined with a space. Not in a Word
-document, whose paragraphs no page break splits.
-
-Redovisa's own renderings add text that is no answer: a draft's "Utkast – detta
-saknas ännu:" with its list, "[Svar saknas]" under an unanswered question, and the
-signature block (a rule of underscores, "Namnförtydligande: <namn>", an empty
-"Datum:"). The list and the placeholder are skipped; the signature answer keeps the
-name and the lines under it.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections import Counter
-from dataclasses import dataclass, field
-from difflib import SequenceMatcher
+from dataclasses import dataclass
 
-from bot.documents.model import MISSING_ANSWER, DraftMark, SignatureBlock
-from bot.mall.template import QuestionKind, Template, TemplateCatalog
+from bot.documents.import_lines import (
+    BULLET_RE,
+    CASE_NUMBER_RE,
+    DATE_RE,
+    EMAIL_RE,
+    MD_LINK_RE,
+    is_formatted_heading,
+    normalise,
+    similarity,
+    strip_markdown,
+)
+from bot.mall.template import TemplateCatalog
 
 HEADING_THRESHOLD = 0.80
 FORMATTED_HEADING_THRESHOLD = 0.72
@@ -65,78 +55,6 @@ MAX_HEADING_SPAN = 3
 
 # Text that is part of every Malmö stad document but of no template file.
 COMMON_FIXED = ("Malmö stad",)
-
-CASE_NUMBER_RE = re.compile(r"\b[A-ZÅÄÖ]{2,6}-\d{4}-\d{1,6}\b")
-EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-MD_LINK_RE = re.compile(r"\[([^\]\n]*)\]\((?:mailto:)?[^)\s]*\)")
-DATE_RE = re.compile(
-    r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2} (?:januari|februari|mars|april|maj|juni|juli|augusti|"
-    r"september|oktober|november|december) \d{4}\b",
-    re.IGNORECASE,
-)
-BULLET_RE = re.compile(r"^\s*(?:[-–•◦▪●○■✓✔]|\*(?!\*)|\d{1,2}[.)])\s+")
-LETTERHEAD_RE = re.compile(
-    r"^\s*(?:\*\*)?(?:besöksadress|postadress|leveransadress|telefon|tfn|tel\.|växel|fax|"
-    r"e-post|epost|e-mail|www\.|https?://|org\.? ?nr|organisationsnummer|bankgiro|"
-    r"\d{3} ?\d{2} [A-ZÅÄÖ][a-zåäö]+\s*$)",
-    re.IGNORECASE,
-)
-# What Redovisa's own renderings add around the answers (bot.documents.model): the
-# draft's "what is missing" list, the placeholder of an unanswered question and the
-# signature block's rule, name label and date line. None of it is an answer.
-DRAFT_HEADING = DraftMark.heading
-SIGNATURE_RULE_RE = re.compile(r"^[\s_]*_{5,}[\s_]*$")
-SIGNATURE_NAME_RE = re.compile(
-    rf"^\s*(?:\*\*)?{re.escape(SignatureBlock.name_label)}(?:\*\*)?[ \t]*", re.IGNORECASE
-)
-SIGNATURE_DATE_RE = re.compile(
-    rf"^\s*(?:\*\*)?{re.escape(SignatureBlock.date_label)}(?:\*\*)?[\s_]*$", re.IGNORECASE
-)
-LAST_REPLY_RE = re.compile(r"sista datum för nämndens svar är\s*:?\s*(.*)$", re.IGNORECASE)
-SENTENCE_END = (".", "!", "?", ":", ";", "”", '"', ")", "*")
-
-
-def normalise(text: str) -> str:
-    """Lower-case words only: markdown, punctuation and spacing removed."""
-    text = unicodedata.normalize("NFC", text).casefold()
-    text = MD_LINK_RE.sub(r"\1", text)
-    text = re.sub(r"^\s*#+\s*", "", text)
-    text = re.sub(r"^\s*\d{1,2}[.)]\s+", "", text)
-    text = re.sub(r"[\W_]+", " ", text)
-    return " ".join(text.split())
-
-
-def similarity(a: str, b: str) -> float:
-    """difflib's ratio of two normalised strings; 0 when either is empty."""
-    if not a or not b:
-        return 0.0
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.real_quick_ratio() < 0.5 or matcher.quick_ratio() < 0.5:
-        return 0.0
-    return matcher.ratio()
-
-
-def strip_markdown(line: str) -> str:
-    """A line without heading marks, emphasis and links: what a reader sees."""
-    line = MD_LINK_RE.sub(r"\1", line)
-    line = re.sub(r"^\s*#+\s*", "", line)
-    line = line.replace("**", "").replace("__", "")
-    line = re.sub(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])", r"\1", line)
-    return line.strip()
-
-
-def is_formatted_heading(line: str) -> bool:
-    """A markdown heading, or a line that is bold (or italic) as a whole."""
-    s = line.strip()
-    if s.startswith("#"):
-        return True
-    inner = s.rstrip(":?").strip()
-    return (
-        len(inner) > 4
-        and inner.startswith("**")
-        and inner.endswith("**")
-        and "**" not in inner[2:-2]
-    )
 
 
 def _without_values(line: str) -> str:
@@ -173,23 +91,6 @@ class HeadingMatch:
     span: int  # how many lines the heading takes
     inline: str  # answer text on the heading's own line, after the question
     by_template: dict[str, float]
-
-
-@dataclass
-class ParsedDraft:
-    """What the text says, before the template is chosen for good."""
-
-    template_id: str
-    template_reason: str
-    answers: dict[str, str]
-    case_numbers: list[str]
-    case_number: str | None
-    signature: str
-    recipients: list[str]
-    last_reply_date: str | None
-    unassigned_text: list[str]
-    headings_found: list[str]
-    warnings: list[str] = field(default_factory=list)
 
 
 class DraftParser:
@@ -308,280 +209,3 @@ def _looks_like_wrapped(line: str) -> bool:
     """A line that does not end a sentence: the next one may continue it."""
     s = strip_markdown(line)
     return bool(s) and not s.endswith((".", "?", ":", "!"))
-
-
-def letterhead_lines(lines: list[str]) -> set[int]:
-    """Indexes of lines in blocks that are an address/letterhead (page furniture)."""
-    marked: set[int] = set()
-    block: list[int] = []
-    for i, line in enumerate([*lines, ""]):
-        if line.strip():
-            block.append(i)
-            continue
-        hits = sum(1 for j in block if LETTERHEAD_RE.match(lines[j]))
-        if hits >= 2 and hits * 2 >= len(block) - 2:
-            marked.update(block)
-        block = []
-    return marked
-
-
-def clean_answer(lines: list[str], heal_page_splits: bool = True) -> str:
-    """Lines of one answer as text: paragraphs split by one blank line, page splits healed.
-
-    Links become their text, trailing spaces (markdown hard breaks) go, a paragraph
-    that a page break split is joined again (unless `heal_page_splits` is false: a
-    Word paragraph is never split by a page) and consecutive list items form one list.
-    """
-    paragraphs: list[list[str]] = [[]]
-    for line in lines:
-        line = MD_LINK_RE.sub(r"\1", line).rstrip()
-        if line.strip():
-            paragraphs[-1].append(line)
-        elif paragraphs[-1]:
-            paragraphs.append([])
-    paragraphs = [p for p in paragraphs if p]
-    healed: list[list[str]] = []
-    for para in paragraphs:
-        if heal_page_splits and healed and _continues(healed[-1][-1], para[0]):
-            healed[-1][-1] = healed[-1][-1].rstrip() + " " + para[0].lstrip()
-            healed[-1].extend(para[1:])
-        elif healed and BULLET_RE.match(healed[-1][-1]) and BULLET_RE.match(para[0]):
-            # A blank line between two list items (a page break, seeds 000 and 004) is
-            # not kept: one list, as DOCX and PDF can only show it.
-            healed[-1].extend(para)
-        else:
-            healed.append(list(para))
-    return "\n\n".join("\n".join(p) for p in healed).strip()
-
-
-def signer_lines(lines: list[str]) -> list[str]:
-    """The signature answer without a rendered signature block's rule, labels and date line.
-
-    `**Namnförtydligande:** Jonas Magnusson` gives the name; a line of underscores (where
-    the manager signs) and an empty `**Datum:** ____` are dropped.
-    """
-    out: list[str] = []
-    for line in lines:
-        if SIGNATURE_RULE_RE.match(line) or SIGNATURE_DATE_RE.match(line):
-            continue
-        label = SIGNATURE_NAME_RE.match(line)
-        if label is not None:
-            line = line[label.end() :]
-        out.append(line)
-    return out
-
-
-def _continues(previous: str, following: str) -> bool:
-    """The second paragraph is the rest of the first one's sentence (a page break)."""
-    prev = previous.rstrip()
-    nxt = following.lstrip()
-    if not prev or not nxt or BULLET_RE.match(nxt):
-        return False
-    if prev.endswith(SENTENCE_END) or is_formatted_heading(prev):
-        return False
-    return nxt[0].islower()
-
-
-def _unique(items: list[str]) -> list[str]:
-    seen: set[str] = set()
-    out: list[str] = []
-    for item in items:
-        if item.casefold() not in seen:
-            seen.add(item.casefold())
-            out.append(item)
-    return out
-
-
-class _Collector:
-    """Accumulates the pieces of text while the lines are walked once."""
-
-    def __init__(self) -> None:
-        self.answers: dict[str, list[str]] = {}
-        self.order: list[str] = []
-        self.unassigned: list[list[str]] = [[]]
-        self.letterhead: list[list[str]] = [[]]
-        self.scores: Counter[str] = Counter()
-        self.evidence: list[str] = []
-
-    def to_answer(self, key: str, line: str) -> None:
-        self.answers.setdefault(key, []).append(line)
-
-    def to_unassigned(self, line: str) -> None:
-        if line.strip():
-            self.unassigned[-1].append(line.rstrip())
-        elif self.unassigned[-1]:
-            self.unassigned.append([])
-
-
-def parse_draft(text: str, catalog: TemplateCatalog, heal_page_splits: bool = True) -> ParsedDraft:
-    """Split the text into the answers of the best-fitting template and the rest.
-
-    `heal_page_splits=False` (a Word document) keeps every paragraph as it is; otherwise a
-    paragraph that a page break split is joined again (see clean_answer).
-    """
-    parser = DraftParser(catalog)
-    lines = text.split("\n")
-    furniture = letterhead_lines(lines)
-    out = _Collector()
-    current: str | None = None
-    in_closing = False
-    recipients: list[str] = []
-    last_reply: str | None = None
-    title_seen = False
-
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if i in furniture:
-            out.letterhead[-1].append(line.rstrip())
-            if i + 1 not in furniture:
-                out.letterhead.append([])
-            i += 1
-            continue
-        if not line.strip():
-            if current is not None:
-                out.to_answer(current, "")
-            else:
-                out.to_unassigned("")
-            i += 1
-            continue
-        plain = strip_markdown(line)
-        if plain == DRAFT_HEADING:  # a draft's list of what is missing
-            i += 1
-            while i < len(lines) and (not lines[i].strip() or BULLET_RE.match(lines[i])):
-                i += 1
-            continue
-        if plain == MISSING_ANSWER:
-            i += 1
-            continue
-        fixed = parser.match_fixed(line, title_seen)
-        if fixed is not None:
-            role, scores = fixed
-            title_seen = title_seen or role == "title"
-            out.scores.update(scores)
-            if role in ("intro", "closing"):
-                current = None
-                out.to_unassigned("")
-            if role == "closing":
-                in_closing = True
-                recipients += EMAIL_RE.findall(MD_LINK_RE.sub(r"\1", line))
-                reply = LAST_REPLY_RE.search(strip_markdown(line))
-                if reply and reply.group(1).strip():
-                    last_reply = reply.group(1).strip()
-            i += 1
-            continue
-        heading = parser.match_heading(lines, i)
-        if heading is not None:
-            out.scores.update(heading.by_template)
-            current = heading.key
-            if current not in out.order:
-                out.order.append(current)
-            elif out.answers.get(current):
-                out.to_answer(current, "")
-            if heading.inline:
-                out.to_answer(current, heading.inline)
-            in_closing = False
-            i += heading.span
-            continue
-        if in_closing and current is None and EMAIL_RE.fullmatch(plain.strip(" ,;")):
-            recipients += EMAIL_RE.findall(plain)
-            i += 1
-            continue
-        if current is not None:
-            out.to_answer(current, line)
-        else:
-            out.to_unassigned(line)
-        i += 1
-
-    template, reason = _choose_template(catalog, text, out.scores)
-    allowed = {q.key for q in template.questions}
-    answers: dict[str, str] = {}
-    unassigned = ["\n".join(b).strip() for b in out.unassigned if any(x.strip() for x in b)]
-    if not out.order:
-        # Not the mall (seed 003, a tjänsteskrivelse): keep every paragraph as written,
-        # the lines that resemble the mall's fixed text included.
-        unassigned = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
-        out.letterhead = []
-    signature_keys = [q.key for q in template.questions if q.kind is QuestionKind.SIGNATURE]
-    for key in [q.key for q in template.questions]:
-        if key in out.answers:
-            raw = out.answers[key]
-            raw = signer_lines(raw) if key in signature_keys else raw
-            cleaned = clean_answer(raw, heal_page_splits)
-            if cleaned:
-                answers[key] = cleaned
-    for key in out.order:
-        if key not in allowed and out.answers.get(key):
-            unassigned.append(clean_answer(out.answers[key], heal_page_splits))
-    unassigned += ["\n".join(b).strip() for b in out.letterhead if b]
-
-    case_numbers = _unique(CASE_NUMBER_RE.findall(text))
-    counts = Counter(CASE_NUMBER_RE.findall(text))
-    case_number = (
-        max(case_numbers, key=lambda c: (counts[c], -case_numbers.index(c)))
-        if case_numbers
-        else None
-    )
-    signature = signature_of(template, answers)
-    return ParsedDraft(
-        template_id=template.id,
-        template_reason=reason,
-        answers=answers,
-        case_numbers=case_numbers,
-        case_number=case_number,
-        signature=signature,
-        recipients=_unique(recipients),
-        last_reply_date=last_reply,
-        unassigned_text=unassigned,
-        headings_found=[k for k in out.order if k in allowed],
-    )
-
-
-def signature_of(template: Template, answers: dict[str, str]) -> str:
-    """The signer's name: the first line of the answer to the signature question."""
-    for question in template.questions:
-        if question.kind is QuestionKind.SIGNATURE and answers.get(question.key):
-            return strip_markdown(answers[question.key].strip().split("\n")[0])
-    return ""
-
-
-def _mentions(text_words: list[str], phrase: str) -> bool:
-    """The normalised words of `phrase` occur in order, each allowing a small typo."""
-    words = phrase.split()
-    if not words:
-        return False
-    for start in range(len(text_words) - len(words) + 1):
-        if all(
-            SequenceMatcher(None, text_words[start + k], w).ratio() >= 0.85
-            for k, w in enumerate(words)
-        ):
-            return True
-    return False
-
-
-def _choose_template(
-    catalog: TemplateCatalog, text: str, scores: Counter[str]
-) -> tuple[Template, str]:
-    """The template whose fixed text and headings the draft resembles most."""
-    templates = catalog.all()
-    words = normalise(text).split()
-    totals: dict[str, float] = {}
-    reasons: dict[str, list[str]] = {}
-    for template in templates:
-        totals[template.id] = float(scores.get(template.id, 0.0))
-        reasons[template.id] = []
-        if _mentions(words, normalise(template.decided_by)):
-            totals[template.id] += 1.0
-            reasons[template.id].append(f"beslutande organ: {template.decided_by}")
-        year = template.decision_date[:4]
-        if year and _mentions(words, normalise(template.decided_by)) and year in text:
-            totals[template.id] += 0.5
-            reasons[template.id].append(f"beslutsår {year}")
-    ranked = sorted(templates, key=lambda t: totals[t.id], reverse=True)
-    best = ranked[0]
-    if len(ranked) > 1 and abs(totals[best.id] - totals[ranked[1].id]) < 1e-6:
-        best = templates[-1]
-        return best, f"ingen skillnad mellan mallarna hittades; den senaste ({best.id}) valdes"
-    evidence = reasons[best.id] + ["mallens fasta text och frågornas formulering"]
-    margin = totals[best.id] - (totals[ranked[1].id] if len(ranked) > 1 else 0.0)
-    return best, f"{best.id} (poäng {margin:+.2f} före nästa): " + ", ".join(evidence)

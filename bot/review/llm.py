@@ -19,15 +19,10 @@ The API key is never logged, and never part of an error message.
 
 from __future__ import annotations
 
-import email.utils
 import logging
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
-from enum import StrEnum
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 import openai
 from openai.types.chat import ChatCompletionMessageParam
@@ -35,197 +30,42 @@ from pydantic import BaseModel
 from tenacity import RetryCallState, Retrying, retry_if_exception
 
 from bot.config import Settings
-from storage.db import SessionFactory
-from storage.repository import record_llm_usage
+from bot.review.llm_breaker import BreakerState, CircuitBreaker
+from bot.review.llm_errors import (
+    LlmError,
+    LlmInvalidReply,
+    LlmRequestFailed,
+    LlmUnavailable,
+    TransportFailure,
+    counts_against_endpoint,
+    describe_error,
+    is_transient,
+    parse_retry_after,
+)
+from bot.review.token_usage import TokenUsage, UsageRecorder, ignore_usage
+
+__all__ = [
+    "BreakerState",
+    "CircuitBreaker",
+    "LlmClient",
+    "LlmError",
+    "LlmInvalidReply",
+    "LlmRequestFailed",
+    "LlmUnavailable",
+    "SchemaT",
+    "TokenUsage",
+    "UsageRecorder",
+    "ignore_usage",
+    "parse_retry_after",
+]
 
 log = logging.getLogger(__name__)
 
 SchemaT = TypeVar("SchemaT", bound=BaseModel)
 
-DEFAULT_FAILURE_THRESHOLD = 5
-DEFAULT_COOLDOWN_SECONDS = 60.0
 BACKOFF_FIRST_SECONDS = 0.5
 BACKOFF_MAX_SECONDS = 8.0
 SCHEMA_ATTEMPTS = 2  # the first reply, and one more when it does not validate
-
-
-class LlmError(Exception):
-    """The model could not be asked or gave no usable reply; the message is safe to log."""
-
-
-class LlmUnavailable(LlmError):
-    """Not asked at all: no key configured, or the circuit breaker is open."""
-
-
-class LlmRequestFailed(LlmError):
-    """Asked, but every attempt failed or the deadline passed."""
-
-
-class LlmInvalidReply(LlmError):
-    """The model answered, twice, with something that does not fit the schema."""
-
-
-@dataclass(frozen=True)
-class TokenUsage:
-    """What one reply cost."""
-
-    case_id: int | None
-    purpose: str
-    model: str
-    prompt_tokens: int
-    completion_tokens: int
-
-
-class UsageRecorder(Protocol):
-    """Where token counts go; called once for every reply that came back."""
-
-    def __call__(self, usage: TokenUsage) -> None: ...
-
-
-class StorageUsageRecorder:
-    """Writes each usage to the llm_usage table in a short transaction of its own."""
-
-    def __init__(self, session_factory: SessionFactory, clock: Callable[[], datetime]) -> None:
-        self._session_factory = session_factory
-        self._clock = clock
-
-    def __call__(self, usage: TokenUsage) -> None:
-        with self._session_factory.begin() as session:
-            record_llm_usage(
-                session,
-                usage.case_id,
-                usage.purpose,
-                usage.model,
-                usage.prompt_tokens,
-                usage.completion_tokens,
-                self._clock(),
-            )
-
-
-def ignore_usage(usage: TokenUsage) -> None:
-    """A recorder that keeps nothing."""
-
-
-class BreakerState(StrEnum):
-    CLOSED = "closed"
-    OPEN = "open"
-    HALF_OPEN = "half_open"
-
-
-class CircuitBreaker:
-    """Stops calling an endpoint that keeps failing; thread-safe.
-
-    Closed: every call goes through; `failure_threshold` failures in a row open it.
-    Open: no call goes through until `cooldown_seconds` have passed on `clock`.
-    Half-open: one trial call goes through; success closes, failure opens again.
-    """
-
-    def __init__(
-        self,
-        *,
-        failure_threshold: int = DEFAULT_FAILURE_THRESHOLD,
-        cooldown_seconds: float = DEFAULT_COOLDOWN_SECONDS,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        if failure_threshold < 1:
-            raise ValueError("failure_threshold must be at least 1")
-        self._threshold = failure_threshold
-        self._cooldown = cooldown_seconds
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._failures = 0
-        self._opened_at: float | None = None
-        self._trial_in_flight = False
-
-    @property
-    def state(self) -> BreakerState:
-        with self._lock:
-            return self._state()
-
-    def _state(self) -> BreakerState:
-        if self._opened_at is None:
-            return BreakerState.CLOSED
-        if self._clock() - self._opened_at >= self._cooldown:
-            return BreakerState.HALF_OPEN
-        return BreakerState.OPEN
-
-    def allow(self) -> bool:
-        """Whether a call may go out now; in half-open state, only the one trial may."""
-        with self._lock:
-            state = self._state()
-            if state is BreakerState.CLOSED:
-                return True
-            if state is BreakerState.HALF_OPEN and not self._trial_in_flight:
-                self._trial_in_flight = True
-                return True
-            return False
-
-    def record_success(self) -> None:
-        with self._lock:
-            self._failures = 0
-            self._opened_at = None
-            self._trial_in_flight = False
-
-    def record_failure(self) -> None:
-        with self._lock:
-            self._failures += 1
-            if self._trial_in_flight or self._failures >= self._threshold:
-                if self._opened_at is None or self._trial_in_flight:
-                    log.warning("LLM circuit breaker opens after %d failures", self._failures)
-                self._opened_at = self._clock()
-            self._trial_in_flight = False
-
-
-class _TransportFailure(Exception):
-    """One attempt failed in a way that may pass; wraps the openai error."""
-
-    def __init__(self, cause: openai.APIError, retry_after: float | None) -> None:
-        super().__init__(_describe(cause))
-        self.cause = cause
-        self.retry_after = retry_after
-
-
-def _describe(error: BaseException) -> str:
-    if isinstance(error, openai.APIStatusError):
-        return f"HTTP {error.status_code}"
-    return type(error).__name__
-
-
-def _is_transient(error: openai.APIError) -> bool:
-    if isinstance(error, openai.APIConnectionError):  # includes APITimeoutError
-        return True
-    if isinstance(error, openai.APIStatusError):
-        return error.status_code == 429 or error.status_code >= 500
-    return False
-
-
-def _counts_against_endpoint(error: openai.APIError) -> bool:
-    """A 400/422 is about this one request; anything else says the endpoint is not usable."""
-    if isinstance(error, openai.APIStatusError):
-        return error.status_code not in (400, 413, 422)
-    return True
-
-
-def parse_retry_after(headers: Any, now: Callable[[], float] = time.time) -> float | None:
-    """Seconds to wait from retry-after-ms or Retry-After (seconds or an HTTP date), if given."""
-    try:
-        millis = headers.get("retry-after-ms")
-        if millis is not None:
-            return max(0.0, float(millis) / 1000)
-        value = headers.get("retry-after")
-    except (AttributeError, ValueError):
-        return None
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - now())
 
 
 class LlmClient:
@@ -326,7 +166,7 @@ class LlmClient:
     ) -> Any:
         def wait(state: RetryCallState) -> float:
             error = state.outcome.exception() if state.outcome else None
-            if isinstance(error, _TransportFailure) and error.retry_after is not None:
+            if isinstance(error, TransportFailure) and error.retry_after is not None:
                 return error.retry_after
             backoff = BACKOFF_FIRST_SECONDS * 2 ** (state.attempt_number - 1)
             return float(min(backoff, BACKOFF_MAX_SECONDS))
@@ -345,7 +185,7 @@ class LlmClient:
             )
 
         retrying = Retrying(
-            retry=retry_if_exception(lambda e: isinstance(e, _TransportFailure)),
+            retry=retry_if_exception(lambda e: isinstance(e, TransportFailure)),
             wait=wait,
             stop=stop,
             sleep=self._sleep,
@@ -354,7 +194,7 @@ class LlmClient:
         )
         try:
             return retrying(self._attempt, messages, schema, deadline_at)
-        except _TransportFailure as exc:
+        except TransportFailure as exc:
             raise LlmRequestFailed(f"{purpose}: språkmodellen svarade inte ({exc})") from None
 
     def _attempt(
@@ -377,18 +217,20 @@ class LlmClient:
                 timeout=min(self._timeout, remaining),
             )
         except openai.APIError as exc:
-            if _counts_against_endpoint(exc):
+            if counts_against_endpoint(exc):
                 self.breaker.record_failure()
             else:
                 self.breaker.record_success()
-            if not _is_transient(exc):
-                raise LlmRequestFailed(f"språkmodellen avböjde frågan ({_describe(exc)})") from None
+            if not is_transient(exc):
+                raise LlmRequestFailed(
+                    f"språkmodellen avböjde frågan ({describe_error(exc)})"
+                ) from None
             retry_after = (
                 parse_retry_after(exc.response.headers)
                 if isinstance(exc, openai.APIStatusError)
                 else None
             )
-            raise _TransportFailure(exc, retry_after) from None
+            raise TransportFailure(exc, retry_after) from None
         except BaseException:
             self.breaker.record_failure()
             raise

@@ -8,8 +8,9 @@ import pytest
 from pydantic import SecretStr
 
 from bot.config import Settings
-from bot.review.llm import CircuitBreaker, TokenUsage
+from bot.review.llm_breaker import CircuitBreaker
 from bot.review.llm_reviewer import LlmReviewer
+from bot.review.token_usage import TokenUsage
 from tests.fakes.openai_server import FakeOpenAIServer
 
 TEST_API_KEY = "sk-test-4f1c9b2e7d6a5f3e"

@@ -11,17 +11,16 @@ from openai.types.chat import ChatCompletionMessageParam
 from pydantic import BaseModel
 
 from bot.config import Settings
-from bot.review.llm import (
-    BreakerState,
-    CircuitBreaker,
-    LlmClient,
+from bot.review.llm import LlmClient
+from bot.review.llm_breaker import BreakerState, CircuitBreaker
+from bot.review.llm_errors import (
     LlmError,
     LlmInvalidReply,
     LlmRequestFailed,
     LlmUnavailable,
-    TokenUsage,
     parse_retry_after,
 )
+from bot.review.token_usage import TokenUsage
 from tests.fakes.openai_server import (
     FakeOpenAIServer,
     hang,

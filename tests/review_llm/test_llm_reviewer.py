@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.config import Settings
+from bot.llm_usage import StorageUsageRecorder
 from bot.mall.template import TemplateCatalog
 from bot.review.findings import Finding, Severity
-from bot.review.llm import StorageUsageRecorder
 from bot.review.llm_reviewer import LlmReviewer, repair_code
 from storage.db import SessionFactory
 from storage.models import LlmUsage

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.review.llm import StorageUsageRecorder, TokenUsage
+from bot.llm_usage import StorageUsageRecorder
+from bot.review.token_usage import TokenUsage
 from storage import access_repository as access_repo
 from storage import repository as repo
 from storage.db import SessionFactory

@@ -1,4 +1,4 @@
-"""The `redovisa` command: start, chat, telegram, review, render."""
+"""The `redovisa` command's parser and dispatch: start, chat, telegram, review, render, migrate."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return run_telegram(settings)
     if args.command == "review":
         from bot.app import load_templates
-        from bot.review.command import run_review_command
+        from bot.cli.review_command import run_review_command
 
         return run_review_command(
             args.path,
@@ -127,7 +127,7 @@ def run_chat(settings: Settings, user_name: str | None) -> int:
 
 def run_render(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import load_templates
-    from bot.documents.command import run_render_command, run_render_from_file
+    from bot.cli.render_command import run_render_command, run_render_from_file
 
     catalog = load_templates(settings)
     draft = True if args.draft else None
@@ -163,7 +163,3 @@ def run_telegram(settings: Settings) -> int:
     assembly = assemble(settings)
     run_bot(settings, lambda: assembly.conversation, assembly.reminder_job)
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

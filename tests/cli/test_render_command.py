@@ -6,7 +6,7 @@ import io
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bot.documents.command import EXIT_FAILED, EXIT_OK, EXIT_USAGE, run_render_command
+from bot.cli.render_command import EXIT_FAILED, EXIT_OK, EXIT_USAGE, run_render_command
 from bot.mall.template import TemplateCatalog
 from storage.db import SessionFactory
 from storage.repository import create_case, get_or_create_user, save_answer

@@ -1,15 +1,14 @@
-"""`redovisa render DIARIENUMMER|--from FILE --format pdf|docx|both --out DIR`."""
+"""`redovisa render DIARIENUMMER|--from FILE --format pdf|docx|both --out DIR`: write the files."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
-from typing import Protocol, TextIO
+from typing import TextIO
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.documents.case_record import document_case
 from bot.documents.importer import import_report
 from bot.documents.model import DocumentCase
 from bot.documents.render import DocumentFormat, parse_formats, render_report
@@ -20,35 +19,6 @@ from storage.repository import current_answers, find_case
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
-
-
-def document_case(case: CaseRecord) -> DocumentCase:
-    """What the document needs from an ärende (a stored Case or a report snapshot)."""
-    return DocumentCase(
-        case_number=case.case_number,
-        committee=case.committee,
-        decision_date=case.decision_date,
-        last_reply_date=case.last_reply_date,
-        recipients=tuple(case.recipients or ()),
-        granted_amount_kr=case.granted_amount_kr,
-    )
-
-
-class CaseRecord(Protocol):
-    """The fields of an ärende that a document shows."""
-
-    @property
-    def case_number(self) -> str: ...
-    @property
-    def committee(self) -> str | None: ...
-    @property
-    def decision_date(self) -> date | None: ...
-    @property
-    def last_reply_date(self) -> date | None: ...
-    @property
-    def recipients(self) -> Sequence[str]: ...
-    @property
-    def granted_amount_kr(self) -> int | None: ...
 
 
 def run_render_command(

@@ -1,0 +1,34 @@
+"""Stores the language model's token use per ärende; part of the wiring.
+
+The review domain reports what each reply cost through its `UsageRecorder` protocol;
+this recorder is the one the wiring (bot.app) hands it, and writes to storage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.review.token_usage import TokenUsage
+from storage.db import SessionFactory
+from storage.repository import record_llm_usage
+
+
+class StorageUsageRecorder:
+    """Writes each usage to the llm_usage table in a short transaction of its own."""
+
+    def __init__(self, session_factory: SessionFactory, clock: Callable[[], datetime]) -> None:
+        self._session_factory = session_factory
+        self._clock = clock
+
+    def __call__(self, usage: TokenUsage) -> None:
+        with self._session_factory.begin() as session:
+            record_llm_usage(
+                session,
+                usage.case_id,
+                usage.purpose,
+                usage.model,
+                usage.prompt_tokens,
+                usage.completion_tokens,
+                self._clock(),
+            )
