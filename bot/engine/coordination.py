@@ -15,7 +15,7 @@ from bot.engine.access import ROLE_BY_SWEDISH_WORD, is_admin, may_coordinate, ro
 from bot.engine.messages import Attachment, Block, Button, Reply, Style, say
 from bot.engine.registration import CASE_FIELDS, ParseContext, summary_lines, user_number
 from bot.engine.state import Awaiting, ConversationState
-from bot.engine.texts import BotTexts
+from bot.engine.texts import CoordinationTexts
 from bot.mall.case_numbers import normalise_case_number
 from bot.mall.dates import format_swedish_date
 from bot.mall.errors import UserFacingError
@@ -48,7 +48,7 @@ class CoordinatorDesk:
     def __init__(
         self,
         catalog: TemplateCatalog,
-        texts: BotTexts,
+        texts: CoordinationTexts,
         on_case_registered: CaseRegisteredHook | None = None,
     ) -> None:
         self._catalog = catalog
@@ -288,7 +288,7 @@ def _user_by_number(turn: Any, argument: str) -> User | None:
     return None if number is None else access_repo.find_user_by_id(turn.session, number)
 
 
-def overview_state(texts: BotTexts, row: OverviewRow, total: int) -> str:
+def overview_state(texts: CoordinationTexts, row: OverviewRow, total: int) -> str:
     """The row's state in Swedish, with the last review's open findings when there are any.
     An unknown state is shown as it is."""
     if row.state == "in_progress":
@@ -301,7 +301,7 @@ def overview_state(texts: BotTexts, row: OverviewRow, total: int) -> str:
     return text
 
 
-def overview_line(texts: BotTexts, row: OverviewRow, total: int) -> str:
+def overview_line(texts: CoordinationTexts, row: OverviewRow, total: int) -> str:
     deadline = (
         format_swedish_date(row.last_reply_date) if row.last_reply_date else texts.overview_no_date
     )
@@ -313,7 +313,7 @@ def overview_line(texts: BotTexts, row: OverviewRow, total: int) -> str:
     )
 
 
-def overview_cells(texts: BotTexts, row: OverviewRow, total: int) -> list[object]:
+def overview_cells(texts: CoordinationTexts, row: OverviewRow, total: int) -> list[object]:
     return [
         row.case_number,
         row.committee or "",

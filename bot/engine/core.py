@@ -15,7 +15,7 @@ from bot.engine.coordination import CoordinatorDesk
 from bot.engine.messages import Block, Reply, say
 from bot.engine.services import EngineServices, ReportSnapshot
 from bot.engine.state import AnswerPart, ConversationState
-from bot.engine.texts import BotTexts, load_coordination_texts
+from bot.engine.texts import BotTexts, CoordinationTexts, load_coordination_texts
 from bot.mall.errors import UserFacingError
 from bot.mall.template import Template, TemplateCatalog
 from storage import repository as repo
@@ -71,7 +71,7 @@ class ConversationCore:
         clock: Clock,
         services: EngineServices | None = None,
         access: AccessPolicy | None = None,
-        coordination_texts: BotTexts | None = None,
+        coordination_texts: CoordinationTexts | None = None,
     ) -> None:
         """`access` None opens the engine to every platform (for embedding and tests); the
         program passes the policy built from the settings. `coordination_texts` None reads
