@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
-from pydantic import ConfigDict, create_model
+from pydantic import BaseModel, ConfigDict, create_model
 
 from bot.mall.datafiles import load_toml_model
 from bot.mall.template import TemplateError
@@ -32,7 +33,8 @@ TextFileT = TypeVar("TextFileT", bound="TextFile")
 
 
 class TextFileError(TemplateError):
-    """A text file is broken; the message names the file and the key."""
+    """A text file is broken; the message names the file and the key. (A TemplateError, as
+    a broken text file always was; both are DataFileErrors, which the command line reports.)"""
 
 
 class TextFormatError(TypeError):
@@ -112,6 +114,8 @@ class TextFile:
         declared = dict(cls.declared)
         for name, value in list(vars(cls).items()):
             if isinstance(value, _Declared):
+                if hasattr(TextFile, name):
+                    raise TypeError(f"{cls.__name__}.{name}: a text cannot be named {name}")
                 declared[name] = value.variables
                 delattr(cls, name)  # an instance without the text has no attribute at all
         cls.declared = declared
@@ -142,12 +146,7 @@ class TextFile:
     @classmethod
     def load(cls: type[TextFileT], path: Path) -> TextFileT:
         """Read the TOML file at `path`; a broken file is a TextFileError naming file and key."""
-        model = create_model(  # type: ignore[call-overload]
-            f"{cls.__name__}File",
-            __config__=ConfigDict(extra="forbid", frozen=True, strict=True),
-            **{key: (str, ...) for key in cls.declared},
-        )
-        data = load_toml_model(path, model, TextFileError)
+        data = load_toml_model(path, _file_model(cls), TextFileError)
         return cls(data.model_dump(), source=str(path))
 
     def __getitem__(self, key: str) -> Text:
@@ -160,3 +159,14 @@ class TextFile:
     def get(self, key: str, default: str) -> str:
         """The text `key`, or `default` when there is no such text."""
         return self[key] if key in self.declared else default
+
+
+@lru_cache
+def _file_model(cls: type[TextFile]) -> type[BaseModel]:
+    """The shape of the TOML file: exactly the declared keys, each a string."""
+    model: type[BaseModel] = create_model(  # type: ignore[call-overload]
+        f"{cls.__name__}File",
+        __config__=ConfigDict(extra="forbid", frozen=True, strict=True),
+        **{key: (str, ...) for key in cls.declared},
+    )
+    return model
