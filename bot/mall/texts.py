@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
@@ -108,6 +107,7 @@ class TextFile:
     """Base of a file of texts: subclasses declare `name: Text = text("var", ...)`."""
 
     declared: ClassVar[dict[str, tuple[str, ...]]] = {}
+    file_model: ClassVar[type[BaseModel]]  # the TOML file: exactly the declared keys, strings
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -119,6 +119,11 @@ class TextFile:
                 declared[name] = value.variables
                 delattr(cls, name)  # an instance without the text has no attribute at all
         cls.declared = declared
+        cls.file_model = create_model(  # type: ignore[call-overload]
+            f"{cls.__name__}File",
+            __config__=ConfigDict(extra="forbid", frozen=True, strict=True),
+            **{key: (str, ...) for key in declared},
+        )
 
     def __init__(self, texts: Mapping[str, str], source: str = "texts") -> None:
         """The texts, checked: exactly the declared keys, each with exactly its variables."""
@@ -146,7 +151,7 @@ class TextFile:
     @classmethod
     def load(cls: type[TextFileT], path: Path) -> TextFileT:
         """Read the TOML file at `path`; a broken file is a TextFileError naming file and key."""
-        data = load_toml_model(path, _file_model(cls), TextFileError)
+        data = load_toml_model(path, cls.file_model, TextFileError)
         return cls(data.model_dump(), source=str(path))
 
     def __getitem__(self, key: str) -> Text:
@@ -159,14 +164,3 @@ class TextFile:
     def get(self, key: str, default: str) -> str:
         """The text `key`, or `default` when there is no such text."""
         return self[key] if key in self.declared else default
-
-
-@lru_cache
-def _file_model(cls: type[TextFile]) -> type[BaseModel]:
-    """The shape of the TOML file: exactly the declared keys, each a string."""
-    model: type[BaseModel] = create_model(  # type: ignore[call-overload]
-        f"{cls.__name__}File",
-        __config__=ConfigDict(extra="forbid", frozen=True, strict=True),
-        **{key: (str, ...) for key in cls.declared},
-    )
-    return model
