@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from bot.config import Settings, describe_settings
 from bot.engine.messages import UserRef
-from bot.mall.template import TemplateError
+from bot.mall.datafiles import DataFileError
 
 log = logging.getLogger("redovisa")
 
@@ -70,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         return _run(args, settings)
-    except TemplateError as exc:
+    except DataFileError as exc:
         print(f"redovisa: {exc}", file=sys.stderr)
         return 2
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.engine.texts import BotTexts
+from bot.engine.texts import CoordinationTexts
 from storage.models import User
 
 NO_ACCESS = "none"
@@ -52,7 +52,7 @@ class AccessPolicy:
             user.role = "admin"
 
 
-def role_name(texts: BotTexts, role: str) -> str:
+def role_name(texts: CoordinationTexts, role: str) -> str:
     """The role in Swedish (`texts` from prompts/coordination.toml); an unknown role as is."""
     return texts.get(f"role_{role}", role)
 

@@ -10,7 +10,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 
 from bot.engine.registration import CASE_FIELDS, JsonValue, ParseContext
-from bot.engine.texts import BotTexts
+from bot.engine.texts import CoordinationTexts
 from bot.mall.errors import UserFacingError
 
 MAX_ROWS = 5_000
@@ -39,7 +39,7 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def read_rows(filename: str, data: bytes, texts: BotTexts) -> list[dict[str, str]]:
+def read_rows(filename: str, data: bytes, texts: CoordinationTexts) -> list[dict[str, str]]:
     """The file's rows as {column name in lower case: text}; the first row names the columns."""
     name = filename.lower()
     if name.endswith(".csv"):
@@ -78,7 +78,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
     return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
 
 
-def _read_xlsx(data: bytes, texts: BotTexts) -> list[list[str]]:
+def _read_xlsx(data: bytes, texts: CoordinationTexts) -> list[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl and zipfile raise many kinds for a damaged file
@@ -115,7 +115,7 @@ def parse_rows(
     return parsed, problems
 
 
-def overview_workbook(rows: list[list[object]], texts: BotTexts) -> bytes:
+def overview_workbook(rows: list[list[object]], texts: CoordinationTexts) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None

@@ -37,7 +37,7 @@ from bot.engine.reports import MAX_ANSWER_CHARS, MAX_MESSAGE_CHARS, PART_SEPARAT
 from bot.engine.services import EngineServices
 from bot.engine.state import Awaiting, ConversationState
 from bot.engine.suggestions import PhrasingSuggestions
-from bot.engine.texts import BotTexts, load_coordination_texts
+from bot.engine.texts import BotTexts, CoordinationTexts, load_coordination_texts
 from bot.engine.turn import Clock, Steps, Turn
 from bot.mall.case_numbers import looks_like_case_number
 from bot.mall.errors import UserFacingError
@@ -72,7 +72,7 @@ class Conversation:
         services: EngineServices | None = None,
         *,
         access: AccessPolicy,
-        coordination_texts: BotTexts | None = None,
+        coordination_texts: CoordinationTexts | None = None,
     ) -> None:
         """`access` decides who may use the engine (AccessPolicy.open_to_all() opens it to
         every platform); `coordination_texts` None reads prompts/coordination.toml."""

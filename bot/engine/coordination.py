@@ -15,7 +15,7 @@ from bot.engine.messages import Attachment, Block, Button, Reply, Style, say
 from bot.engine.registration import CASE_FIELDS, ParseContext, summary_lines, user_number
 from bot.engine.services import CaseRegisteredHook
 from bot.engine.state import Awaiting
-from bot.engine.texts import BotTexts
+from bot.engine.texts import CoordinationTexts
 from bot.engine.turn import Turn
 from bot.mall.case_numbers import normalise_case_number
 from bot.mall.dates import format_swedish_date
@@ -46,7 +46,7 @@ class CoordinatorDesk:
     def __init__(
         self,
         catalog: TemplateCatalog,
-        texts: BotTexts,
+        texts: CoordinationTexts,
         on_case_registered: CaseRegisteredHook | None = None,
     ) -> None:
         self._catalog = catalog
@@ -286,7 +286,7 @@ def _user_by_number(turn: Turn, argument: str) -> User | None:
     return None if number is None else access_repo.find_user_by_id(turn.session, number)
 
 
-def overview_state(texts: BotTexts, row: OverviewRow, total: int) -> str:
+def overview_state(texts: CoordinationTexts, row: OverviewRow, total: int) -> str:
     """The row's state in Swedish, with the last review's open findings when there are any.
     An unknown state is shown as it is."""
     if row.state == "in_progress":
@@ -299,7 +299,7 @@ def overview_state(texts: BotTexts, row: OverviewRow, total: int) -> str:
     return text
 
 
-def overview_line(texts: BotTexts, row: OverviewRow, total: int) -> str:
+def overview_line(texts: CoordinationTexts, row: OverviewRow, total: int) -> str:
     deadline = (
         format_swedish_date(row.last_reply_date) if row.last_reply_date else texts.overview_no_date
     )
@@ -311,7 +311,7 @@ def overview_line(texts: BotTexts, row: OverviewRow, total: int) -> str:
     )
 
 
-def overview_cells(texts: BotTexts, row: OverviewRow, total: int) -> list[object]:
+def overview_cells(texts: CoordinationTexts, row: OverviewRow, total: int) -> list[object]:
     return [
         row.case_number,
         row.committee or "",

@@ -9,7 +9,7 @@ from bot.engine.messages import Block, Button, Reply, Style, say
 from bot.engine.parsing import COMMANDS, COORDINATOR_COMMANDS
 from bot.engine.reports import Reports
 from bot.engine.state import Awaiting
-from bot.engine.texts import BotTexts
+from bot.engine.texts import CoordinationTexts
 from bot.engine.turn import Turn
 from bot.mall.case_numbers import normalise_case_number
 from bot.mall.errors import UserFacingError
@@ -21,7 +21,7 @@ from storage import repository as repo
 class Lifecycle:
     """Starting, listing and resuming reports; who the user is and where they are."""
 
-    def __init__(self, reports: Reports, coordination_texts: BotTexts) -> None:
+    def __init__(self, reports: Reports, coordination_texts: CoordinationTexts) -> None:
         self._reports = reports
         self._catalog = reports.catalog
         self._texts = reports.texts

@@ -13,7 +13,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from bot.engine.texts import BotTexts
+from bot.engine.texts import CoordinationTexts
 from bot.mall.amounts import format_kronor, parse_amount
 from bot.mall.case_numbers import normalise_case_number
 from bot.mall.dates import Precision, find_dates, format_swedish_date
@@ -31,7 +31,7 @@ NOBODY_YET = ("", "-", "ingen", "ingen än", "senare")
 class ParseContext:
     session: Session
     catalog: TemplateCatalog
-    texts: BotTexts  # prompts/coordination.toml
+    texts: CoordinationTexts  # prompts/coordination.toml
 
 
 JsonValue = str | int | list[str] | None
@@ -87,7 +87,7 @@ def _amount(text: str, context: ParseContext) -> JsonValue:
     return value
 
 
-def parse_day(text: str, texts: BotTexts) -> date:
+def parse_day(text: str, texts: CoordinationTexts) -> date:
     """One exact day: 2020-02-28, 28 februari 2020 or den 28 februari 2020."""
     found = find_dates(text)
     if len(found) != 1 or found[0].precision is not Precision.DAY:

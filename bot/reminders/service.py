@@ -152,11 +152,11 @@ def compose(
             for r in reminders
         ]
         if is_digest:
-            header, footer, sep = texts.fill("digest_header"), "", "\n"
+            header, footer, sep = texts.digest_header, "", "\n"
         else:
             header, footer, sep = (
-                texts.fill("official_header"),
-                texts.fill("official_footer"),
+                texts.official_header,
+                texts.official_footer,
                 "\n\n",
             )
         messages.extend(_packed(chat, header, sections, footer, sep))

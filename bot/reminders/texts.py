@@ -7,65 +7,48 @@ line per ärende.
 
 from __future__ import annotations
 
-import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, RootModel, model_validator
-
-from bot.mall.datafiles import load_toml_model
+from bot.mall.datafiles import PROMPTS_DIR
 from bot.mall.dates import format_swedish_date
+from bot.mall.texts import Text, TextFile, text
 
 TEXT_LIMIT = 4096  # Telegram's limit for one message
 TITLE_LIMIT = 90  # a question longer than this is cut with an ellipsis
-TEXTS_PATH = Path(__file__).resolve().parents[2] / "prompts" / "reminders.toml"
+TEXTS_PATH = PROMPTS_DIR / "reminders.toml"
 
 
-class Text(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class ReminderTexts(TextFile):
+    """The reminders' texts (prompts/reminders.toml), each with the {names} it uses."""
 
-    text: str
-    variables: tuple[str, ...]
-
-    @model_validator(mode="after")
-    def _declared(self) -> Text:
-        for _, name, _, _ in string.Formatter().parse(self.text):
-            if name is not None and name not in self.variables:
-                raise ValueError(f"the text uses {{{name}}}, which is not in variables")
-        return self
-
-    def fill(self, **values: object) -> str:
-        missing = [name for name in self.variables if name not in values]
-        if missing:
-            raise KeyError(f"no value for {', '.join(missing)} in {self.text!r}")
-        return self.text.format(**values)
-
-
-REQUIRED_TEXTS = (
-    "official_header", "official_case", "official_case_overdue", "progress_none",
-    "progress_some", "progress_all", "missing_header", "missing_item", "official_footer",
-    "digest_header", "digest_item", "digest_no_responsible", "committee", "when_today",
-    "when_tomorrow", "when_in_days", "when_yesterday", "when_days_ago",
-)  # fmt: skip
-
-
-class ReminderTexts(RootModel[dict[str, Text]]):
-    @model_validator(mode="after")
-    def _complete(self) -> ReminderTexts:
-        missing = [name for name in REQUIRED_TEXTS if name not in self.root]
-        if missing:
-            raise ValueError(f"texts missing: {', '.join(missing)}")
-        return self
-
-    def fill(self, name: str, **values: object) -> str:
-        return self.root[name].fill(**values)
+    official_header: Text = text()
+    official_case: Text = text("case_number", "committee", "deadline", "when")
+    official_case_overdue: Text = text("case_number", "committee", "deadline", "when")
+    progress_none: Text = text()
+    progress_some: Text = text("answered", "total")
+    progress_all: Text = text()
+    missing_header: Text = text()
+    missing_item: Text = text("number", "title")
+    official_footer: Text = text()
+    digest_header: Text = text()
+    digest_item: Text = text(
+        "case_number", "committee", "responsible", "progress", "deadline", "when"
+    )
+    digest_no_responsible: Text = text()
+    committee: Text = text("committee")
+    when_today: Text = text()
+    when_tomorrow: Text = text()
+    when_in_days: Text = text("days")
+    when_yesterday: Text = text()
+    when_days_ago: Text = text("days")
 
 
 def load_texts(path: Path = TEXTS_PATH) -> ReminderTexts:
-    """Read and validate the reminder texts (a broken file is an error at start)."""
-    return load_toml_model(path, ReminderTexts)
+    """Read and check the reminder texts (a broken file stops the program at start)."""
+    return ReminderTexts.load(path)
 
 
 @dataclass(frozen=True)
@@ -83,14 +66,14 @@ class CaseStatus:
 def _when(texts: ReminderTexts, deadline: date, today: date) -> str:
     days = (deadline - today).days
     if days == 0:
-        return texts.fill("when_today")
+        return texts.when_today
     if days == 1:
-        return texts.fill("when_tomorrow")
+        return texts.when_tomorrow
     if days > 1:
-        return texts.fill("when_in_days", days=days)
+        return texts.when_in_days.format(days=days)
     if days == -1:
-        return texts.fill("when_yesterday")
-    return texts.fill("when_days_ago", days=-days)
+        return texts.when_yesterday
+    return texts.when_days_ago.format(days=-days)
 
 
 def _title(question: str) -> str:
@@ -101,25 +84,24 @@ def _title(question: str) -> str:
 
 
 def _committee(texts: ReminderTexts, committee: str | None) -> str:
-    return texts.fill("committee", committee=committee) if committee else ""
+    return texts.committee.format(committee=committee) if committee else ""
 
 
 def _progress(texts: ReminderTexts, case: CaseStatus) -> str:
     total = len(case.questions)
     answered = total - len(case.unanswered)
     if answered == 0:
-        return texts.fill("progress_none")
+        return texts.progress_none
     if answered == total:
-        return texts.fill("progress_all")
-    return texts.fill("progress_some", answered=answered, total=total)
+        return texts.progress_all
+    return texts.progress_some.format(answered=answered, total=total)
 
 
 def official_section(texts: ReminderTexts, case: CaseStatus, today: date) -> str:
     """One ärende in a reminder to the responsible official."""
-    name = "official_case" if case.deadline >= today else "official_case_overdue"
+    line = texts.official_case if case.deadline >= today else texts.official_case_overdue
     lines = [
-        texts.fill(
-            name,
+        line.format(
             case_number=case.case_number,
             committee=_committee(texts, case.committee),
             deadline=format_swedish_date(case.deadline),
@@ -128,10 +110,10 @@ def official_section(texts: ReminderTexts, case: CaseStatus, today: date) -> str
         _progress(texts, case),
     ]
     if case.unanswered and len(case.unanswered) < len(case.questions):
-        lines.append(texts.fill("missing_header"))
+        lines.append(texts.missing_header)
     if case.unanswered:
         lines += [
-            texts.fill("missing_item", number=i + 1, title=_title(case.questions[i]))
+            texts.missing_item.format(number=i + 1, title=_title(case.questions[i]))
             for i in case.unanswered
         ]
     return "\n".join(lines)
@@ -139,11 +121,10 @@ def official_section(texts: ReminderTexts, case: CaseStatus, today: date) -> str
 
 def digest_line(texts: ReminderTexts, case: CaseStatus, today: date) -> str:
     """One ärende in the coordinator's digest."""
-    return texts.fill(
-        "digest_item",
+    return texts.digest_item.format(
         case_number=case.case_number,
         committee=_committee(texts, case.committee),
-        responsible=case.responsible_name or texts.fill("digest_no_responsible"),
+        responsible=case.responsible_name or texts.digest_no_responsible,
         progress=_progress(texts, case),
         deadline=format_swedish_date(case.deadline),
         when=_when(texts, case.deadline, today),

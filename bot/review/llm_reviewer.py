@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import string
 import time
 import unicodedata
 from collections.abc import Callable
@@ -24,11 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openai.types.chat import ChatCompletionMessageParam
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from bot.config import Settings
 from bot.mall.datafiles import PROMPTS_DIR, DataFileError, load_toml_model
 from bot.mall.template import Question, QuestionKind, Template
+from bot.mall.texts import Text, placeholders, variable_problems
 from bot.review.findings import Finding, Severity
 from bot.review.llm import (
     CircuitBreaker,
@@ -69,19 +69,17 @@ class PromptError(DataFileError):
     """A prompt file is broken, or a prompt was rendered without one of its variables."""
 
 
-def _fields(text: str) -> list[str]:
-    names = []
-    for _, name, spec, conversion in string.Formatter().parse(text):
-        if name is None:
-            continue
-        if not name.isidentifier() or spec or conversion:
-            raise ValueError(f"{{{name}}}: only plain {{name}} placeholders are allowed")
-        names.append(name)
-    return names
+# What the program gives each prompt; a prompt file must declare and use exactly these.
+PROMPT_VARIABLES: dict[str, tuple[str, ...]] = {
+    "phrasing": ("data",),
+    "consistency": ("codes", "data"),
+}
 
 
 class PromptTemplate(BaseModel):
-    """One prompt: a fixed system text and a user text that carries the data."""
+    """One prompt: a fixed system text and a user text that carries the data. The file
+    declares its variables; the texts are checked and filled as every text is
+    (bot/mall/texts.py)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -92,22 +90,23 @@ class PromptTemplate(BaseModel):
     data_variable: str = "data"
     system: str = Field(min_length=20)
     user: str = Field(min_length=1)
+    _texts: tuple[Text, Text] = PrivateAttr()
 
     @model_validator(mode="after")
     def _check_variables(self) -> PromptTemplate:
-        declared = set(self.variables)
-        used_in_system = set(_fields(self.system))
-        used_in_user = set(_fields(self.user))
-        undeclared = (used_in_system | used_in_user) - declared
-        if undeclared:
-            raise ValueError(f"uses undeclared variables: {', '.join(sorted(undeclared))}")
-        unused = declared - used_in_system - used_in_user
-        if unused:
-            raise ValueError(f"declares unused variables: {', '.join(sorted(unused))}")
+        used_in_system = placeholders(self.system)
+        used_in_user = placeholders(self.user)
+        problems = variable_problems(used_in_system + used_in_user, self.variables)
+        if problems:
+            raise ValueError("; ".join(problems))
         if self.data_variable not in used_in_user:
             raise ValueError(f"the user text must carry {{{self.data_variable}}}")
         if self.data_variable in used_in_system:
             raise ValueError(f"{{{self.data_variable}}} (user text) must not be in the system text")
+        self._texts = (
+            Text(self.system, dict.fromkeys(used_in_system)),
+            Text(self.user, dict.fromkeys(used_in_user)),
+        )
         return self
 
     def render(self, **values: str) -> list[ChatCompletionMessageParam]:
@@ -118,8 +117,10 @@ class PromptTemplate(BaseModel):
             raise PromptError(
                 f"prompt {self.id}: missing {missing or 'none'}, not declared {extra or 'none'}"
             )
-        system = self.system.format(**values).strip()
-        user = self.user.format(**values).strip()
+        system, user = (
+            text.format(**{name: values[name] for name in text.variables}).strip()
+            for text in self._texts
+        )
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
@@ -134,11 +135,21 @@ class LlmPrompts:
     consistency: PromptTemplate
 
 
+def _load_for_program(directory: Path, name: str) -> PromptTemplate:
+    """A prompt file that declares exactly the variables the program gives it."""
+    path = directory / f"{name}.toml"
+    prompt = load_prompt(path)
+    problems = variable_problems(prompt.variables, PROMPT_VARIABLES[name])
+    if problems:
+        raise PromptError(f"{path}: variables: {'; '.join(problems)}")
+    return prompt
+
+
 def load_llm_prompts(directory: Path = LLM_PROMPTS_DIR) -> LlmPrompts:
     """Load phrasing.toml and consistency.toml from the folder."""
     return LlmPrompts(
-        phrasing=load_prompt(directory / "phrasing.toml"),
-        consistency=load_prompt(directory / "consistency.toml"),
+        phrasing=_load_for_program(directory, "phrasing"),
+        consistency=_load_for_program(directory, "consistency"),
     )
 
 

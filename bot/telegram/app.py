@@ -30,7 +30,6 @@ from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.engine.parsing import COMMANDS
-from bot.engine.texts import BotTexts
 from bot.reminders.loop import run_reminder_loop
 from bot.reminders.sender import Notifier
 from bot.reminders.service import ReminderJob
@@ -38,7 +37,7 @@ from bot.telegram.chat_lock import PerChatUpdateProcessor
 from bot.telegram.handlers import ConversationPort, TelegramAdapter
 from bot.telegram.notifier import TelegramNotifier
 from bot.telegram.retry import with_retries
-from bot.telegram.texts import load_telegram_texts
+from bot.telegram.texts import TelegramTexts, load_telegram_texts
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +146,7 @@ class TelegramBot:
         poll_timeout: int = POLL_TIMEOUT_SECONDS,
         reminders: ReminderJobFactory | None = None,
         reminder_interval: float = 60.0,
-        texts: BotTexts | None = None,
+        texts: TelegramTexts | None = None,
     ) -> None:
         """`texts` are the adapter's own (prompts/telegram.toml, read here when None)."""
         self.settings = settings

@@ -30,12 +30,11 @@ from telegram.ext import (
 )
 
 from bot.engine.messages import Attachment, Incoming, IncomingFile, Reply, UserRef, say
-from bot.engine.texts import BotTexts
 from bot.mall.errors import UserFacingError
 from bot.telegram.formatting import render
 from bot.telegram.keyboards import CallbackCommands, inline_keyboard
 from bot.telegram.retry import with_retries
-from bot.telegram.texts import load_telegram_texts, unsupported
+from bot.telegram.texts import TelegramTexts, load_telegram_texts, unsupported
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +91,7 @@ class TelegramAdapter:
         *,
         commands: CallbackCommands | None = None,
         typing_delay: float = 0.2,
-        texts: BotTexts | None = None,
+        texts: TelegramTexts | None = None,
     ) -> None:
         """`texts` None reads prompts/telegram.toml."""
         self.conversation = conversation

@@ -1,13 +1,13 @@
 """What the Telegram adapter itself says, read from prompts/telegram.toml and checked the
-way the engine's texts are (bot/engine/texts.py); everything about the report comes from
+way the engine's texts are (bot/mall/texts.py); everything about the report comes from
 the engine."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from bot.engine.texts import BotTexts, load_text_file
 from bot.mall.datafiles import PROMPTS_DIR
+from bot.mall.texts import Text, TextFile, text
 
 # The kinds of message (bot/telegram/handlers.py) that have their own unsupported_<kind>;
 # any other kind gets unsupported_other.
@@ -16,26 +16,38 @@ KINDS_WITH_TEXT = (
     "location", "contact", "poll", "dice", "venue",
 )  # fmt: skip
 
-# Each text and the names it may use; a text using another name is refused at load.
-TELEGRAM_TEXT_VARIABLES: dict[str, tuple[str, ...]] = {
-    "private_only": ("username",),
-    "apology": (),
-    "file_too_big": (),
-    "file_unreadable": (),
-    "old_button": (),
-    "edit_not_text": (),
-    "unsupported": ("reason",),
-    **{f"unsupported_{kind}": () for kind in KINDS_WITH_TEXT},
-    "unsupported_other": (),
-}
+
+class TelegramTexts(TextFile):
+    """The adapter's texts; each declares the {names} it uses."""
+
+    private_only: Text = text("username")
+    apology: Text = text()
+    file_too_big: Text = text()
+    file_unreadable: Text = text()
+    old_button: Text = text()
+    edit_not_text: Text = text()
+    unsupported: Text = text("reason")
+    unsupported_sticker: Text = text()
+    unsupported_photo: Text = text()
+    unsupported_voice: Text = text()
+    unsupported_video_note: Text = text()
+    unsupported_video: Text = text()
+    unsupported_audio: Text = text()
+    unsupported_animation: Text = text()
+    unsupported_location: Text = text()
+    unsupported_contact: Text = text()
+    unsupported_poll: Text = text()
+    unsupported_dice: Text = text()
+    unsupported_venue: Text = text()
+    unsupported_other: Text = text()
 
 
-def load_telegram_texts(path: Path | None = None) -> BotTexts:
-    """Read the adapter's texts; a missing text or an undeclared {name} stops the program."""
-    return load_text_file(path or PROMPTS_DIR / "telegram.toml", TELEGRAM_TEXT_VARIABLES)
+def load_telegram_texts(path: Path | None = None) -> TelegramTexts:
+    """Read the adapter's texts; a missing text or a wrong {name} stops the program."""
+    return TelegramTexts.load(path or PROMPTS_DIR / "telegram.toml")
 
 
-def unsupported(texts: BotTexts, kind: str | None) -> str:
+def unsupported(texts: TelegramTexts, kind: str | None) -> str:
     """A short explanation for a message kind the bot does not handle."""
     reason = texts[f"unsupported_{kind}"] if kind in KINDS_WITH_TEXT else texts.unsupported_other
     return texts.unsupported.format(reason=reason)
