@@ -185,9 +185,13 @@ class NameFinder:
         lex, word = self.lexicon, tokens[first].lower
         if word in lex.particles:
             return word not in lex.particles_starting_a_name
-        return word in lex.not_names and not (
-            lex.is_first_name(word) and first < last and tokens[first + 1].capitalised
-        )
+        if first == last or lex.is_first_name(word):
+            return word in lex.not_names and first == last
+        following = tokens[first + 1]
+        if word in lex.not_names:
+            return True
+        # a role or a common word before a name: "Kulturtolken Shirin Ahmadi"
+        return self.is_word(word) and (following.initial or lex.is_first_name(following.lower))
 
     def _could_be_a_person(self, words: list[_Token]) -> bool:
         lex = self.lexicon
@@ -223,7 +227,11 @@ class NameFinder:
             ambiguous = head.lower in lex.first_names_also_words
             return not (ambiguous and self._sentence_start(text, head.start))
         if head.lower in lex.not_names or self.is_word(head.lower):
-            return titled and has_surname
+            if titled:
+                return has_surname
+            # a first word the dictionary knows makes an organisation ("Ung Kraft") unless a
+            # later word is one no dictionary knows, a surname ("Amal Hussein")
+            return any(not w.initial and not self.is_word(w.lower) for w in rest)
         return has_surname or titled
 
     # context ----------------------------------------------------------------------------
