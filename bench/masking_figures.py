@@ -112,14 +112,15 @@ def _load_module(path: Path) -> ModuleType:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--module", type=Path, help="a masking.py to measure instead")
+    parser.add_argument("--cases", type=Path, default=CASES_FILE, help="another case file")
     parser.add_argument("--misses", action="store_true", help="list every case gone wrong")
     args = parser.parse_args(argv)
     if args.module:
         masking = _load_module(args.module)
     else:
         import bot.review.masking as masking
-    figures = measure(masking, load_cases())
-    print(f"masking set: {CASES_FILE.name} ({args.module or 'bot.review.masking'})")
+    figures = measure(masking, load_cases(args.cases))
+    print(f"masking set: {args.cases.name} ({args.module or 'bot.review.masking'})")
     for line in figures.lines():
         print(line)
     if args.misses:
