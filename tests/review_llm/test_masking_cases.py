@@ -12,9 +12,11 @@ import pytest
 from bench.masking_figures import name_parts, present
 from bot.review.masking import MaskPolicy
 
-CASES = tomllib.loads(
-    (Path(__file__).parent / "data" / "masking_cases.toml").read_text(encoding="utf-8")
-)
+DATA = Path(__file__).parent / "data"
+CASES: dict[str, list[dict[str, Any]]] = {"person": [], "organisation": [], "number": []}
+for _file in ("masking_cases.toml", "masking_holdout.toml"):
+    for _kind, _cases in tomllib.loads((DATA / _file).read_text(encoding="utf-8")).items():
+        CASES[_kind].extend(_cases)
 ALL = MaskPolicy.from_names(["personnummer", "email", "phone", "person_name"])
 
 
@@ -30,8 +32,8 @@ def _ids(cases: list[dict[str, Any]]) -> list[str]:
 
 
 def test_the_set_is_large_enough() -> None:
-    assert sum(len(case["names"]) for case in CASES["person"]) >= 40
-    assert len(CASES["organisation"]) >= 20
+    assert sum(len(case["names"]) for case in CASES["person"]) >= 100
+    assert len(CASES["organisation"]) >= 40
 
 
 @pytest.mark.parametrize("case", CASES["person"], ids=_ids(CASES["person"]))

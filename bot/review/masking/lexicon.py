@@ -72,10 +72,11 @@ class NameLexicon:
 
     def is_organisation(self, lowered: str) -> bool:
         """An organisation word, or one ending like one (a genitive s removed first)."""
-        if lowered in self.organisation_words:
-            return True
-        stem = lowered[:-1] if lowered.endswith("s") else lowered
-        return stem in self.organisation_words or stem.endswith(self.organisation_suffixes)
+        forms = (lowered, lowered[:-1]) if lowered.endswith("s") else (lowered,)
+        return any(
+            form in self.organisation_words or form.endswith(self.organisation_suffixes)
+            for form in forms
+        )
 
 
 @cache

@@ -191,7 +191,11 @@ class NameFinder:
         if word in lex.not_names:
             return True
         # a role or a common word before a name: "Kulturtolken Shirin Ahmadi"
-        return self.is_word(word) and (following.initial or lex.is_first_name(following.lower))
+        name_follows = following.initial or (
+            lex.is_first_name(following.lower)
+            and following.lower not in lex.first_names_also_words
+        )
+        return name_follows and self.is_word(word)
 
     def _could_be_a_person(self, words: list[_Token]) -> bool:
         lex = self.lexicon
