@@ -27,6 +27,8 @@ class _NamesFile(BaseModel):
     organisation_suffixes: str
     organisation_before: str
     organisation_after: str
+    name_cues_before: str
+    name_cues_after: str
 
 
 def _words(text: str) -> frozenset[str]:
@@ -48,6 +50,8 @@ class NameLexicon:
     organisation_suffixes: tuple[str, ...]
     organisation_before: frozenset[str]
     organisation_after: frozenset[str]
+    name_cues_before: frozenset[str]
+    name_cues_after: frozenset[str]
 
     @classmethod
     def read(cls, path: Path = NAMES_FILE) -> NameLexicon:
@@ -64,6 +68,8 @@ class NameLexicon:
             organisation_suffixes=tuple(sorted(_words(data.organisation_suffixes))),
             organisation_before=_words(data.organisation_before),
             organisation_after=_words(data.organisation_after),
+            name_cues_before=_words(data.name_cues_before),
+            name_cues_after=_words(data.name_cues_after),
         )
 
     def is_first_name(self, lowered: str) -> bool:

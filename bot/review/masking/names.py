@@ -53,6 +53,15 @@ _BULLETS = " \t\u00a0\"'«»“”„*•–-(["
 _MAX_RUN = 6
 
 
+def replace_spans(text: str, spans: list[tuple[int, int]], placeholder: Placeholder) -> str:
+    """Replace each (start, end) span, numbering the placeholders in the order of the text."""
+    pieces, done = [], 0
+    for start, end in sorted(spans):
+        pieces += [text[done:start], placeholder(text[start:end])]
+        done = end
+    return "".join(pieces) + text[done:]
+
+
 @dataclass(frozen=True)
 class _Token:
     text: str
@@ -112,9 +121,7 @@ class NameFinder:
             taken.update(range(first, last + 1))
             self._remember(tokens[first : last + 1])
         spans.extend(self._known_parts(tokens, taken))
-        for start, end in sorted(spans, reverse=True):
-            text = text[:start] + placeholder(text[start:end]) + text[end:]
-        return text
+        return replace_spans(text, spans, placeholder)
 
     # runs ------------------------------------------------------------------------------
 
@@ -176,9 +183,21 @@ class NameFinder:
         words = tokens[first : last + 1]
         if not self._could_be_a_person(words):
             return None
-        if self._is_name(text, words, titled):
+        if self._is_name(text, words, titled, self._cued(text, tokens, first, last)):
             return first, last
         return None
+
+    def _cued(self, text: str, tokens: list[_Token], first: int, last: int) -> bool:
+        """A greeting before the run ("Hej Dawit!") or a verb of speaking after ("Dawit sa")."""
+        word, _gap = self._previous(text, tokens, first)
+        if word in self.lexicon.name_cues_before:
+            return True
+        if last + 1 >= len(tokens):
+            return False
+        after = tokens[last + 1]
+        return text[tokens[last].end : after.start] in _JOIN and (
+            after.lower in self.lexicon.name_cues_after
+        )
 
     def _not_a_start(self, tokens: list[_Token], first: int, last: int) -> bool:
         """A particle that cannot start a name, or a common word before the name."""
@@ -210,7 +229,7 @@ class NameFinder:
                 return False
         return True
 
-    def _is_name(self, text: str, words: list[_Token], titled: bool) -> bool:
+    def _is_name(self, text: str, words: list[_Token], titled: bool, cued: bool) -> bool:
         lex = self.lexicon
         head = words[0]
         rest = [w for w in words[1:] if w.lower not in lex.particles]
@@ -229,14 +248,14 @@ class NameFinder:
             if has_surname or titled:
                 return True
             ambiguous = head.lower in lex.first_names_also_words
-            return not (ambiguous and self._sentence_start(text, head.start))
+            return cued or not (ambiguous and self._sentence_start(text, head.start))
         if head.lower in lex.not_names or self.is_word(head.lower):
             if titled:
                 return has_surname
             # a first word the dictionary knows makes an organisation ("Ung Kraft") unless a
             # later word is one no dictionary knows, a surname ("Amal Hussein")
             return any(not w.initial and not self.is_word(w.lower) for w in rest)
-        return has_surname or titled
+        return has_surname or titled or cued
 
     # context ----------------------------------------------------------------------------
 

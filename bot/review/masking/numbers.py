@@ -21,14 +21,13 @@ E-mail addresses are masked also when the @ is written out: ``anna(at)malmo.se``
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import phonenumbers
 from stdnum import luhn
 from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.se import personnummer
 
-Placeholder = Callable[[str], str]
+from bot.review.masking.names import Placeholder, replace_spans
 
 PERSONNUMMER_PATTERN = re.compile(
     r"(?<![\w+-])(?P<century>19|20)?(?P<date>\d{6})(?P<sep>[-+ ]?)(?P<tail>\d{4})(?![\w-])"
@@ -91,13 +90,11 @@ def replace_phones(text: str, placeholder: Placeholder) -> str:
         raw, start, end = match.raw_string, match.start, match.end
         if _written_as_phone(text, raw, start, end):
             spans.append((start, end))
-    for start, end in reversed(spans):
-        text = text[:start] + placeholder(text[start:end]) + text[end:]
-    return text
+    return replace_spans(text, spans, placeholder)
 
 
 def _written_as_phone(text: str, raw: str, start: int, end: int) -> bool:
-    if not raw.startswith(("0", "+")):
+    if not raw.lstrip("(").startswith(("0", "+")):
         return False  # no area or country code: an amount, a year or part of a code
     if _DATE_LIKE.fullmatch(raw):
         return False
