@@ -15,7 +15,11 @@ in capitals (``ANNA SVENSSON``) is looked at the same way. A run is a person's n
 - it follows a title or a role ("förvaltningschef Eva Lund", "handläggare Xiomara Quispe"),
   or starts with one ("Förvaltningschef Eva Lund": the title is left out of the mask);
 - it has two or more words and the first is not an ordinary Swedish word (the spelling
-  dictionary), so that names not on the list still are found ("Saida Sokolovic").
+  dictionary), or a later one is not ("Saida Sokolovic", "Amal Hussein"), so that names not
+  on the list still are found; a role or a common word before a known first name is left
+  out ("Kulturtolken Shirin Ahmadi");
+- it is one word that is not an ordinary Swedish word, after a greeting ("Hej Dawit!") or
+  before a verb of speaking or getting in touch ("Dawit ringde").
 
 Not a person, whatever the above says:
 
