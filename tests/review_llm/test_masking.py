@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.mall.datafiles import DataFileError
 from bot.review.masking import MaskingError, MaskKind, MaskPolicy
+from bot.review.masking.lexicon import NameLexicon
 
 ALL = MaskPolicy.from_names(["personnummer", "email", "phone", "person_name"])
 
@@ -54,6 +56,11 @@ def test_each_kind_is_masked_and_comes_back(text: str, placeholder: str) -> None
         "Utbildare var Add gender, sakkunniga inom HBTQ och STK-frågor.",
         "Enhetschef Social hållbarhet, Strategiska avdelningen",
         "Under 2019 deltog 110 barnrättsombud; 8112189875 är inget personnummer.",
+        "Hans rapport blev klar i tid. Inga deltagare uteblev.",
+        "Per deltagare blev kostnaden 1 200 kr. Klara mål saknades.",
+        "Sverigefinländarnas Dag uppmärksammades på Mazetti Kulturhus.",
+        "Folkets Park och Garaget i Sofielund upplät sina lokaler.",
+        "Beviljat 500 000 00 kr; utfall 312 000 kr; SEK 150 000.",
     ],
 )
 def test_ordinary_report_text_is_left_alone(text: str) -> None:
@@ -66,6 +73,33 @@ def test_the_same_value_gets_the_same_placeholder_in_one_session() -> None:
     second = session.mask("Kontakt: Jonas Magnusson, jonas.magnusson@malmo.se")
     assert first == "[PERSON_1] skrev under."
     assert second == "Kontakt: [PERSON_1], [EPOST_1]"
+
+
+def test_a_name_found_in_one_answer_is_masked_alone_in_the_next() -> None:
+    session = ALL.session()
+    assert session.mask("Förvaltningschef Eva Lund skrev.") == "Förvaltningschef [PERSON_1] skrev."
+    masked = session.mask("Lunds rapport visar mer än Lunds universitet gjorde.")
+    assert masked == "[PERSON_2]s rapport visar mer än Lunds universitet gjorde."
+    assert session.replacements["[PERSON_2]"] == "Lund"
+    assert session.unmask(masked) == "Lunds rapport visar mer än Lunds universitet gjorde."
+
+
+def test_a_first_name_that_is_also_a_word_is_a_name_inside_a_sentence() -> None:
+    assert ALL.session().mask("Vi fick hjälp av Per.") == "Vi fick hjälp av [PERSON_1]."
+    assert ALL.session().mask("Per deltagare 200 kr.") == "Per deltagare 200 kr."
+
+
+def test_placeholders_are_numbered_in_the_order_of_the_text() -> None:
+    session = ALL.session()
+    masked = session.mask("Deltagare: Anna, Karl och Fatima; 070-123 45 67 och 040-34 62 62.")
+    assert masked == "Deltagare: [PERSON_1], [PERSON_2] och [PERSON_3]; [TELEFON_1] och [TELEFON_2]."
+
+
+def test_a_broken_name_list_is_named_in_the_error(tmp_path: Path) -> None:
+    broken = tmp_path / "names.toml"
+    broken.write_text('first_names = "anna"\n', encoding="utf-8")
+    with pytest.raises(DataFileError, match="names.toml"):
+        NameLexicon.read(broken)
 
 
 def test_only_the_configured_kinds_are_masked() -> None:
