@@ -1,4 +1,4 @@
-"""Sending messages through a `Notifier` within Telegram's limits.
+"""Sending messages through a `Notifier` within a chat platform's limits.
 
 Telegram allows a bot about 30 messages a second in all and one a second per chat; beyond
 that it answers 429 with `retry_after`. `RateLimiter` keeps under both limits with a token
@@ -6,6 +6,11 @@ bucket for the whole bot and a minimum spacing per chat. It reserves each messag
 at once (no await between looking and taking), so concurrent senders never share a slot,
 and it runs on an injected clock and sleep, so tests and benchmarks can run it on virtual
 time.
+
+The Telegram adapter puts one `RateLimiter` in front of every Bot API call the bot makes
+(`bot/telegram/outbound.py`), so the Telegram notifier limits itself and the reminder job
+gets no limiter of its own (`limiter=None`): replies and reminders share one budget. A
+notifier that does not limit itself is given a `RateLimiter` here.
 
 The notifier translates its platform's errors into the three below; nothing here knows
 Telegram.
@@ -94,13 +99,15 @@ class RateLimiter:
         """Send nothing for `seconds` (after a 429); slots already reserved wait too."""
         self._paused_until = max(self._paused_until, self._clock() + seconds)
 
-    async def acquire(self, chat: str) -> None:
-        """Wait until a message to `chat` may go out, and take that slot."""
+    async def acquire(self, chat: str | None) -> None:
+        """Wait until a message to `chat` may go out, and take that slot; `chat` None takes
+        a slot of the overall limit only (a call that posts no new message in a chat)."""
         while True:
             now = self._clock()
-            not_before = max(self._chat_free_at.get(chat, float("-inf")), self._paused_until)
-            at = self._bucket.reserve(now, not_before)
-            self._chat_free_at[chat] = at + self._per_chat_interval
+            chat_free_at = self._chat_free_at.get(chat, float("-inf")) if chat else float("-inf")
+            at = self._bucket.reserve(now, max(chat_free_at, self._paused_until))
+            if chat is not None:
+                self._chat_free_at[chat] = at + self._per_chat_interval
             if at > now:
                 await self._sleep(at - now)
             if self._clock() >= self._paused_until:
@@ -129,15 +136,21 @@ class Outgoing:
 
 
 async def deliver(
-    notifier: Notifier, limiter: RateLimiter, message: Outgoing, max_rate_limited: int = 5
+    notifier: Notifier, limiter: RateLimiter | None, message: Outgoing, max_rate_limited: int = 5
 ) -> Outcome:
-    """Send one message within the limits; after a 429 wait its `retry_after` and try again."""
+    """Send one message within the limits; after a 429 wait its `retry_after` and try again.
+
+    Without a `limiter` the notifier keeps the limits and retries by itself; a 429 that
+    still comes out of it leaves the message for a later round."""
     for _ in range(max_rate_limited + 1):
-        await limiter.acquire(message.chat_external_id)
+        if limiter is not None:
+            await limiter.acquire(message.chat_external_id)
         try:
             await notifier.send(message.chat_external_id, message.text)
         except RateLimited as exc:
             log.warning("rate limited, waiting %.1f s", exc.retry_after)
+            if limiter is None:
+                return Outcome.FAILED
             limiter.pause(exc.retry_after)
             continue
         except Undeliverable as exc:
@@ -166,7 +179,7 @@ def interleave(messages: Sequence[Outgoing]) -> list[Outgoing]:
 
 async def deliver_all(
     notifier: Notifier,
-    limiter: RateLimiter,
+    limiter: RateLimiter | None,
     messages: Sequence[Outgoing],
     on_outcome: Callable[[Outgoing, Outcome], None],
     concurrency: int = 8,
