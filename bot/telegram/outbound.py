@@ -57,11 +57,13 @@ MESSAGES_PER_SECOND = 28.0
 SECONDS_BETWEEN_MESSAGES_PER_CHAT = 1.0
 GROUP_MESSAGES_PER_MINUTE = 20.0
 
+DOWNLOAD = "download"  # a file's bytes, fetched from the file URL
 # Calls that may be sent again when their answer was lost: they read, or repeating them
 # changes nothing.
 REPEATABLE = frozenset(
-    {"sendChatAction", "setMyCommands", "deleteMyCommands", "setWebhook", "deleteWebhook"}
-)
+    {DOWNLOAD, "sendChatAction", "setMyCommands", "deleteMyCommands", "setWebhook",
+     "deleteWebhook"}
+)  # fmt: skip
 # Calls that post a new message in a chat (and so take that chat's slot).
 NEW_MESSAGE_EXCEPTIONS = frozenset({"sendChatAction"})
 NEW_MESSAGE_OTHERS = frozenset({"copyMessage", "copyMessages", "forwardMessage", "forwardMessages"})
@@ -149,7 +151,7 @@ class RetryPolicy:
 
         def before_sleep(state: RetryCallState) -> None:
             error = state.outcome.exception() if state.outcome else None
-            reason = "flood control" if isinstance(error, RetryAfter) else error
+            reason = "flood control" if isinstance(error, RetryAfter) else str(error)[:100]
             log.warning("%s%s: %s; again in %.2f s (attempt %d of %d)", endpoint, where,
                         reason, state.upcoming_sleep, state.attempt_number, self.attempts)  # fmt: skip
 
@@ -256,4 +258,4 @@ class OutboundLimiter(AIORateLimiter):
 async def download(file: File, policy: RetryPolicy | None = None) -> bytes:
     """A file's bytes (a download is a plain GET that PTB does not pass the limiter), under
     the same retry policy."""
-    return bytes(await (policy or RetryPolicy()).run(file.download_as_bytearray, "download"))
+    return bytes(await (policy or RetryPolicy()).run(file.download_as_bytearray, DOWNLOAD))

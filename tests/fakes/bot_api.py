@@ -879,7 +879,8 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
             form = await request.post()
             for key, value in form.items():
                 if isinstance(value, web.FileField):
-                    params[key] = (value.filename, value.file.read())
+                    with value.file:
+                        params[key] = (value.filename, value.file.read())
                 else:
                     params[key] = str(value)
     for key in _JSON_FIELDS & params.keys():

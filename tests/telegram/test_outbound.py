@@ -16,18 +16,28 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import ExtBot
+from telegram.request import HTTPXRequest
 
-from bot.engine.messages import Incoming, Reply, UserRef, say
+from bot.engine.messages import Attachment, Block, Incoming, Reply, UserRef, say
 from bot.mall.template import TemplateCatalog
 from bot.reminders.schedule import ReminderSchedule
-from bot.reminders.sender import Notifier
-from bot.reminders.service import ReminderJob, questions_from_catalog
+from bot.reminders.sender import Notifier, Outcome
+from bot.reminders.service import ReminderJob, questions_from_catalog, send_all_due_reminders
 from bot.reminders.texts import load_texts
-from bot.telegram.outbound import Limits, UncertainDelivery, Verdict, verdict
+from bot.telegram.notifier import TelegramNotifier
+from bot.telegram.outbound import (
+    Limits,
+    OutboundLimiter,
+    RetryPolicy,
+    UncertainDelivery,
+    Verdict,
+    verdict,
+)
 from storage.db import SessionFactory
 from tests.fakes.bot_api import Arrival, FakeBotApi, Faults
-from tests.reminders.helpers import seed_due_reminders
-from tests.telegram.conftest import RunBot
+from tests.reminders.helpers import VirtualTime, seed_due_reminders
+from tests.telegram.conftest import QUICK, TOKEN, RunBot
 
 CASE_NUMBER = re.compile(r"STK-9999-\d{5}")
 # The load test runs Telegram's limits this many times faster, and measures its "seconds"
@@ -37,13 +47,30 @@ SCALE = 2.0
 
 class Echo:
     """An engine that answers each message at once with `ok: <text>` (three replies, each a
-    message of its own, to a text that ends in `*3`)."""
+    message of its own, to a text that ends in `*3`; a document too to `/utkast`)."""
 
     def handle(self, user: UserRef, incoming: Incoming) -> list[Reply]:
         what = incoming.file.filename if incoming.file else incoming.text
+        if what == "/utkast":
+            document = Attachment("utkast.pdf", b"%PDF-1.7 utkast", "application/pdf")
+            return [Reply(blocks=(Block("Här är utkastet."),), attachments=(document,))]
         if what and what.endswith("*3"):
             return [say(f"ok: {what} ({n})") for n in range(1, 4)]
         return [say(f"ok: {what}")]
+
+
+def reminder_job_for(
+    notifier: Notifier, sessions: SessionFactory, catalog: TemplateCatalog
+) -> ReminderJob:
+    """The reminder job as production builds it: no limiter of its own."""
+    return ReminderJob(
+        session_factory=sessions,
+        notifier=notifier,
+        questions=questions_from_catalog(catalog),
+        texts=load_texts(),
+        schedule=ReminderSchedule(),
+        clock=lambda: datetime.now(UTC),
+    )
 
 
 def sent(api: FakeBotApi, method: str = "sendMessage") -> list[Arrival]:
@@ -86,6 +113,7 @@ def test_what_the_policy_does_after_each_failure() -> None:
         assert verdict(error, "editMessageText") is Verdict.UNCERTAIN
         assert verdict(error, "getFile") is Verdict.AGAIN  # reading again harms nothing
         assert verdict(error, "sendChatAction") is Verdict.AGAIN
+        assert verdict(error, "download") is Verdict.AGAIN
     for error in (BadRequest("Bad Request: message is too long"), Forbidden("blocked"),
                   UncertainDelivery("sendMessage: no answer")):  # fmt: skip
         assert verdict(error, "sendMessage") is Verdict.FINAL
@@ -101,20 +129,50 @@ async def test_a_reply_whose_answer_is_lost_is_not_sent_twice(
         user.send("första")
         user.send("andra")  # handled after the first reply, time-out and all
         await api.wait_for(lambda: any(m.text == "ok: andra" for m in api.messages(6001)))
+        api.answer_late("sendDocument", 1.0)
+        user.send("/utkast")
+        user.send("tredje")
+        await api.wait_for(lambda: any(m.text == "ok: tredje" for m in api.messages(6001)))
         # A read time-out on getFile is only a read: it is asked again and the file arrives.
         api.answer_late("getFile", 1.0)
         user.send_document("utkast.txt", b"Tidigare utkast")
-        await api.wait_for(lambda: len(api.messages(6001)) >= 3, what="the file's reply")
+        await api.wait_for(lambda: len(api.messages(6001)) >= 6, what="the file's reply")
     assert [m.text for m in api.messages(6001)] == [
         "ok: första",
         "ok: andra",
+        "Här är utkastet.",
+        "",  # the document
+        "ok: tredje",
         "ok: utkast.txt",
     ]
-    assert len(api.calls_of("sendMessage")) == 3  # none of them sent again
+    assert len(api.calls_of("sendMessage")) == 5  # none of them sent again
+    assert len(api.calls_of("sendDocument")) == 1
     assert len(api.calls_of("getFile")) == 2  # the read was repeated
     warnings = [r.getMessage() for r in caplog.records if "may or may not" in r.getMessage()]
-    assert warnings == ["sendMessage to chat 6001: no answer (TimedOut); it may or may not "
-                        "have arrived and is not sent again"]  # fmt: skip
+    assert warnings == [
+        f"{method} to chat 6001: no answer (TimedOut); it may or may not have arrived and is "
+        "not sent again"
+        for method in ("sendMessage", "sendDocument")
+    ]
+
+
+async def test_a_reminder_whose_answer_is_lost_counts_as_sent(
+    api: FakeBotApi, sqlite_session_factory: SessionFactory, catalog: TemplateCatalog
+) -> None:
+    seed_due_reminders(sqlite_session_factory, 3, first_chat=200_000)
+    api.answer_late("sendMessage", 1.0)
+    request = HTTPXRequest(read_timeout=0.3)
+    bot: ExtBot[int] = ExtBot(TOKEN, base_url=api.base_url, request=request,
+                              rate_limiter=OutboundLimiter(QUICK))  # fmt: skip
+    async with bot:
+        job = reminder_job_for(TelegramNotifier(bot), sqlite_session_factory, catalog)
+        first = await send_all_due_reminders(job)
+        again = await send_all_due_reminders(job)
+    assert first.outcomes == {Outcome.SENT: 3} and again.claimed == 0
+    numbers = Counter(
+        n for call in api.calls_of("sendMessage") for n in CASE_NUMBER.findall(call["text"])
+    )
+    assert numbers == {f"STK-9999-0000{n}": 1 for n in range(3)}
 
 
 async def test_flood_control_and_a_failing_proxy_lose_nothing_and_send_nothing_early(
@@ -136,9 +194,14 @@ async def test_flood_control_and_a_failing_proxy_lose_nothing_and_send_nothing_e
     assert answers[502] >= 5  # about a fifth of the calls failed at the proxy
     assert answers[429] >= 1  # and flood control struck at least once
     assert api.early == []  # nothing came while Telegram had asked the bot to wait
+    waits = []
     for arrival in (a for a in api.arrivals if a.status == 429):  # the message came again
         again = [a for a in sent(api) if (a.chat_id, a.text) == (arrival.chat_id, arrival.text)]
-        assert again[0].at - arrival.at >= 1.0
+        waits.append(again[0].at - arrival.at)
+    print(f"\n{answers.total()} sendMessage calls: {answers[502]} answered 502, {answers[429]} "
+          f"429 (retry_after 1 s), {len(api.early)} early; {answers[200]} delivered, each once; "
+          f"the shortest wait after a 429 {min(waits):.3f} s")  # fmt: skip
+    assert min(waits) >= 1.0
 
 
 async def test_200_reminders_and_50_writing_chats_keep_within_telegrams_limits(
@@ -156,14 +219,7 @@ async def test_200_reminders_and_50_writing_chats_keep_within_telegrams_limits(
             user.send(f"{user.chat_id}-{round_}")
 
     def reminder_job(notifier: Notifier) -> ReminderJob:
-        return ReminderJob(
-            session_factory=sqlite_session_factory,
-            notifier=notifier,
-            questions=questions_from_catalog(catalog),
-            texts=load_texts(),
-            schedule=ReminderSchedule(),
-            clock=lambda: datetime.now(UTC),
-        )
+        return reminder_job_for(notifier, sqlite_session_factory, catalog)
 
     limits = Limits(per_second=Limits().per_second * SCALE, per_chat_interval=1.0 / SCALE)
     async with run_bot(Echo(), limits=limits, reminders=reminder_job):
@@ -190,3 +246,26 @@ async def test_200_reminders_and_50_writing_chats_keep_within_telegrams_limits(
           f"shortest gap in one chat {min(gaps) * SCALE:.3f} s")  # fmt: skip
     assert overall <= 30
     assert min(gaps) >= 0.9 * second  # about one a second in each chat
+
+
+async def test_attempts_and_waiting_are_bounded(api: FakeBotApi) -> None:
+    time = VirtualTime()
+    limiter = OutboundLimiter(QUICK, RetryPolicy(attempts=5, max_wait=60), clock=time,
+                              sleep=time.sleep)  # fmt: skip
+    bot: ExtBot[int] = ExtBot(TOKEN, base_url=api.base_url, rate_limiter=limiter)
+    async with bot:
+        api.fail_next("sendMessage", 502, times=5)
+        with pytest.raises(NetworkError, match="Bad Gateway"):
+            await bot.send_message(7001, "hej")
+        assert len(api.calls_of("sendMessage")) == 5  # five attempts, then it gives up
+        backoffs = list(time.sleeps)
+        api.fail_next("sendMessage", 429, retry_after=120)  # longer than the bounded wait
+        with pytest.raises(RetryAfter):
+            await bot.send_message(7001, "hej")
+        assert len(api.calls_of("sendMessage")) == 6  # not tried again
+        api.fail_next("sendMessage", 400)
+        with pytest.raises(BadRequest):
+            await bot.send_message(7001, "hej")
+        assert len(api.calls_of("sendMessage")) == 7  # a bad request never again
+    assert api.messages(7001) == []
+    assert len(backoffs) >= 4 and sum(backoffs) <= 60
