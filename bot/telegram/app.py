@@ -5,6 +5,10 @@ without the secret token is refused with 403 by PTB's webhook server and never r
 a handler). TELEGRAM_API_BASE_URL and TELEGRAM_API_FILE_URL point the bot at a
 self-hosted Bot API server, which is also how the tests reach their local fake.
 
+Every Bot API call but getUpdates (replies, edits, documents, reminders, digests) passes
+the Application's one `OutboundLimiter` (bot/telegram/outbound.py): Telegram's flood
+limits and one retry policy, so no call site retries by itself.
+
 `TelegramBot` is what runs, in production and in the tests alike:
 
     async with TelegramBot(settings, conversation, reminders=reminders):
