@@ -4,10 +4,10 @@
 
 1. 10 000 due reminders, each to its own chat, claimed from the database, written, sent
    with python-telegram-bot to the local Bot API server (tests/fakes/bot_api.py) over
-   HTTP and marked sent, with Telegram's limits enforced (30 a second in all, one a second
-   per chat). Those limits set a floor of (10 000 - 1) / 30 = 333 s. Waiting 333 s would
-   measure the sleep, so the limiter runs on a virtual clock: its sleeps return at once
-   and move virtual time. Printed:
+   HTTP and marked sent, through the bot's one outbound limiter (bot/telegram/outbound.py,
+   as in production: 28 a second in all, one a second per chat). Those limits set a floor
+   of (10 000 - 1) / 28 = 357 s. Waiting 357 s would measure the sleep, so the limiter
+   runs on a virtual clock: its sleeps return at once and move virtual time. Printed:
      virtual / floor  - the time the limiter let the messages take, over the floor: 1.00
                         means the job keeps the limit without wasting slots;
      work / floor     - the wall time of all the real work (claiming, writing, HTTP,
@@ -15,8 +15,8 @@
                         needs for itself. Below 1 the job keeps up with the limit and a
                         real run takes about the floor; a real run takes at most
                         floor + work.
-2. The same 10 000 with the global limit scaled up 100 times (3 000 a second, floor
-   3.3 s) on the real clock: wall / floor shows where the job itself becomes the limit.
+2. The same 10 000 with the global limit scaled up 100 times (2 800 a second, floor
+   3.6 s) on the real clock: wall / floor shows where the job itself becomes the limit.
 3. The query behind /oversikt (storage.reminder_repository.overview_rows) at 10 000
    ärenden with answers: its time over the time at 1 000 ärenden (10 is linear), and over
    a plain listing of the same ärenden sorted by deadline (the cost of the states).
@@ -38,16 +38,17 @@ from tempfile import TemporaryDirectory
 from sqlalchemy import Engine, create_engine, delete, insert, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
-from telegram import Bot
+from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.config import PROMPTS_DIR
 from bot.mall.template import load_catalog
 from bot.reminders.schedule import ReminderSchedule
-from bot.reminders.sender import Outcome, RateLimiter
+from bot.reminders.sender import Outcome
 from bot.reminders.service import ReminderJob, questions_from_catalog, send_all_due_reminders
 from bot.reminders.texts import load_texts
 from bot.telegram.notifier import TelegramNotifier
+from bot.telegram.outbound import Limits, OutboundLimiter
 from storage.db import create_db_engine, migrate
 from storage.models import Answer, Case, Reminder, User
 from storage.reminder_repository import overview_rows
@@ -125,16 +126,18 @@ def make_due(session: Session) -> None:
 
 
 async def send_everything(
-    engine: Engine, server: FakeBotApi, limiter: RateLimiter, clock: Callable[[], datetime]
+    engine: Engine, server: FakeBotApi, limiter: OutboundLimiter, clock: Callable[[], datetime]
 ) -> tuple[int, float]:
     factory = sessionmaker(engine, expire_on_commit=False)
     # PTB's default connection pool has room for one request; the job sends 16 at a time.
     request = HTTPXRequest(connection_pool_size=CONCURRENCY)
-    async with Bot(TOKEN, base_url=server.base_url, request=request) as bot:
+    bot: ExtBot[int] = ExtBot(
+        TOKEN, base_url=server.base_url, request=request, rate_limiter=limiter
+    )
+    async with bot:
         job = ReminderJob(
             session_factory=factory,
             notifier=TelegramNotifier(bot),
-            limiter=limiter,
             questions=questions_from_catalog(load_catalog(PROMPTS_DIR / "templates")),
             texts=load_texts(),
             schedule=ReminderSchedule(),
@@ -168,12 +171,15 @@ def bench_sending(url: str, count: int) -> None:
     with FakeBotApi(TOKEN) as server:
         virtual = VirtualTime()
         start = virtual()
+        limits = Limits()
+        limiter = OutboundLimiter(limits, clock=virtual, sleep=virtual.sleep)
         sent, work = asyncio.run(
-            send_everything(engine, server, virtual.limiter(30.0, 1.0), lambda: datetime.now(UTC))
+            send_everything(engine, server, limiter, lambda: datetime.now(UTC))
         )
-        floor = (due - 1) / 30.0
+        floor = (due - 1) / limits.per_second
         spent = virtual.latest - start
-        print(f"  sending {due} reminders at 30/s (virtual clock): sent {sent}")
+        print(f"  sending {due} reminders at {limits.per_second:.0f}/s (virtual clock): "
+              f"sent {sent}")  # fmt: skip
         print(f"    floor {floor:.1f} s, virtual {spent:.1f} s, work {work:.1f} s")
         print(f"    virtual / floor = {spent / floor:.3f}   work / floor = {work / floor:.3f}"
               f"   ({due / work:.0f} messages/s of work)")  # fmt: skip
@@ -181,10 +187,12 @@ def bench_sending(url: str, count: int) -> None:
 
         with factory.begin() as session:
             make_due(session)
-        scaled = RateLimiter(3000.0, 1.0)
+        fast = Limits(per_second=limits.per_second * 100)
+        scaled = OutboundLimiter(fast)
         sent, wall = asyncio.run(send_everything(engine, server, scaled, lambda: datetime.now(UTC)))
-        floor = (due - 1) / 3000.0
-        print(f"  sending {due} reminders at 3000/s (limits x100, real clock): sent {sent}")
+        floor = (due - 1) / fast.per_second
+        print(f"  sending {due} reminders at {fast.per_second:.0f}/s (limits x100, real clock): "
+              f"sent {sent}")  # fmt: skip
         print(f"    floor {floor:.2f} s, wall {wall:.2f} s, wall / floor = {wall / floor:.2f}")
         assert arrived == due and len(server.calls_of("sendMessage")) == 2 * due
     with factory() as session:

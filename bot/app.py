@@ -24,7 +24,7 @@ from bot.engine.texts import load_coordination_texts, load_texts
 from bot.llm_usage import StorageUsageRecorder
 from bot.mall.template import Question, TemplateCatalog, load_catalog
 from bot.reminders.schedule import ReminderSchedule
-from bot.reminders.sender import Notifier, RateLimiter
+from bot.reminders.sender import Notifier
 from bot.reminders.service import ReminderJob, plan_case_reminders, questions_from_catalog
 from bot.reminders.texts import load_texts as load_reminder_texts
 from bot.review.checks import run_checks
@@ -131,7 +131,6 @@ class Assembly:
         return ReminderJob(
             session_factory=self.sessions,
             notifier=notifier,
-            limiter=RateLimiter(),
             questions=questions_from_catalog(self.catalog),
             texts=load_reminder_texts(),
             schedule=ReminderSchedule.from_settings(self.settings),

@@ -5,7 +5,7 @@
   reminder after it.
 - `service`: the use cases — `plan_case_reminders` when an ärende is registered or its
   deadline changes, `send_due_reminders` / `send_all_due_reminders` for the job.
-- `sender`: the `Notifier` port, Telegram's rate limits, retrying a 429.
+- `sender`: the `Notifier` port, the rate limiter (Telegram's limits), retrying a 429.
 - `texts`: the Swedish texts (data in prompts/reminders.toml).
 The `Notifier` for python-telegram-bot lives with the adapter, in `bot/telegram/notifier.py`.
 """

@@ -102,7 +102,6 @@ class ReminderJob:
 
     session_factory: sessionmaker[Session]
     notifier: Notifier
-    limiter: RateLimiter
     questions: QuestionSource
     texts: ReminderTexts
     schedule: ReminderSchedule
@@ -111,6 +110,8 @@ class ReminderJob:
     lease: timedelta = DEFAULT_LEASE
     max_attempts: int = 5
     concurrency: int = 8
+    # None when the notifier keeps the platform's limits itself (Telegram's does).
+    limiter: RateLimiter | None = None
 
 
 def _status(reminder: ClaimedReminder, questions: QuestionSource, answered: set[str]) -> CaseStatus:

@@ -5,6 +5,10 @@ without the secret token is refused with 403 by PTB's webhook server and never r
 a handler). TELEGRAM_API_BASE_URL and TELEGRAM_API_FILE_URL point the bot at a
 self-hosted Bot API server, which is also how the tests reach their local fake.
 
+Every Bot API call but getUpdates (replies, edits, documents, reminders, digests) passes
+the Application's one `OutboundLimiter` (bot/telegram/outbound.py): Telegram's flood
+limits and one retry policy, so no call site retries by itself.
+
 `TelegramBot` is what runs, in production and in the tests alike:
 
     async with TelegramBot(settings, conversation, reminders=reminders):
@@ -36,7 +40,7 @@ from bot.reminders.service import ReminderJob
 from bot.telegram.chat_lock import PerChatUpdateProcessor
 from bot.telegram.handlers import ConversationPort, TelegramAdapter
 from bot.telegram.notifier import TelegramNotifier
-from bot.telegram.retry import with_retries
+from bot.telegram.outbound import Limits, OutboundLimiter, RetryPolicy
 from bot.telegram.texts import TelegramTexts, load_telegram_texts
 
 log = logging.getLogger(__name__)
@@ -57,6 +61,7 @@ SLOW_WORK_THREADS = 64  # language-model calls and rendering, which mostly wait
 # 32 requests in flight at once is more than Telegram's flood limits allow anyway.
 CONNECTION_POOL_SIZE = 32
 POLL_TIMEOUT_SECONDS = 30
+READ_TIMEOUT_SECONDS = 5.0  # PTB's default wait for an answer to an ordinary call
 MISSING_TOKEN = (
     "TELEGRAM_BOT_TOKEN saknas. Skapa en bot hos @BotFather och sätt TELEGRAM_BOT_TOKEN, "
     "eller starta chatten i terminalen med `redovisa chat`."
@@ -103,11 +108,15 @@ _REDACTED = {"telegram", "httpx", "httpcore", "bot"}
 
 
 def build_application(
-    settings: Settings, adapter: TelegramAdapter, requests: tuple[HTTPXRequest, HTTPXRequest]
+    settings: Settings,
+    adapter: TelegramAdapter,
+    requests: tuple[HTTPXRequest, HTTPXRequest],
+    limiter: OutboundLimiter | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """The Application, its handlers registered, pointed at the configured Bot API server.
 
-    `requests` are the HTTP clients for ordinary calls and for getUpdates."""
+    `requests` are the HTTP clients for ordinary calls and for getUpdates; every call but
+    getUpdates passes `limiter` (one with Telegram's limits when None)."""
     if settings.telegram_bot_token is None:
         raise SystemExit(MISSING_TOKEN)
     keep_token_out_of_logs(settings.telegram_bot_token.get_secret_value())
@@ -116,6 +125,7 @@ def build_application(
         .token(settings.telegram_bot_token.get_secret_value())
         .request(requests[0])
         .get_updates_request(requests[1])
+        .rate_limiter(limiter or OutboundLimiter())
         .concurrent_updates(PerChatUpdateProcessor())
         .job_queue(None)
     )
@@ -147,8 +157,12 @@ class TelegramBot:
         reminders: ReminderJobFactory | None = None,
         reminder_interval: float = 60.0,
         texts: TelegramTexts | None = None,
+        limits: Limits | None = None,
+        retry: RetryPolicy | None = None,
+        read_timeout: float = READ_TIMEOUT_SECONDS,
     ) -> None:
-        """`texts` are the adapter's own (prompts/telegram.toml, read here when None)."""
+        """`texts` are the adapter's own (prompts/telegram.toml, read here when None);
+        `limits` and `retry` those of every outbound call (Telegram's when None)."""
         self.settings = settings
         self.reminders = reminders
         self.reminder_interval = reminder_interval
@@ -168,10 +182,11 @@ class TelegramBot:
             texts=texts or load_telegram_texts(),
         )
         self.requests = (
-            HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE),
+            HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE, read_timeout=read_timeout),
             HTTPXRequest(connection_pool_size=1),
         )
-        self.application = build_application(settings, self.adapter, self.requests)
+        self.limiter = OutboundLimiter(limits, retry)
+        self.application = build_application(settings, self.adapter, self.requests, self.limiter)
 
     async def start(self) -> None:
         """Check the token, register the commands, and start receiving updates."""
@@ -189,7 +204,7 @@ class TelegramBot:
             raise SystemExit(UNREACHABLE.format(where=urlsplit(where).netloc or where)) from None
         bot = application.bot
         commands = [BotCommand(name, description) for name, description in self.commands]
-        await with_retries(lambda: bot.set_my_commands(commands), "setMyCommands")
+        await bot.set_my_commands(commands)
         await application.start()
         assert application.updater is not None
         settings = self.settings

@@ -13,7 +13,6 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import Executor
 from contextlib import suppress
-from functools import partial
 from typing import Any, Protocol
 
 from telegram import InlineKeyboardMarkup, InputFile, LinkPreviewOptions, Message, Update
@@ -33,7 +32,7 @@ from bot.engine.messages import Attachment, Incoming, IncomingFile, Reply, UserR
 from bot.mall.errors import UserFacingError
 from bot.telegram.formatting import render
 from bot.telegram.keyboards import CallbackCommands, inline_keyboard
-from bot.telegram.retry import with_retries
+from bot.telegram.outbound import UncertainDelivery, download
 from bot.telegram.texts import TelegramTexts, load_telegram_texts, unsupported
 
 log = logging.getLogger(__name__)
@@ -153,16 +152,13 @@ class TelegramAdapter:
         query = update.callback_query
         assert query is not None
         with suppress(TelegramError):
-            await with_retries(query.answer, "answerCallbackQuery")
+            await query.answer()
         chat = update.effective_chat
         if chat is None or chat.type != ChatType.PRIVATE:
             return
         if isinstance(query.message, Message) and query.message.reply_markup:
             with suppress(TelegramError):
-                await with_retries(
-                    partial(query.message.edit_reply_markup, reply_markup=None),
-                    "editMessageReplyMarkup",
-                )
+                await query.message.edit_reply_markup(reply_markup=None)
         command = self.commands.decode(query.data or "")
         if command is None:
             await self.send_text(context.bot, chat.id, self.texts.old_button)
@@ -179,8 +175,7 @@ class TelegramAdapter:
             await self.send_text(context.bot, message.chat_id, self.texts.file_too_big)
             return
         try:
-            file = await with_retries(document.get_file, "getFile")
-            data = bytes(await with_retries(file.download_as_bytearray, "download"))
+            data = await download(await document.get_file())
         except BadRequest as error:
             too_big = "too big" in str(error).lower()
             reply = self.texts.file_too_big if too_big else self.texts.file_unreadable
@@ -299,25 +294,24 @@ class TelegramAdapter:
     async def _send_message(
         self, bot: Bot, chat_id: int, html: str, markup: InlineKeyboardMarkup | None
     ) -> None:
-        send = partial(
-            bot.send_message,
-            chat_id,
-            html,
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup,
-            link_preview_options=NO_PREVIEW,
-        )
         try:
-            await with_retries(send, "sendMessage")
+            await bot.send_message(
+                chat_id,
+                html,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                link_preview_options=NO_PREVIEW,
+            )
         except Forbidden:
             log.info("chat %s has blocked the bot; message dropped", chat_id)
+        except UncertainDelivery:
+            pass  # logged by the outbound policy; the user's next step shows where they are
 
     async def _send_document(self, bot: Bot, chat_id: int, attachment: Attachment) -> None:
-        async def send() -> Message:
-            document = InputFile(attachment.data, filename=attachment.filename)
-            return await bot.send_document(chat_id, document)
-
+        document = InputFile(attachment.data, filename=attachment.filename)
         try:
-            await with_retries(send, "sendDocument")
+            await bot.send_document(chat_id, document)
         except Forbidden:
             log.info("chat %s has blocked the bot; document dropped", chat_id)
+        except UncertainDelivery:
+            pass  # logged by the outbound policy; the user can ask for the document again

@@ -1,25 +1,21 @@
-"""The `Notifier` for Telegram: telegram.Bot.send_message, its errors translated."""
+"""The `Notifier` for Telegram: the bot's send_message, its errors translated.
+
+Given the Application's bot, every reminder and digest passes the one outbound limiter and
+retry policy (bot/telegram/outbound.py) with the chat replies, so the reminder job needs
+no limiter of its own.
+"""
 
 from __future__ import annotations
 
-import warnings
-from datetime import timedelta
-
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.reminders.sender import RateLimited, TemporaryFailure, Undeliverable
+from bot.telegram.outbound import UncertainDelivery, retry_after_seconds
+
+__all__ = ["PREFIX", "TelegramNotifier", "retry_after_seconds"]
 
 PREFIX = "telegram:"
-
-
-def retry_after_seconds(error: RetryAfter) -> float:
-    """The wait Telegram asked for, whether PTB gives it as seconds or as a timedelta."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = error.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 class TelegramNotifier:
@@ -37,9 +33,13 @@ class TelegramNotifier:
             raise Undeliverable(f"{chat_external_id} has no numeric chat id") from exc
         try:
             await self._bot.send_message(chat_id=chat_id, text=text)
+        except UncertainDelivery:
+            # It may have arrived; sending it again could remind twice. It counts as sent
+            # (the outbound policy has logged that it may not have arrived).
+            return
         except RetryAfter as exc:
             raise RateLimited(retry_after_seconds(exc)) from exc
         except (Forbidden, BadRequest) as exc:
             raise Undeliverable(str(exc)) from exc
-        except (NetworkError, TelegramError) as exc:  # time-outs, 5xx, conflicts
+        except (NetworkError, TelegramError) as exc:  # 5xx and failures to connect, given up
             raise TemporaryFailure(str(exc)) from exc

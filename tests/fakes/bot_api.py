@@ -11,7 +11,9 @@ Telegram would refuse to parse, text over 4096 characters, callback data over 64
 The server runs on its own thread with its own event loop. Tests push updates as a
 Telegram client would (`server.private_chat(...)` gives a `FakeUser` that writes,
 edits, presses buttons and sends stickers, photos, voice and files), read what the bot
-sent (`server.messages(chat_id)`), and script failures (`server.fail_next(...)`).
+sent (`server.messages(chat_id)`), and script failures (`server.fail_next(...)`,
+`server.answer_late(...)`, `server.inject_faults(...)`). Every call's arrival is kept in
+`server.arrivals`, with its time and the status it was answered with.
 The waiting helpers are coroutines that poll, so they can run on the loop the bot runs on.
 """
 
@@ -21,6 +23,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import random
 import re
 import threading
 import time
@@ -136,6 +139,32 @@ class SentMessage:
 
 
 @dataclass
+class Arrival:
+    """One Bot API call as the server saw it: when it arrived, and how it was answered."""
+
+    at: float  # time.perf_counter()
+    method: str
+    chat_id: int | None
+    text: str | None
+    status: int = 0  # 0 while it is being answered
+
+
+@dataclass
+class Faults:
+    """Faults on the calls that post messages: a share answered 502 (a proxy's page), a share
+    answered 429 with `retry_after`. After a 429 Telegram refuses every message until the
+    wait is over; a message that arrives before is refused again and counted as early.
+    A message fails at most `per_message` times, so that each gets through in the end."""
+
+    bad_gateway: float = 0.0
+    flood: float = 0.0
+    retry_after: int = 1
+    per_message: int = 2
+    seed: int = 15
+    methods: frozenset[str] = frozenset({"sendMessage", "sendDocument"})
+
+
+@dataclass
 class _Failure:
     method: str | None
     status: int
@@ -178,6 +207,13 @@ class FakeBotApi:
         self.on_answer: Callable[[int], None] | None = None  # called with the update_id
         # Called on the server's thread with every message the bot sends, as it arrives.
         self.on_message: Callable[[SentMessage], None] | None = None
+        self.arrivals: list[Arrival] = []
+        self.early: list[Arrival] = []  # messages that came while flood control was on
+        self._late: dict[str, list[float]] = {}  # method -> delays of its next answers
+        self._faults: Faults | None = None
+        self._fault_random = random.Random(0)
+        self._faults_of: dict[tuple[int | None, str | None], int] = {}
+        self._flood_until = float("-inf")
 
     # ----------------------------------------------------------------- lifecycle
     def __enter__(self) -> FakeBotApi:
@@ -262,6 +298,18 @@ class FakeBotApi:
         """
         with self._lock:
             self._failures.append(_Failure(method, status, retry_after, times))
+
+    def answer_late(self, method: str, delay: float, times: int = 1) -> None:
+        """Carry out the next `times` calls of `method` (a message is recorded as sent), but
+        answer each only after `delay` seconds, as when the answer is lost on the way."""
+        with self._lock:
+            self._late.setdefault(method, []).extend([delay] * times)
+
+    def inject_faults(self, faults: Faults | None) -> None:
+        """Answer a share of the message calls with 502 or 429 from now on (None: stop)."""
+        with self._lock:
+            self._faults = faults
+            self._fault_random = random.Random(faults.seed if faults else 0)
 
     def push_update(self, payload: dict[str, Any], update_id: int | None = None) -> int:
         """Make an update available to getUpdates (or POST it to the webhook); return its id.
@@ -356,9 +404,20 @@ class FakeBotApi:
         if request.match_info["token"] != self.token:
             return _error(ApiError(401, "Unauthorized"))
         params = await _read_params(request)
+        chat = params.get("chat_id")
+        arrival = Arrival(time.perf_counter(), method, int(chat) if chat is not None else None,
+                          str(params["text"]) if "text" in params else None)  # fmt: skip
+        response = await self._answer(method, params, arrival)
+        arrival.status = response.status
+        return response
+
+    async def _answer(self, method: str, params: dict[str, Any], arrival: Arrival) -> web.Response:
         with self._lock:
+            self.arrivals.append(arrival)
             self.calls.append((method, {k: v for k, v in params.items() if k != "document"}))
-            failure = self._take_failure(method)
+            failure = self._take_failure(method) or self._injected_fault(arrival)
+            late = self._late.get(method)
+            delay = late.pop(0) if late else None
         if failure is not None:
             if failure.status == 502:
                 return web.Response(status=502, body=BAD_GATEWAY_PAGE, content_type="text/html")
@@ -373,7 +432,32 @@ class FakeBotApi:
             result = await handler(params)
         except ApiError as exc:
             return _error(exc)
+        if delay is not None:
+            await asyncio.sleep(delay)
         return web.json_response({"ok": True, "result": result})
+
+    def _injected_fault(self, arrival: Arrival) -> _Failure | None:
+        """The fault `inject_faults` gives this call, if any (under the lock)."""
+        faults = self._faults
+        if faults is None or arrival.method not in faults.methods:
+            return None
+        if arrival.at < self._flood_until:
+            self.early.append(arrival)
+            wait = max(1, int(self._flood_until - arrival.at + 0.999))
+            return _Failure(arrival.method, 429, wait, 1)
+        key = (arrival.chat_id, arrival.text)
+        if self._faults_of.get(key, 0) >= faults.per_message:
+            return None
+        draw = self._fault_random.random()
+        if draw < faults.flood:
+            self._flood_until = arrival.at + faults.retry_after
+            failure = _Failure(arrival.method, 429, faults.retry_after, 1)
+        elif draw < faults.flood + faults.bad_gateway:
+            failure = _Failure(arrival.method, 502, None, 1)
+        else:
+            return None
+        self._faults_of[key] = self._faults_of.get(key, 0) + 1
+        return failure
 
     def _take_failure(self, method: str) -> _Failure | None:
         for failure in self._failures:
@@ -795,7 +879,8 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
             form = await request.post()
             for key, value in form.items():
                 if isinstance(value, web.FileField):
-                    params[key] = (value.filename, value.file.read())
+                    with value.file:
+                        params[key] = (value.filename, value.file.read())
                 else:
                     params[key] = str(value)
     for key in _JSON_FIELDS & params.keys():

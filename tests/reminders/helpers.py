@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from bot.reminders.sender import RateLimiter
-from storage.models import Case, User
+from storage.db import SessionFactory
+from storage.models import Case, Reminder, User
 from storage.repository import add_member, create_case, get_or_create_user
 
 
@@ -26,6 +28,7 @@ class VirtualTime:
     def __init__(self, start: float = 1000.0) -> None:
         self.latest = start
         self.sleeps: list[float] = []
+        self.overshoot: list[float] = []  # the next sleeps wake this much late (a held-up loop)
         self._own: ContextVar[float | None] = ContextVar(f"virtual_time_{id(self)}", default=None)
 
     def __call__(self) -> float:
@@ -34,7 +37,8 @@ class VirtualTime:
 
     async def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
-        woken = self() + max(seconds, 0.0)
+        late = self.overshoot.pop(0) if self.overshoot else 0.0
+        woken = self() + max(seconds, 0.0) + late
         self._own.set(woken)
         self.latest = max(self.latest, woken)
         await asyncio.sleep(0)
@@ -85,3 +89,45 @@ def register_case(
         add_member(session, case, official, now)
     session.flush()
     return case
+
+
+def seed_due_reminders(
+    session_factory: SessionFactory, count: int, first_chat: int = 100_000
+) -> None:
+    """`count` ärenden, each with its own official (telegram:<first_chat + n>) and one
+    reminder due a minute ago; the ärenden are STK-9999-00000, STK-9999-00001, …"""
+    now = datetime.now(UTC)
+    with session_factory.begin() as session:
+        coordinator = User(
+            external_id="telegram:1", display_name="Samordnare", role="coordinator",
+            active=True, created_at=now,
+        )  # fmt: skip
+        session.add(coordinator)
+        session.flush()
+        users = session.scalars(
+            insert(User).returning(User.id, sort_by_parameter_order=True),
+            [
+                dict(external_id=f"telegram:{first_chat + n}", display_name=f"Handläggare {n}",
+                     role="official", active=True, created_at=now)
+                for n in range(count)
+            ],
+        ).all()  # fmt: skip
+        cases = session.scalars(
+            insert(Case).returning(Case.id, sort_by_parameter_order=True),
+            [
+                dict(case_number=f"STK-9999-{n:05d}", template_id="mall-2019", recipients=[],
+                     created_by_user_id=coordinator.id, responsible_user_id=users[n],
+                     status="in_progress", last_reply_date=date.today() + timedelta(days=14),
+                     created_at=now)
+                for n in range(count)
+            ],
+        ).all()  # fmt: skip
+        session.execute(
+            insert(Reminder),
+            [
+                dict(case_id=cases[n], recipient_user_id=users[n], kind="before",
+                     due_at=now - timedelta(minutes=1), status="pending", attempts=0,
+                     created_at=now)
+                for n in range(count)
+            ],
+        )  # fmt: skip

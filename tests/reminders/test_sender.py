@@ -15,7 +15,6 @@ from bot.reminders.sender import (
     Outcome,
     Outgoing,
     RateLimited,
-    TokenBucket,
     Undeliverable,
     deliver,
     deliver_all,
@@ -29,11 +28,16 @@ TOKEN = "123456:reminders-test-token"
 EPSILON = 1e-9
 
 
-def test_token_bucket_spacing_and_burst() -> None:
-    bucket = TokenBucket(rate=2.0, capacity=3, now=0.0)
-    assert [bucket.reserve(0.0) for _ in range(5)] == [0.0, 0.0, 0.0, 0.5, 1.0]
-    assert bucket.reserve(10.0) == 10.0  # refilled, up to the capacity only
-    assert bucket.reserve(10.0, not_before=12.0) == 12.0
+async def test_a_held_up_loop_delays_what_follows_rather_than_bunching_it() -> None:
+    time = VirtualTime()
+    notifier = RecordingNotifier(time)
+    messages = [Outgoing(f"telegram:{n}", "hej", (n,)) for n in range(40)]
+    time.overshoot = [0.0, 0.0, 0.0, 0.5]  # the fourth wake-up comes half a second late
+    await deliver_all(notifier, time.limiter(), messages, lambda *_: None, concurrency=40)
+    moments = sorted(at for _, _, at in notifier.sent)
+    gaps = [b - a for a, b in zip(moments, moments[1:], strict=False)]
+    assert max(gaps) >= 0.5  # the late one came late...
+    assert min(gaps) >= 1 / 30 - EPSILON  # ...and nothing after it came sooner than 1/30 s
 
 
 async def test_the_limiter_keeps_30_a_second_and_one_a_second_per_chat() -> None:

@@ -11,10 +11,10 @@ import re
 import signal
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from telegram import Bot
 
 from bot.mall.template import TemplateCatalog
@@ -28,10 +28,10 @@ from bot.reminders.service import (
 from bot.reminders.texts import load_texts
 from bot.telegram.notifier import TelegramNotifier
 from storage.db import SessionFactory
-from storage.models import Case, Reminder, User
+from storage.models import Reminder
 from tests.conftest import MovableClock
 from tests.fakes.bot_api import FakeBotApi
-from tests.reminders.helpers import VirtualTime
+from tests.reminders.helpers import VirtualTime, seed_due_reminders
 from tests.reminders.worker import WorkerConfig, run_worker
 
 TOKEN = "123456:reminders-workers-token"
@@ -43,45 +43,6 @@ SPAWN = multiprocessing.get_context("spawn")
 def server() -> Iterator[FakeBotApi]:
     with FakeBotApi(TOKEN) as running:
         yield running
-
-
-def seed_due_reminders(session_factory: SessionFactory, count: int) -> None:
-    """`count` ärenden, each with its own official and one reminder due a minute ago."""
-    now = datetime.now(UTC)
-    with session_factory.begin() as session:
-        coordinator = User(
-            external_id="telegram:1", display_name="Samordnare", role="coordinator",
-            active=True, created_at=now,
-        )  # fmt: skip
-        session.add(coordinator)
-        session.flush()
-        users = session.scalars(
-            insert(User).returning(User.id, sort_by_parameter_order=True),
-            [
-                dict(external_id=f"telegram:{100_000 + n}", display_name=f"Handläggare {n}",
-                     role="official", active=True, created_at=now)
-                for n in range(count)
-            ],
-        ).all()  # fmt: skip
-        cases = session.scalars(
-            insert(Case).returning(Case.id, sort_by_parameter_order=True),
-            [
-                dict(case_number=f"STK-9999-{n:05d}", template_id="mall-2019", recipients=[],
-                     created_by_user_id=coordinator.id, responsible_user_id=users[n],
-                     status="in_progress", last_reply_date=date.today() + timedelta(days=14),
-                     created_at=now)
-                for n in range(count)
-            ],
-        ).all()  # fmt: skip
-        session.execute(
-            insert(Reminder),
-            [
-                dict(case_id=cases[n], recipient_user_id=users[n], kind="before",
-                     due_at=now - timedelta(minutes=1), status="pending", attempts=0,
-                     created_at=now)
-                for n in range(count)
-            ],
-        )  # fmt: skip
 
 
 def delivered(server: FakeBotApi) -> Counter[str]:

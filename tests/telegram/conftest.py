@@ -17,6 +17,7 @@ from bot.engine.texts import load_texts
 from bot.mall.template import TemplateCatalog
 from bot.telegram.app import TelegramBot
 from bot.telegram.handlers import ConversationPort
+from bot.telegram.outbound import Limits
 from storage.db import SessionFactory
 from tests.conftest import MovableClock
 from tests.fakes.bot_api import FakeBotApi
@@ -24,6 +25,10 @@ from tests.fakes.bot_api import FakeBotApi
 TOKEN = "123456789:AAFakeTokenForTheLocalServer_abcdefghij"
 
 RunBot = Callable[..., AbstractAsyncContextManager[TelegramBot]]
+# The conversation tests send several messages to one chat within a second, and many chats
+# at once; they run with these limits. Telegram's own (28 a second in all, one a second per
+# chat) are measured in test_outbound.py.
+QUICK = Limits(per_second=2000.0, per_chat_interval=0.005)
 
 
 @pytest.fixture(autouse=True)
@@ -64,12 +69,14 @@ def conversation(
 
 @pytest.fixture
 def run_bot(settings: Settings, conversation: Conversation) -> RunBot:
-    """`async with run_bot(): ...` runs the real bot against the fake server."""
+    """`async with run_bot(): ...` runs the real bot against the fake server (with the
+    QUICK limits unless given `limits=`)."""
 
     @asynccontextmanager
     async def running(
         engine: ConversationPort | None = None, **options: Any
     ) -> AsyncIterator[TelegramBot]:
+        options.setdefault("limits", QUICK)
         async with TelegramBot(
             options.pop("settings", settings), engine or conversation, **options
         ) as bot:
