@@ -28,6 +28,25 @@ class Base(DeclarativeBase):
     pass
 
 
+class UtcDateTime(TypeDecorator[datetime]):
+    """A moment stored in UTC and read back aware, on SQLite (which keeps no zone) too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("a naive datetime cannot be stored as a moment; give it a zone")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 class User(Base):
     """Someone who writes to the bot: `external_id` is e.g. `telegram:123` or `terminal:anna`."""
 
@@ -67,9 +86,9 @@ class Case(Base):
     # After the signature (migration 0005): who signed the verified PDF and when, when it
     # was sent to the registrator, and the used amount the official confirmed (None: read
     # it from the budget answer).
-    signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    signed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     signer: Mapped[str | None] = mapped_column(String(200))
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     used_amount_kr: Mapped[int | None] = mapped_column(BigInteger)
 
 
@@ -135,25 +154,6 @@ class LlmUsage(Base):
     prompt_tokens: Mapped[int] = mapped_column(Integer)
     completion_tokens: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """A moment stored in UTC and read back aware, on SQLite (which keeps no zone) too."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("a naive datetime cannot be stored as a moment; give it a zone")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Reminder(Base):

@@ -9,10 +9,15 @@ from __future__ import annotations
 import string
 import tomllib
 from collections.abc import Iterable
+from datetime import datetime
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.mall.datafiles import PROMPTS_DIR, DataFileError
+from bot.mall.dates import format_swedish_date
+
+SWEDISH_TIME = ZoneInfo("Europe/Stockholm")
 
 
 class Phrases:
@@ -54,3 +59,9 @@ def load_phrases(path: Path, required: Iterable[str]) -> Phrases:
 def phrases(name: str, required: tuple[str, ...]) -> Phrases:
     """prompts/<name>.toml, loaded once."""
     return load_phrases(PROMPTS_DIR / f"{name}.toml", required)
+
+
+def swedish_moment(moment: datetime) -> str:
+    """26 november 2026 kl. 10.46, in Swedish time."""
+    local = moment.astimezone(SWEDISH_TIME) if moment.tzinfo else moment
+    return f"{format_swedish_date(local.date())} kl. {local:%H.%M}"

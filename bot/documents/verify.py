@@ -21,7 +21,6 @@ from datetime import datetime
 from enum import StrEnum
 from io import BytesIO
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pyhanko.pdf_utils.generic import ArrayObject, DictionaryObject
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -32,16 +31,14 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from bot.documents.model import ATTACHMENT_FORMAT, ATTACHMENT_NAME
-from bot.documents.phrases import phrases
+from bot.documents.phrases import phrases, swedish_moment
 from bot.documents.text_markup import clean_text
-from bot.mall.dates import format_swedish_date
 
 log = logging.getLogger(__name__)
 
 # The stored answers of an ärende by diarienummer; None when no such ärende is known.
 StoredAnswersLookup = Callable[[str], Mapping[str, str] | None]
 
-SWEDISH_TIME = ZoneInfo("Europe/Stockholm")
 EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
 
@@ -300,11 +297,5 @@ def verify(
         None,
         case_number=case_number,
         signer=newest.signer or texts("signer_unknown"),
-        signed_at=_swedish_moment(newest.signed_at) if newest.signed_at else texts("time_unknown"),
+        signed_at=swedish_moment(newest.signed_at) if newest.signed_at else texts("time_unknown"),
     )
-
-
-def _swedish_moment(moment: datetime) -> str:
-    """26 november 2026 kl. 10.46, in Swedish time."""
-    local = moment.astimezone(SWEDISH_TIME) if moment.tzinfo else moment
-    return f"{format_swedish_date(local.date())} kl. {local:%H.%M}"
