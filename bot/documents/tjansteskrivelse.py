@@ -182,23 +182,34 @@ def _perspectives(facts: TjansteskrivelseFacts, t: Phrases) -> str:
     return f"{', '.join(names[:-1])} {t('and')} {names[-1]}"
 
 
-def _budget_answer(facts: TjansteskrivelseFacts) -> str:
-    keys = [q.key for q in facts.template.questions if q.kind is QuestionKind.BUDGET]
-    return "\n\n".join(facts.answers.get(k, "") for k in keys if facts.answers.get(k, "").strip())
+def budget_answer(template: Template, answers: Mapping[str, str]) -> str:
+    """The text of the mall's budget question(s)."""
+    keys = [q.key for q in template.questions if q.kind is QuestionKind.BUDGET]
+    return "\n\n".join(answers[k] for k in keys if answers.get(k, "").strip())
 
 
-def budget_figures(facts: TjansteskrivelseFacts) -> tuple[int | None, int | None]:
-    """(granted, used) in kronor: the registered and confirmed amounts first, else the
-    largest granted and used amounts the budget answer names."""
-    amounts = find_amounts(_budget_answer(facts))
+def read_budget(
+    template: Template,
+    answers: Mapping[str, str],
+    granted_registered: int | None,
+    used_confirmed: int | None,
+) -> tuple[int | None, int | None]:
+    """(granted, used) in kronor: the registered grant and the confirmed use first, else
+    the largest granted and used amounts the budget answer names; None when unknown."""
+    amounts = find_amounts(budget_answer(template, answers))
 
     def largest(role: Role) -> int | None:
         values = [a.value for a in amounts if a.role is role]
         return max(values) if values else None
 
-    granted = facts.granted_amount_kr if facts.granted_amount_kr else largest(Role.GRANTED)
-    used = facts.used_amount_kr if facts.used_amount_kr is not None else largest(Role.USED)
+    granted = granted_registered if granted_registered else largest(Role.GRANTED)
+    used = used_confirmed if used_confirmed is not None else largest(Role.USED)
     return granted, used
+
+
+def budget_figures(facts: TjansteskrivelseFacts) -> tuple[int | None, int | None]:
+    """(granted, used) of the report, see read_budget."""
+    return read_budget(facts.template, facts.answers, facts.granted_amount_kr, facts.used_amount_kr)
 
 
 def _signature_lines(facts: TjansteskrivelseFacts) -> list[str]:
@@ -249,8 +260,8 @@ def build_tjansteskrivelse(
     used_sentence = t(
         "used_sentence",
         committee=committee,
-        used=format_kronor(used) if used is not None else gap("what_used"),
-        granted=format_kronor(granted) if granted else gap("what_granted"),
+        used=format_kronor(used, non_breaking=True) if used is not None else gap("what_used"),
+        granted=format_kronor(granted, non_breaking=True) if granted else gap("what_granted"),
     )
 
     if summary_suggestion and summary_suggestion.strip():
@@ -271,7 +282,7 @@ def build_tjansteskrivelse(
         matter = [granted_sentence]
         for key in MATTER_KEYS:
             matter += _answer(facts, key, gap)
-        matter += answer_paragraphs(_budget_answer(facts)) + [used_sentence]
+        matter += answer_paragraphs(budget_answer(facts.template, facts.answers)) + [used_sentence]
         for key in OUTLOOK_KEYS:
             matter += _answer(facts, key, gap)
 

@@ -35,6 +35,11 @@ SECTIONS = [
 ]  # fmt: skip
 
 
+def kr(amount: str) -> str:
+    """An amount as the document writes it: no line break inside (no-break spaces)."""
+    return f"{amount} kr".replace(" ", "\u00a0")
+
+
 @pytest.fixture
 def facts(catalog: TemplateCatalog) -> TjansteskrivelseFacts:
     template = catalog.get("mall-2018")
@@ -69,7 +74,7 @@ def test_the_figures_and_facts_come_from_the_stored_data(facts: Tjansteskrivelse
     assert "Arbetsmarknads- och socialnämnden beviljades mars 2018 medel från Utskottet" in summary
     assert "jämställdhet, antidiskriminering och barnrättsperspektivet" in summary
     # The used amount is read from the budget answer ("använt ca 194 000 kr").
-    assert "har totalt nyttjat 194 000 kr av beviljade 202 000 kr." in summary
+    assert f"har totalt nyttjat {kr('194 000')} av beviljade {kr('202 000')}." in summary
     assert doc.proposal == (
         "Arbetsmarknads- och socialnämnden godkänner redovisningen av medel beviljade till "
         "insatser för jämställdhet, antidiskriminering, barnrättsperspektivet och nationella "
@@ -121,7 +126,7 @@ def test_given_facts_fill_the_gaps_and_a_confirmed_amount_wins(
         )
     )
     assert doc.title.endswith("minoriteter AST-2018-1996")
-    assert any("nyttjat 190 000 kr av beviljade 202 000 kr" in p for p in doc.summary)
+    assert any(f"nyttjat {kr('190 000')} av beviljade {kr('202 000')}" in p for p in doc.summary)
     assert doc.planning == ("Arbetsmarknads- och socialnämnden 2019-01-29",)
     assert doc.responsible == ("Lena Lundin, avdelningschef",)
     assert doc.gaps == ()
