@@ -31,7 +31,7 @@ TEXT_KEYS = (
     "proposal", "basis_self", "basis_report", "send_to_default", "perspectives_all", "and",
     "what_committee", "what_committee_case_number", "what_decision_time", "what_granted",
     "what_used", "what_planning", "what_responsible", "what_reference", "what_answer",
-    "file_stem", "pdf_footer",
+    "file_stem", "pdf_footer", "unknown_case",
 )  # fmt: skip
 SUMMARY_SENTENCES = 2  # of each answer, in the plain Sammanfattning
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9”\"])")
