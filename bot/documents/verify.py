@@ -23,6 +23,7 @@ from io import BytesIO
 from typing import Any
 
 from pyhanko.pdf_utils.generic import ArrayObject, DictionaryObject
+from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
@@ -243,7 +244,7 @@ def verify(
     try:
         reader = PdfFileReader(BytesIO(pdf_bytes), strict=False)
         embedded = list(reader.embedded_signatures)
-    except Exception as exc:  # noqa: BLE001 - any parser failure means: not a readable PDF
+    except Exception as exc:  # any parser failure means: not a readable PDF
         log.info("unreadable PDF: %s", type(exc).__name__)
         facts["readable"] = False
         return result(Problem.UNREADABLE)
@@ -251,7 +252,7 @@ def verify(
         return result(Problem.UNSIGNED)
     try:
         signatures = tuple(_check_signature(sig) for sig in embedded)
-    except Exception as exc:  # noqa: BLE001 - a signature pyHanko cannot even read is broken
+    except Exception as exc:  # a signature pyHanko cannot even read is broken
         log.info("signature could not be validated: %s", type(exc).__name__)
         facts["signed"] = True
         return result(Problem.BROKEN_SIGNATURE)
@@ -268,7 +269,11 @@ def verify(
     if not facts["covers_whole_file"]:
         return result(Problem.CHANGED_AFTER_SIGNING)
 
-    attached = attached_answers(reader)
+    try:
+        attached = attached_answers(reader)
+    except (PdfError, KeyError, TypeError, AttributeError) as exc:  # a broken name tree
+        log.info("the attachment could not be read: %s", type(exc).__name__)
+        attached = None
     if attached is None or not isinstance(attached.get("answers"), dict):
         return result(Problem.NO_ANSWERS)
     case_number = str(attached.get("case_number") or "")
