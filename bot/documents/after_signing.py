@@ -85,13 +85,13 @@ def receive_signed_pdf(
     return result
 
 
-def verify_file(path: Path, session_factory: SessionMaker) -> VerificationResult | None:
-    """`redovisa verify FILE`: check without storing; None when the file cannot be read
-    at all (the caller exits 2). Exit status and JSON: verify.verification_exit(result)."""
+def verify_file(path: Path, session_factory: SessionMaker) -> VerificationResult:
+    """`redovisa verify FILE`: check without storing. A file that cannot be read gives the
+    unreadable result (exit 2); exit status and JSON: verify.verification_exit(result)."""
     try:
         content = path.read_bytes()
     except OSError:
-        return None
+        content = b""
     with session_factory() as session:
         return verify(content, answers_lookup(session))
 

@@ -88,9 +88,8 @@ def test_signed_verified_sent_once_and_summarised(
     assert case.signer == "Carina Tempel" and case.signed_at == accepted.signed_at
     path = tmp_path / "signerad.pdf"
     path.write_bytes(signed)
-    checked = verify_file(path, session_factory)
-    assert checked is not None and checked.exit_status() == 0
-    assert verify_file(tmp_path / "finns-inte.pdf", session_factory) is None
+    assert verify_file(path, session_factory).exit_status() == 0
+    assert verify_file(tmp_path / "finns-inte.pdf", session_factory).exit_status() == 2
 
     clock.advance(hours=1)
     with smtp_server() as server:
