@@ -183,13 +183,13 @@ class Delivery:
     location: str | None  # the .eml file of the outbox
 
 
-def deliver(message: EmailMessage, settings: MailSettings) -> Delivery:
-    """Send over SMTP, or write the outbox file when no SMTP host is set.
+def deliver(message: EmailMessage, settings: MailSettings, stem: str = "Redovisning") -> Delivery:
+    """Send over SMTP, or write the outbox file (`stem`_<hash>.eml) when no SMTP host is set.
 
     Raises OSError or smtplib.SMTPException when the server cannot be reached or refuses.
     """
     if not settings.host:
-        return Delivery(Transport.OUTBOX, str(_write_outbox(message, settings.outbox_dir)))
+        return Delivery(Transport.OUTBOX, str(_write_outbox(message, settings.outbox_dir, stem)))
     context = settings.tls_context or ssl.create_default_context()
     smtp: smtplib.SMTP
     if settings.port == 465:
@@ -212,11 +212,11 @@ def deliver(message: EmailMessage, settings: MailSettings) -> Delivery:
     return Delivery(Transport.SMTP, None)
 
 
-def _write_outbox(message: EmailMessage, folder: Path) -> Path:
+def _write_outbox(message: EmailMessage, folder: Path, stem: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256(str(message["Message-ID"]).encode()).hexdigest()[:12]
-    subject_case = _UNSAFE_IN_FILE_NAME.sub("_", str(message["Subject"]))[:60].strip("._")
-    path = folder / f"{subject_case}_{digest}.eml"
+    safe = _UNSAFE_IN_FILE_NAME.sub("_", stem)[:60].strip("._") or "Redovisning"
+    path = folder / f"{safe}_{digest}.eml"
     temporary = path.with_suffix(".eml.part")
     temporary.write_bytes(message.as_bytes())
     temporary.replace(path)  # a reader never sees half a file
@@ -293,7 +293,7 @@ def send_report_once(
         )
     message = build_message(mail, settings.sender, record.message_id, clock())
     try:
-        delivery = deliver(message, settings)
+        delivery = deliver(message, settings, f"Redovisning_{mail.case_number}")
     except (OSError, smtplib.SMTPException, UnicodeError) as exc:  # smtplib: ASCII logins
         log.warning("the report mail could not be sent: %s", type(exc).__name__)
         with session_factory() as session, session.begin():

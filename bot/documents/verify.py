@@ -224,7 +224,9 @@ def verify(
     `expected_case_number` is the ärende the user is working on (in the chat); a PDF of
     another ärende is then refused. Without it (`redovisa verify FILE`) the ärende named
     in the attachment is looked up. Nothing is stored here; the caller records a valid
-    result (storage.submission_repository.record_signed_report).
+    result (storage.submission_repository.record_signed_report). pyHanko's validation runs
+    its own event loop (asyncio.run): call this from a worker thread, as the engine runs,
+    never from inside a running event loop.
     """
     texts = _texts()
     facts: dict[str, Any] = {

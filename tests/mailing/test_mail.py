@@ -185,6 +185,7 @@ def test_without_smtp_the_mail_is_an_eml_file_in_the_outbox(
     assert result.location is not None and result.location in result.message
     path = Path(result.location)
     assert path.parent == tmp_path / "outbox" and path.suffix == ".eml"
+    assert path.name.startswith(f"Redovisning_{CASE}_")
     message = outbox_message(path)
     assert CASE in message["Subject"]
     assert [a.get_content() for a in message.iter_attachments()] == [PDF]
