@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from io import BytesIO
 from pathlib import Path
 
+import pypdf
 import pytest
 from pyhanko.pdf_utils.generic import NameObject, StreamObject
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -194,3 +195,30 @@ def test_an_unreadable_file_exits_2(content: bytes, stored: dict[str, dict[str, 
     result = verify(content, stored.get)
     assert result.exit_status() == 2 and not result.readable
     assert "går inte att läsa" in result.message
+
+
+def test_the_signature_stamp_uses_an_embedded_font(signed: bytes) -> None:
+    """PDF/A wants every font embedded, the signer's stamp included."""
+    reader = pypdf.PdfReader(BytesIO(signed))
+    widget = next(
+        a.get_object()
+        for page in reader.pages
+        for a in page.get("/Annots") or []
+        if a.get_object().get("/FT") == "/Sig"
+    )
+
+    def fonts(stream: pypdf.generic.DictionaryObject) -> list[pypdf.generic.DictionaryObject]:
+        resources = stream.get("/Resources", {})
+        found = [f.get_object() for f in resources.get("/Font", {}).values()]
+        for xobject in resources.get("/XObject", {}).values():
+            found += fonts(xobject.get_object())
+        return found
+
+    stamp_fonts = fonts(widget["/AP"]["/N"].get_object())
+    assert stamp_fonts
+    for font in stamp_fonts:
+        descendant = (
+            font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+        )
+        descriptor = descendant["/FontDescriptor"].get_object()
+        assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor.keys())
