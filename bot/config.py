@@ -85,6 +85,23 @@ class Settings(BaseSettings):
     reminder_time: time = Field(default=time(9, 0), description="Time of day for reminders")
     reminder_timezone: str = Field(default="Europe/Stockholm", description="Time zone of reminders")
 
+    smtp_host: str | None = Field(
+        default=None,
+        description="SMTP server for the mail to the registrator; unset: .eml files in the outbox",
+    )
+    smtp_port: int = Field(default=587, description="SMTP port (STARTTLS is used when offered)")
+    smtp_user: str | None = Field(default=None, description="SMTP user name, if it needs one")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password")
+    smtp_from: str = Field(
+        default="redovisa@localhost", description="Sender address of the mail to the registrator"
+    )
+    smtp_timeout_seconds: float = Field(default=30.0, description="Time-out of the SMTP dialogue")
+    redovisa_outbox_dir: Path | None = Field(
+        default=None,
+        description="Folder for .eml files when no SMTP_HOST is set (default: outbox in "
+        "REDOVISA_DATA_DIR)",
+    )
+
     @field_validator("telegram_admin_ids", "llm_mask", "reminder_days_before", mode="before")
     @classmethod
     def _split_comma_list(cls, value: object) -> object:
@@ -94,7 +111,10 @@ class Settings(BaseSettings):
             return [value]
         return value
 
-    @field_validator("telegram_bot_token", "openai_api_key", mode="before")
+    @field_validator(
+        "telegram_bot_token", "openai_api_key", "smtp_host", "smtp_user", "smtp_password",
+        mode="before",
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():
@@ -123,6 +143,10 @@ class Settings(BaseSettings):
     def templates_dir(self) -> Path:
         """Return the folder of mall definitions."""
         return self.redovisa_templates_dir or PROMPTS_DIR / "templates"
+
+    def outbox_dir(self) -> Path:
+        """Return the folder the mail is written to when no SMTP server is set."""
+        return self.redovisa_outbox_dir or self.redovisa_data_dir / "outbox"
 
 
 

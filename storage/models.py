@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -25,6 +26,25 @@ from sqlalchemy.types import TypeDecorator
 
 class Base(DeclarativeBase):
     pass
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A moment stored in UTC and read back aware, on SQLite (which keeps no zone) too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("a naive datetime cannot be stored as a moment; give it a zone")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class User(Base):
@@ -63,6 +83,13 @@ class Case(Base):
     # nationella_minoriteter); None when the coordinator did not say.
     perspectives: Mapped[list[str] | None] = mapped_column(JSON)
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # After the signature (migration 0005): who signed the verified PDF and when, when it
+    # was sent to the registrator, and the used amount the official confirmed (None: read
+    # it from the budget answer).
+    signed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    signer: Mapped[str | None] = mapped_column(String(200))
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    used_amount_kr: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class CaseMember(Base):
@@ -129,25 +156,6 @@ class LlmUsage(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class UtcDateTime(TypeDecorator[datetime]):
-    """A moment stored in UTC and read back aware, on SQLite (which keeps no zone) too."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("a naive datetime cannot be stored as a moment; give it a zone")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 class Reminder(Base):
     """One reminder to one user about one ärende, due at `due_at` (UTC).
 
@@ -203,3 +211,42 @@ class AuditEvent(Base):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
+class SignedReport(Base):
+    """A signed PDF that passed verification; the newest one per ärende is the one sent."""
+
+    __tablename__ = "signed_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    signer: Mapped[str | None] = mapped_column(String(200))
+    signed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class SentMail(Base):
+    """One e-mail to the registrator, known by its idempotency key so it goes out once.
+
+    `status` is 'claimed' while it is being sent and 'sent' after; a claim older than the
+    sender's patience may be taken over (the same Message-ID goes out again, so the
+    receiving side can tell it is the same message). `transport` is 'smtp' or 'outbox';
+    `location` the .eml file of the outbox.
+    """
+
+    __tablename__ = "sent_mails"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    message_id: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(300))
+    recipients: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20))
+    transport: Mapped[str | None] = mapped_column(String(20))
+    location: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

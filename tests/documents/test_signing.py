@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from io import BytesIO
 from pathlib import Path
 
 import pypdf
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
 
 from bot.documents import DocumentCase, DocumentFormat, render_report
 from bot.documents.pdf_renderer import SIGNATURE_HEIGHT_PT, SIGNATURE_WIDTH_PT
 from bot.mall.template import TemplateCatalog
+from tests.documents.signing_helpers import self_signed
 
 
 @pytest.fixture
@@ -29,35 +25,6 @@ def pdf(catalog: TemplateCatalog) -> bytes:
         template, answers, DocumentCase("STK-2018-0902"), formats=[DocumentFormat.PDF]
     )
     return result.get(DocumentFormat.PDF).content
-
-
-def _self_signed(folder: Path) -> tuple[Path, Path]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Joanna Eriksson (test)")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .add_extension(
-            x509.KeyUsage(True, True, False, False, False, False, False, False, False), True
-        )
-        .sign(key, hashes.SHA256())
-    )
-    key_path, cert_path = folder / "key.pem", folder / "cert.pem"
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    return key_path, cert_path
 
 
 def test_the_field_covers_the_signature_line_on_the_signature_page(pdf: bytes) -> None:
@@ -84,7 +51,7 @@ def test_the_field_covers_the_signature_line_on_the_signature_page(pdf: bytes) -
 
 
 def test_the_field_can_be_signed_and_the_attachment_survives(pdf: bytes, tmp_path: Path) -> None:
-    key_path, cert_path = _self_signed(tmp_path)
+    key_path, cert_path = self_signed(tmp_path)
     signer = signers.SimpleSigner.load(str(key_path), str(cert_path))
     assert signer is not None
     out = signers.sign_pdf(

@@ -1,0 +1,203 @@
+"""The use cases after the signature, on top of the database: for the chat and the CLI.
+
+Each function owns its transactions (it takes the session factory) so that a refusal
+changes nothing, and returns what the caller shows: a result with a Swedish message, or
+the documents to send. They are the seams for the wiring (not wired here).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.documents.mail import (
+    MailSettings,
+    SendResult,
+    compose_report_mail,
+    mail_texts,
+    report_recipients,
+    send_report_once,
+    submission_key,
+)
+from bot.documents.sammanstallning import Sammanstallning, build_sammanstallning
+from bot.documents.sammanstallning_render import (
+    XLSX_MEDIA_TYPE,
+    render_sammanstallning_pdf,
+    render_sammanstallning_xlsx,
+    sammanstallning_file_name,
+)
+from bot.documents.tjansteskrivelse import (
+    Tjansteskrivelse,
+    TjansteskrivelseFacts,
+    build_tjansteskrivelse,
+)
+from bot.documents.tjansteskrivelse import texts as tjanste_texts
+from bot.documents.tjansteskrivelse_render import (
+    DOCX_MEDIA_TYPE,
+    render_tjansteskrivelse_docx,
+    render_tjansteskrivelse_pdf,
+    tjansteskrivelse_file_name,
+)
+from bot.documents.verify import StoredAnswersLookup, VerificationResult, verify
+from bot.mall.errors import UserFacingError
+from bot.mall.template import TemplateCatalog
+from storage import repository as repo
+from storage import submission_repository as submissions
+from storage.models import User
+
+SessionMaker = sessionmaker[Session]
+
+
+def answers_lookup(session: Session) -> StoredAnswersLookup:
+    """The stored answers of an ärende by diarienummer (None for an unknown one)."""
+
+    def lookup(case_number: str) -> Mapping[str, str] | None:
+        case = repo.find_case(session, case_number)
+        if case is None:
+            return None
+        return {k: a.text for k, a in repo.current_answers(session, case.id).items()}
+
+    return lookup
+
+
+def receive_signed_pdf(
+    session_factory: SessionMaker,
+    pdf_bytes: bytes,
+    now: datetime,
+    expected_case_number: str | None = None,
+) -> VerificationResult:
+    """Verify a signed PDF sent back; when valid, keep it and make the ärende "signerad".
+
+    An invalid or unreadable file changes nothing; the result's message says why.
+    """
+    with session_factory() as session, session.begin():
+        result = verify(pdf_bytes, answers_lookup(session), expected_case_number)
+        if result.valid and result.case_number:
+            case = repo.find_case(session, result.case_number)
+            if case is not None:
+                submissions.record_signed_report(
+                    session, case.id, pdf_bytes, result.signer, result.signed_at, now
+                )
+    return result
+
+
+def verify_file(path: Path, session_factory: SessionMaker) -> VerificationResult:
+    """`redovisa verify FILE`: check without storing. A file that cannot be read gives the
+    unreadable result (exit 2); exit status and JSON: verify.verification_exit(result)."""
+    try:
+        content = path.read_bytes()
+    except OSError:
+        content = b""
+    with session_factory() as session:
+        return verify(content, answers_lookup(session))
+
+
+def submit_signed_report(
+    session_factory: SessionMaker,
+    case_number: str,
+    catalog: TemplateCatalog,
+    settings: MailSettings,
+    clock: Callable[[], datetime],
+) -> SendResult:
+    """After the official confirms: mail the newest verified signed PDF to the ärende's
+    recipients, once (the key is the ärende and the PDF's hash), and mark it "inskickad"."""
+    texts = mail_texts()
+    with session_factory() as session:
+        case = repo.find_case(session, case_number)
+        signed = submissions.latest_signed_report(session, case.id) if case else None
+        if case is None or signed is None:
+            raise UserFacingError(texts("not_signed", case_number=case_number))
+        template = catalog.get(case.template_id) if case.template_id in catalog else None
+        to, cc = report_recipients(case.recipients or [], template)
+        mail = compose_report_mail(
+            case.case_number, case.committee, signed.signer, to, cc, signed.content
+        )
+        case_id, key = case.id, submission_key(case.case_number, signed.sha256)
+    return send_report_once(session_factory, settings, case_id, key, mail, clock)
+
+
+@dataclass(frozen=True)
+class RenderedPair:
+    """Two renderings of one document, ready to send or write."""
+
+    files: tuple[tuple[str, str, bytes], ...]  # (file name, media type, content)
+
+    def write_to(self, folder: Path) -> list[Path]:
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for name, _media, content in self.files:
+            (folder / name).write_bytes(content)
+            paths.append(folder / name)
+        return paths
+
+
+def tjansteskrivelse_for_case(
+    session_factory: SessionMaker,
+    case_number: str,
+    catalog: TemplateCatalog,
+    today: date,
+    author: User | None = None,
+    committee_case_number: str | None = None,
+    summary_suggestion: str | None = None,
+    matter_suggestion: str | None = None,
+) -> tuple[Tjansteskrivelse, RenderedPair]:
+    """Draft the tjänsteskrivelse of a stored ärende and render it as DOCX and PDF."""
+    with session_factory() as session:
+        case = repo.find_case(session, case_number)
+        if case is None or case.template_id not in catalog:
+            raise UserFacingError(tjanste_texts()("unknown_case", case_number=case_number))
+        answers = {k: a.text for k, a in repo.current_answers(session, case.id).items()}
+        facts = TjansteskrivelseFacts(
+            case_number=case.case_number,
+            template=catalog.get(case.template_id),
+            answers=answers,
+            today=today,
+            committee=case.committee,
+            committee_case_number=committee_case_number,
+            decision_date=case.decision_date,
+            granted_amount_kr=case.granted_amount_kr,
+            used_amount_kr=case.used_amount_kr,
+            perspectives=case.perspectives,
+            author_name=author.display_name if author else None,
+        )
+    doc = build_tjansteskrivelse(facts, summary_suggestion, matter_suggestion)
+    return doc, RenderedPair(
+        (
+            (
+                tjansteskrivelse_file_name(doc, "docx"),
+                DOCX_MEDIA_TYPE,
+                render_tjansteskrivelse_docx(doc),
+            ),
+            (
+                tjansteskrivelse_file_name(doc, "pdf"),
+                "application/pdf",
+                render_tjansteskrivelse_pdf(doc),
+            ),
+        )
+    )
+
+
+def sammanstallning_for_year(
+    session_factory: SessionMaker, year: int, catalog: TemplateCatalog, today: date
+) -> tuple[Sammanstallning, RenderedPair]:
+    """The year's sammanställning, rendered as XLSX and PDF."""
+    with session_factory() as session:
+        summary = build_sammanstallning(session, year, catalog, today)
+    return summary, RenderedPair(
+        (
+            (
+                sammanstallning_file_name(summary, "xlsx"),
+                XLSX_MEDIA_TYPE,
+                render_sammanstallning_xlsx(summary),
+            ),
+            (
+                sammanstallning_file_name(summary, "pdf"),
+                "application/pdf",
+                render_sammanstallning_pdf(summary),
+            ),
+        )
+    )

@@ -1,0 +1,178 @@
+"""The coordinator's sammanställning: every ärende of a year with its figures and state.
+
+For each ärende: nämnd, perspectives (as registered), granted, used (confirmed, else read
+from the budget answer), share used, state (ej påbörjad, utkast, signerad, inskickad) and
+the main open findings of the rule-based review; totals per nämnd and overall.
+Rendering as XLSX and as a PDF with a chart is in sammanstallning_render.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy.orm import Session
+
+from bot.documents.phrases import Phrases, phrases
+from bot.documents.tjansteskrivelse import read_budget
+from bot.mall.template import Template, TemplateCatalog
+from bot.review.checks import run_checks
+from bot.review.findings import CaseFacts, Severity
+from bot.review.perspectives import Perspective, load_keywords
+from storage import repository as repo
+from storage.models import Case
+from storage.submission_repository import cases_of_year
+
+TEXT_KEYS = (
+    "title", "made", "state_not_started", "state_draft", "state_signed", "state_submitted",
+    "col_case", "col_committee", "col_perspectives", "col_granted", "col_used", "col_share",
+    "col_state", "col_findings", "unknown", "no_committee", "no_perspectives", "total",
+    "sheet_cases", "sheet_committees", "col_cases", "heading_cases", "heading_committees",
+    "heading_chart", "heading_findings", "chart_granted", "chart_used", "chart_axis",
+    "no_cases", "no_findings", "used_unknown_note", "pdf_footer", "file_stem",
+)  # fmt: skip
+MAIN_FINDINGS = 3  # per ärende
+
+# (template, answers, case facts) -> the main open findings, as Swedish sentences
+FindingsFor = Callable[[Template, Mapping[str, str], CaseFacts], Sequence[str]]
+
+
+def texts() -> Phrases:
+    return phrases("sammanstallning", TEXT_KEYS)
+
+
+class CaseState(StrEnum):
+    NOT_STARTED = "not_started"
+    DRAFT = "draft"
+    SIGNED = "signed"
+    SUBMITTED = "submitted"
+
+    def label(self) -> str:
+        return texts()(f"state_{self.value}")
+
+
+def case_state(case: Case, answered: int) -> CaseState:
+    """inskickad once mailed, signerad once a signed PDF was verified, else by the answers."""
+    if case.submitted_at is not None:
+        return CaseState.SUBMITTED
+    if case.signed_at is not None:
+        return CaseState.SIGNED
+    return CaseState.DRAFT if answered else CaseState.NOT_STARTED
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    case_number: str
+    committee: str | None
+    perspectives: tuple[str, ...]  # Swedish labels, as registered
+    granted_kr: int | None
+    used_kr: int | None
+    state: CaseState
+    findings: tuple[str, ...]
+
+    @property
+    def share_used(self) -> float | None:
+        """Used over granted (0.83 for 83 %); None when either is unknown."""
+        if self.used_kr is None or not self.granted_kr:
+            return None
+        return self.used_kr / self.granted_kr
+
+
+@dataclass(frozen=True)
+class CommitteeTotal:
+    committee: str | None
+    cases: int
+    granted_kr: int
+    used_kr: int  # of the ärenden whose use is known
+    used_unknown: int  # ärenden whose use is not known
+    granted_known_use_kr: int  # granted to the ärenden whose use is known
+
+    @property
+    def share_used(self) -> float | None:
+        """Used over granted, counting only the ärenden whose use is known."""
+        return self.used_kr / self.granted_known_use_kr if self.granted_known_use_kr else None
+
+
+@dataclass(frozen=True)
+class Sammanstallning:
+    year: int
+    made: date
+    rows: tuple[SummaryRow, ...]
+
+    def by_committee(self) -> tuple[CommitteeTotal, ...]:
+        """One total per nämnd, in the order the nämnder first appear."""
+        groups: dict[str | None, list[SummaryRow]] = {}
+        for row in self.rows:
+            groups.setdefault(row.committee, []).append(row)
+        return tuple(_total(committee, rows) for committee, rows in groups.items())
+
+    def total(self) -> CommitteeTotal:
+        return _total(None, list(self.rows))
+
+
+def _total(committee: str | None, rows: Sequence[SummaryRow]) -> CommitteeTotal:
+    return CommitteeTotal(
+        committee=committee,
+        cases=len(rows),
+        granted_kr=sum(r.granted_kr or 0 for r in rows),
+        used_kr=sum(r.used_kr or 0 for r in rows),
+        used_unknown=sum(1 for r in rows if r.used_kr is None),
+        granted_known_use_kr=sum(r.granted_kr or 0 for r in rows if r.used_kr is not None),
+    )
+
+
+def rule_findings(template: Template, answers: Mapping[str, str], facts: CaseFacts) -> list[str]:
+    """The errors, then the warnings, of the rule-based review (spelling is left out)."""
+    found = run_checks(template, dict(answers), facts)
+    ranked = [f for f in found if f.severity is Severity.ERROR] + [
+        f for f in found if f.severity is Severity.WARNING
+    ]
+    return [f.message for f in ranked]
+
+
+def _perspective_labels(values: Sequence[str] | None) -> tuple[str, ...]:
+    if not values:
+        return ()
+    labels = load_keywords()
+    return tuple(
+        labels[Perspective(v)].label for v in values if v in Perspective._value2member_map_
+    )
+
+
+def build_sammanstallning(
+    session: Session,
+    year: int,
+    catalog: TemplateCatalog,
+    today: date,
+    findings_for: FindingsFor = rule_findings,
+) -> Sammanstallning:
+    """Every ärende of `year` (storage.submission_repository.cases_of_year) with its row."""
+    rows = []
+    for case in cases_of_year(session, year):
+        answers = {k: a.text for k, a in repo.current_answers(session, case.id).items()}
+        answered = sum(1 for text in answers.values() if text.strip())
+        state = case_state(case, answered)
+        template = catalog.get(case.template_id) if case.template_id in catalog else None
+        granted, used = case.granted_amount_kr, case.used_amount_kr
+        findings: tuple[str, ...] = ()
+        if template is not None:
+            granted, used = read_budget(template, answers, granted, used)
+            if answered:
+                facts = CaseFacts(
+                    case_number=case.case_number, granted_amount_kr=case.granted_amount_kr
+                )
+                findings = tuple(findings_for(template, answers, facts))[:MAIN_FINDINGS]
+        rows.append(
+            SummaryRow(
+                case_number=case.case_number,
+                committee=case.committee,
+                perspectives=_perspective_labels(case.perspectives),
+                granted_kr=granted,
+                used_kr=used,
+                state=state,
+                findings=findings,
+            )
+        )
+    return Sammanstallning(year=year, made=today, rows=tuple(rows))

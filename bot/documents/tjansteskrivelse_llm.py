@@ -1,0 +1,114 @@
+"""A language model's draft of the tjänsteskrivelse's Sammanfattning and Ärendet.
+
+Only a suggestion: the official accepts it or not, and the accepted text is passed to
+build_tjansteskrivelse. The report's facts travel to the model as JSON data inside the
+user message (prompts/llm/tjansteskrivelse.toml). A draft that names an amount the stored
+data does not hold is thrown away, as is any failure of the model: the plain summary
+built from the answers is always there.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.documents.text_markup import clean_text
+from bot.documents.tjansteskrivelse import TjansteskrivelseFacts, budget_figures
+from bot.mall.amounts import find_amounts, format_kronor
+from bot.review.llm import LlmClient, LlmError
+from bot.review.llm_reviewer import LLM_PROMPTS_DIR, PromptTemplate, load_prompt
+from bot.review.masking import MaskPolicy
+
+log = logging.getLogger(__name__)
+
+PROMPT_FILE = LLM_PROMPTS_DIR / "tjansteskrivelse.toml"
+SUMMARY_LIMIT = 4_000
+MATTER_LIMIT = 12_000
+
+
+class TjansteskrivelseDraft(BaseModel):
+    """The schema the model's reply must follow."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sammanfattning: str = Field(min_length=1, max_length=SUMMARY_LIMIT)
+    arendet: str = Field(min_length=1, max_length=MATTER_LIMIT)
+
+
+@dataclass(frozen=True)
+class DraftSuggestion:
+    summary: str
+    matter: str
+
+
+def load_tjansteskrivelse_prompt() -> PromptTemplate:
+    return load_prompt(PROMPT_FILE)
+
+
+def draft_data(facts: TjansteskrivelseFacts, mask: Callable[[str], str] = str) -> str:
+    """The facts and answers as the JSON the model reads, the answers passed through `mask`."""
+    granted, used = budget_figures(facts)
+    template = facts.template
+    answers = {
+        q.text.rstrip(":"): mask(facts.answers[q.key])
+        for q in template.questions
+        if facts.answers.get(q.key, "").strip()
+    }
+    decision = template.decided_by
+    if facts.decision_date:
+        decision += f", {facts.decision_date.isoformat()}"
+    return json.dumps(
+        {
+            "namnd": facts.committee or facts.answers.get("namnd") or None,
+            "beviljat": format_kronor(granted) if granted else None,
+            "anvant": format_kronor(used) if used is not None else None,
+            "beslut": decision,
+            "svar": answers,
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+def _known_amounts(facts: TjansteskrivelseFacts) -> set[int]:
+    granted, used = budget_figures(facts)
+    known = {a.value for text in facts.answers.values() for a in find_amounts(text)}
+    return known | {v for v in (granted, used) if v is not None}
+
+
+def draft_suggestion(
+    client: LlmClient,
+    facts: TjansteskrivelseFacts,
+    prompt: PromptTemplate | None = None,
+    case_id: int | None = None,
+    masking: MaskPolicy | None = None,
+) -> DraftSuggestion | None:
+    """Ask the model for Sammanfattning and Ärendet; None when it fails or invents amounts.
+
+    Personal data in the answers is masked as `masking` says (MaskPolicy.from_names of the
+    LLM_MASK setting) and put back in the reply.
+    """
+    template = prompt or load_tjansteskrivelse_prompt()
+    session = (masking or MaskPolicy.from_names(())).session()
+    messages = template.render(data=draft_data(facts, session.mask))
+    try:
+        draft = client.complete(
+            purpose=template.purpose,
+            messages=messages,
+            schema=TjansteskrivelseDraft,
+            case_id=case_id,
+        )
+    except LlmError as exc:
+        log.info("no tjänsteskrivelse draft from the language model: %s", type(exc).__name__)
+        return None
+    summary = clean_text(session.unmask(draft.sammanfattning)).strip()
+    matter = clean_text(session.unmask(draft.arendet)).strip()
+    invented = {a.value for a in find_amounts(f"{summary}\n{matter}")} - _known_amounts(facts)
+    if invented:
+        log.warning("the tjänsteskrivelse draft named %d unknown amount(s); dropped", len(invented))
+        return None
+    return DraftSuggestion(summary, matter)
