@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from storage.dialects import insert_for
 from storage.models import (
     Answer,
     Case,
@@ -47,17 +48,22 @@ def find_user(session: Session, external_id: str) -> User | None:
 
 
 def load_state(session: Session, user_id: int) -> dict[str, Any] | None:
-    row = session.get(ConversationStateRow, user_id)
-    return dict(row.state) if row else None
+    state = session.scalar(
+        select(ConversationStateRow.state).where(ConversationStateRow.user_id == user_id)
+    )
+    return dict(state) if state is not None else None
 
 
 def save_state(session: Session, user_id: int, state: dict[str, Any], now: datetime) -> None:
-    row = session.get(ConversationStateRow, user_id)
-    if row is None:
-        session.add(ConversationStateRow(user_id=user_id, state=state, updated_at=now))
-    else:
-        row.state = state
-        row.updated_at = now
+    """Write the user's state in one statement (an upsert), whether or not it existed."""
+    statement = insert_for(session, ConversationStateRow).values(
+        user_id=user_id, state=state, updated_at=now
+    )
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["user_id"], set_={"state": state, "updated_at": now}
+        )
+    )
 
 
 def find_case(session: Session, case_number: str) -> Case | None:
@@ -192,15 +198,17 @@ def save_answer(
 
 
 def claim_update(session: Session, source: str, update_id: int, now: datetime) -> bool:
-    """Mark an incoming update as handled; False when it was handled before."""
-    if session.get(ProcessedUpdate, (source, update_id)) is not None:
-        return False
-    try:
-        with session.begin_nested():
-            session.add(ProcessedUpdate(source=source, update_id=update_id, processed_at=now))
-    except IntegrityError:
-        return False
-    return True
+    """Mark an incoming update as handled; False when it was handled before.
+
+    One statement that does nothing on a duplicate, so a redelivery racing the first
+    delivery in another transaction waits for it and then finds the mark."""
+    statement = (
+        insert_for(session, ProcessedUpdate)
+        .values(source=source, update_id=update_id, processed_at=now)
+        .on_conflict_do_nothing()
+        .returning(ProcessedUpdate.update_id)
+    )
+    return session.scalar(statement) is not None
 
 
 def record_llm_usage(
