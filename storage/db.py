@@ -21,12 +21,22 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SessionFactory = sessionmaker[Session]
 
 
+def _quiet_sql_logs() -> None:
+    """SQLAlchemy logs statements at INFO and result rows (answers among them) at DEBUG when
+    its logger inherits such a level from LOG_LEVEL; it is held at WARNING unless set."""
+    for name in ("sqlalchemy.engine", "sqlalchemy.pool", "sqlalchemy.orm"):
+        logger = logging.getLogger(name)
+        if logger.level == logging.NOTSET:
+            logger.setLevel(logging.WARNING)
+
+
 def create_db_engine(url: str) -> Engine:
     """Create the engine; for SQLite, make the folder, turn on WAL and foreign keys, and let
     SQLAlchemy, not pysqlite, begin each transaction (see `_begin_explicitly`).
 
     `hide_parameters`: the values bound to a statement (answers among them) never appear in
     SQLAlchemy's log lines or in the text of its exceptions."""
+    _quiet_sql_logs()
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from storage import inbox_repository as inbox
 from storage.models import (
     Answer,
     Case,
@@ -192,7 +193,10 @@ def save_answer(
 
 
 def claim_update(session: Session, source: str, update_id: int, now: datetime) -> bool:
-    """Mark an incoming update as handled; False when it was handled before."""
+    """Mark an incoming update as handled; False when it was handled before.
+
+    Called inside the turn's transaction: the mark, and the inbox's record that the update
+    was handled, are committed with the turn or not at all."""
     if session.get(ProcessedUpdate, (source, update_id)) is not None:
         return False
     try:
@@ -200,6 +204,7 @@ def claim_update(session: Session, source: str, update_id: int, now: datetime) -
             session.add(ProcessedUpdate(source=source, update_id=update_id, processed_at=now))
     except IntegrityError:
         return False
+    inbox.mark_handled(session, source, update_id, now)
     return True
 
 

@@ -24,6 +24,7 @@ TELEGRAM_TEXT_VARIABLES: dict[str, tuple[str, ...]] = {
     "file_unreadable": (),
     "old_button": (),
     "edit_not_text": (),
+    "resumed_after_restart": (),
     "unsupported": ("reason",),
     **{f"unsupported_{kind}": () for kind in KINDS_WITH_TEXT},
     "unsupported_other": (),
