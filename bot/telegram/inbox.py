@@ -162,7 +162,9 @@ def resume_with_status(adapter: TelegramAdapter) -> Resume:
     return resume
 
 
-def use_inbox(builder: ApplicationBuilder, inbox: Inbox, adapter: TelegramAdapter) -> ApplicationBuilder:  # type: ignore[type-arg]
+def use_inbox(
+    builder: ApplicationBuilder, inbox: Inbox, adapter: TelegramAdapter
+) -> ApplicationBuilder:  # type: ignore[type-arg]
     """Give the Application the storing update queue and the finishing update processor."""
     processor = InboxUpdateProcessor(inbox, resume_with_status(adapter))
     return builder.update_queue(InboxQueue(inbox)).concurrent_updates(processor)

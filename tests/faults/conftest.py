@@ -1,0 +1,89 @@
+"""The fault tests' harness: the local Bot API server in this process, the bot in another
+one (tests/faults/bot_process.py) that the test kills with SIGKILL and starts again."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.bot_api import FakeBotApi
+from tests.faults.bot_process import TOKEN
+
+ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT = 90.0
+
+
+class BotProcess:
+    """Starts, kills and restarts the bot process; each start waits until it polls."""
+
+    def __init__(
+        self, control: Path, database_url: str, api: FakeBotApi, users: Sequence[int] = ()
+    ) -> None:
+        """`users`: Telegram ids let in (as administrators, so no invite is needed)."""
+        self.users = list(users)
+        self.control = control
+        self.database_url = database_url
+        self.api = api
+        self.child: subprocess.Popen[bytes] | None = None
+        self.starts = 0
+        control.mkdir(parents=True, exist_ok=True)
+
+    def start(self, webhook_port: int = 0) -> None:
+        for name in ("ready", "stopped"):
+            (self.control / name).unlink(missing_ok=True)
+        command = [sys.executable, "-m", "tests.faults.bot_process", str(self.control),
+                   self.database_url, self.api.base_url, self.api.file_url, str(webhook_port)]  # fmt: skip
+        self.child = subprocess.Popen(command, cwd=ROOT, env=self.environment())
+        self.starts += 1
+        deadline = time.monotonic() + START_TIMEOUT
+        while not (self.control / "ready").exists():
+            if self.child.poll() is not None:
+                raise RuntimeError(f"the bot process ended with {self.child.returncode}")
+            if time.monotonic() > deadline:
+                raise TimeoutError("the bot process did not start")
+            time.sleep(0.05)
+
+    def environment(self) -> dict[str, str]:
+        admins = ",".join(str(user) for user in self.users)
+        return {**os.environ, "LOG_LEVEL": "INFO", "TELEGRAM_ADMIN_IDS": admins}
+
+    def arm(self, point: str) -> None:
+        (self.control / "arm").write_text(point)
+
+    async def wait_stopped(self, timeout: float = 30.0) -> None:
+        stopped = self.control / "stopped"
+        await self.api.wait_for(stopped.exists, timeout, "the armed kill point")
+
+    def kill(self) -> None:
+        if self.child is not None and self.child.poll() is None:
+            os.kill(self.child.pid, signal.SIGKILL)
+            self.child.wait(10)
+        self.child = None
+        (self.control / "arm").unlink(missing_ok=True)
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    with FakeBotApi(TOKEN) as server:
+        yield server
+
+
+@pytest.fixture
+def bot_process(tmp_path: Path, database_url: str, api: FakeBotApi) -> Iterator[BotProcess]:
+    process = BotProcess(tmp_path / "bot", database_url, api, users=range(5001, 5011))
+    try:
+        yield process
+    finally:
+        process.kill()
+
+
+@pytest.fixture(autouse=True)
+def _timedelta_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
