@@ -11,6 +11,7 @@ time-out from the Bot API is a one-line warning, not an error with a traceback.
 
 from __future__ import annotations
 
+import json
 import logging
 
 from telegram.error import NetworkError, TelegramError
@@ -27,11 +28,19 @@ class KeepUpdatesOut(logging.Filter):
         if record.levelno < logging.INFO:
             return False
         error = record.exc_info[1] if record.exc_info else None
-        if isinstance(error, NetworkError):
-            record.msg, record.args = f"{record.getMessage()} ({error})", None
-            record.exc_info, record.exc_text, record.stack_info = None, None, None
-            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        if isinstance(error, json.JSONDecodeError):
+            # A proxy's error page (a 502) where the Bot API's JSON was expected; PTB goes on
+            # to raise a NetworkError, which is retried. The page itself is not logged.
+            self._shorten(record, "the Bot API answered with something other than JSON")
+        elif isinstance(error, NetworkError):
+            self._shorten(record, f"{record.getMessage()} ({error})")
         return True
+
+    @staticmethod
+    def _shorten(record: logging.LogRecord, message: str) -> None:
+        record.msg, record.args = message, None
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
 
 
 _FILTER = KeepUpdatesOut()

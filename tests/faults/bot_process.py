@@ -15,6 +15,7 @@ The process then waits to be killed.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sys
 import threading
@@ -92,11 +93,17 @@ async def run(control: Path, database_url: str, base_url: str, file_url: str, po
         database_url=database_url,
         **options,
     )
+    logging.basicConfig(  # as `redovisa telegram` does
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     assembly = assemble(settings)
     sql = assembly.sessions.kw["bind"]
     engine: ConversationPort = KillPoints(assembly.conversation, sql, control)
     inbox = Inbox(assembly.sessions, assembly.clock)
     async with TelegramBot(settings, engine, inbox=inbox, typing_delay=5.0):
+        logging.getLogger("tests.faults.bot_process").debug(
+            "bot process %s receiving updates", os.getpid()
+        )
         (control / "ready").write_text(str(os.getpid()))
         await asyncio.Event().wait()
 

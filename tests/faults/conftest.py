@@ -35,12 +35,17 @@ class BotProcess:
         self.starts = 0
         control.mkdir(parents=True, exist_ok=True)
 
-    def start(self, webhook_port: int = 0) -> None:
+    def start(self, webhook_port: int = 0, log_level: str = "INFO") -> None:
+        """Start the bot (a webhook server on `webhook_port` when given); what it logs is
+        appended to `self.log`."""
         for name in ("ready", "stopped"):
             (self.control / name).unlink(missing_ok=True)
         command = [sys.executable, "-m", "tests.faults.bot_process", str(self.control),
                    self.database_url, self.api.base_url, self.api.file_url, str(webhook_port)]  # fmt: skip
-        self.child = subprocess.Popen(command, cwd=ROOT, env=self.environment())
+        with self.log.open("ab") as log:
+            self.child = subprocess.Popen(
+                command, cwd=ROOT, env=self.environment(log_level), stderr=log
+            )
         self.starts += 1
         deadline = time.monotonic() + START_TIMEOUT
         while not (self.control / "ready").exists():
@@ -50,9 +55,13 @@ class BotProcess:
                 raise TimeoutError("the bot process did not start")
             time.sleep(0.05)
 
-    def environment(self) -> dict[str, str]:
+    @property
+    def log(self) -> Path:
+        return self.control / "bot.log"
+
+    def environment(self, log_level: str) -> dict[str, str]:
         admins = ",".join(str(user) for user in self.users)
-        return {**os.environ, "LOG_LEVEL": "INFO", "TELEGRAM_ADMIN_IDS": admins}
+        return {**os.environ, "LOG_LEVEL": log_level, "TELEGRAM_ADMIN_IDS": admins}
 
     def arm(self, point: str) -> None:
         (self.control / "arm").write_text(point)
