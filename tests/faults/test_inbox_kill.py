@@ -20,7 +20,7 @@ from bot.telegram.texts import load_telegram_texts
 from storage.db import create_db_engine
 from storage.models import Answer, InboxUpdate
 from tests.fakes.bot_api import FakeBotApi, SentMessage
-from tests.faults.conftest import BotProcess
+from tests.faults.harness import BotProcess
 
 CASE_NUMBER = "STK-2018-1307"
 TEXTS = load_telegram_texts()

@@ -9,7 +9,7 @@ and getUpdates meets a 502 from a proxy along the way.
 from __future__ import annotations
 
 from tests.fakes.bot_api import FakeBotApi
-from tests.faults.conftest import BotProcess
+from tests.faults.harness import BotProcess
 
 COMMITTEE = "Kvarnbyns-testnämnd"
 PROJECT = "Projektet Blåklint-Ödegård"
