@@ -103,6 +103,18 @@ def give_up_or_retry(
     return job.status
 
 
+def release_claims(session: Session) -> int:
+    """Make every claimed job pending again: called by a single instance on start, when any
+    claim is that of a process that died. Returns how many."""
+    result = session.execute(
+        update(Job)
+        .where(Job.status == "claimed")
+        .values(status="pending", claim_token=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def open_jobs(session: Session, case_id: int, kind: str | None = None) -> Sequence[Job]:
     """Jobs of the ärende not yet done or given up (for a status line: "being made")."""
     query = select(Job).where(Job.case_id == case_id, Job.status.in_(("pending", "claimed")))
