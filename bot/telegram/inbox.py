@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import Application, ApplicationBuilder, ExtBot
@@ -39,6 +40,8 @@ log = logging.getLogger(__name__)
 
 SOURCE = "telegram"  # as the engine names the delivery ids of telegram:… users
 KEEP_FINISHED = timedelta(days=7)
+FIRST_RETRY_SECONDS = 0.5
+MAX_RETRY_SECONDS = 10.0
 
 Clock = Callable[[], datetime]
 Resume = Callable[[Update], Awaitable[None]]
@@ -72,8 +75,16 @@ class Inbox:
                     session, SOURCE, update.update_id, key, payload, self._clock()
                 )
 
-        stored: bool = await self._run(work)
-        return stored
+        delay = FIRST_RETRY_SECONDS
+        while True:  # never confirmed before it is stored: wait for the database
+            try:
+                stored: bool = await self._run(work)
+                return stored
+            except DBAPIError as error:
+                log.warning("storing update %s failed (%s); again in %.1f s",
+                            update.update_id, type(error.orig).__name__, delay)  # fmt: skip
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, MAX_RETRY_SECONDS)
 
     async def finish(self, update_id: int) -> None:
         def work() -> None:
@@ -144,7 +155,11 @@ class InboxUpdateProcessor(PerChatUpdateProcessor):
             coroutine = self.resume(update)
         await super().do_process_update(update, coroutine)
         if isinstance(update, Update):
-            await self.inbox.finish(update.update_id)
+            try:
+                await self.inbox.finish(update.update_id)
+            except DBAPIError as error:  # handled again after a restart, with a note
+                log.warning("marking update %s finished failed: %s", update.update_id,
+                            type(error.orig).__name__)  # fmt: skip
 
 
 def resume_with_status(adapter: TelegramAdapter) -> Resume:
