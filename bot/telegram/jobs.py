@@ -23,9 +23,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
+from telegram.ext import ExtBot
 
 from bot.engine.messages import Reply, say
 from bot.mall.errors import UserFacingError
+from bot.telegram.handlers import TelegramAdapter
 from storage import job_repository as jobs
 from storage.db import SessionFactory
 
@@ -145,3 +147,16 @@ async def run_job_loop(
             log.exception("job round failed")
         with suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=interval_seconds)
+
+
+def telegram_deliver(adapter: TelegramAdapter, bot: ExtBot[None]) -> Deliver:
+    """Deliver a job's replies to a `telegram:<id>` recipient through the adapter."""
+
+    async def deliver(recipient: str, replies: list[Reply]) -> None:
+        platform, _, chat = recipient.partition(":")
+        if platform != "telegram" or not chat.lstrip("-").isdigit():
+            log.warning("job result for a recipient on another platform dropped")
+            return
+        await adapter.send_replies(bot, int(chat), replies)
+
+    return deliver

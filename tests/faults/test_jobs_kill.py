@@ -3,7 +3,8 @@ says "PDF för underskrift skapad" only once they exist.
 
 The job is enqueued as the engine's turn enqueues it; a worker process claims it and is
 SIGKILLed while it renders. After the restart (`recover`, then a round of the runner with
-the real renderer) the documents are delivered once and only then is the status set.
+the real renderer, delivering through the Telegram adapter to the local Bot API server)
+the documents reach the chat once and only then is the status set.
 """
 
 from __future__ import annotations
@@ -16,20 +17,27 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from pydantic import SecretStr
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.config import Settings
 from bot.documents.command import document_case
 from bot.documents.render import render_report
+from bot.engine.conversation import Conversation
 from bot.engine.messages import Attachment, Reply, say
 from bot.engine.services import ReportSnapshot
+from bot.engine.texts import load_texts
 from bot.mall.template import TemplateCatalog
-from bot.telegram.jobs import ClaimedJob, JobRunner, Work
+from bot.telegram.app import TelegramBot
+from bot.telegram.jobs import ClaimedJob, JobRunner, Work, telegram_deliver
 from storage import access_repository as access_repo
 from storage import job_repository as jobs
 from storage import repository as repo
 from storage.db import SessionFactory, create_db_engine
 from storage.models import Case, Job, User
 from tests.conftest import MovableClock
+from tests.fakes.bot_api import FakeBotApi
+from tests.faults.bot_process import TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
 SIGNED = "sent_for_signature"
@@ -83,7 +91,11 @@ def status_and_job(sessions: SessionFactory, case_id: int) -> tuple[str, str]:
 
 
 async def test_documents_asked_for_before_a_crash_are_made_after_restart(
-    database_url: str, tmp_path: Path, catalog: TemplateCatalog, clock: MovableClock
+    database_url: str,
+    tmp_path: Path,
+    catalog: TemplateCatalog,
+    clock: MovableClock,
+    api: FakeBotApi,
 ) -> None:
     engine = create_db_engine(database_url)
     sessions = sessionmaker(engine, expire_on_commit=False)
@@ -102,22 +114,29 @@ async def test_documents_asked_for_before_a_crash_are_made_after_restart(
         worker.wait(10)
         assert status_and_job(sessions, case_id) == ("finished", "claimed")
 
-        delivered: list[tuple[str, list[Reply]]] = []
-
-        async def deliver(recipient: str, replies: list[Reply]) -> None:
-            assert status_and_job(sessions, case_id)[0] == "finished"  # not before they exist
-            delivered.append((recipient, replies))
-
+        settings = Settings(
+            telegram_bot_token=SecretStr(TOKEN),
+            telegram_api_base_url=api.base_url,
+            telegram_api_file_url=api.file_url,
+            redovisa_data_dir=tmp_path,
+        )
+        conversation = Conversation(sessions, catalog, load_texts(), clock)
         runner = JobRunner(sessions, {"documents": documents_work(sessions, catalog)}, clock)
-        assert runner.recover() == 1
-        assert await runner.run_once(deliver) == 1
-        assert await runner.run_once(deliver) == 0  # done once
-        [(recipient, [reply])] = delivered
-        assert recipient == "telegram:4242"
-        names = sorted(a.filename for a in reply.attachments)
-        assert [n.rsplit(".", 1)[1] for n in names] == ["docx", "pdf"]
-        pdf = next(a.data for a in reply.attachments if a.filename.endswith(".pdf"))
-        assert pdf.startswith(b"%PDF")
+        async with TelegramBot(settings, conversation) as bot:
+            send = telegram_deliver(bot.adapter, bot.application.bot)
+
+            async def deliver(recipient: str, replies: list[Reply]) -> None:
+                assert status_and_job(sessions, case_id)[0] == "finished"  # not before
+                await send(recipient, replies)
+
+            assert runner.recover() == 1
+            assert await runner.run_once(deliver) == 1
+            assert await runner.run_once(deliver) == 0  # done once
+        sent = api.messages(4242)
+        assert [m.text for m in sent if m.document is None] == ["Dokumenten är klara."]
+        documents = {m.document[0].rsplit(".", 1)[1]: m.document[1] for m in sent if m.document}
+        assert sorted(documents) == ["docx", "pdf"] and len(sent) == 3
+        assert documents["pdf"].startswith(b"%PDF")
         assert status_and_job(sessions, case_id) == (SIGNED, "done")
         with sessions() as session:
             actions = [e.action for e in access_repo.audit_events(session, case_id)]
