@@ -20,6 +20,9 @@ Per database it prints:
   with the note that they were kept and where the user is (not a loss).
 
     python -m bench.kill_bench [--kills 15] [--users 4] [--seed 14] [--sqlite-only]
+                               [--no-inbox]
+
+`--no-inbox` runs the bot without the inbox, as before it, for comparison.
 """
 
 from __future__ import annotations
@@ -206,7 +209,9 @@ def check_database(url: str, template: Template, reports: list[int], figures: Fi
         engine.dispose()
 
 
-async def run_database(name: str, url: str, kills: int, users: int, seed: int) -> Figures:
+async def run_database(
+    name: str, url: str, kills: int, users: int, seed: int, inbox: bool = True
+) -> Figures:
     template = load_catalog(PROMPTS_DIR / "templates").get("mall-2019")
     figures = Figures(name)
     rng = random.Random(seed)
@@ -216,7 +221,7 @@ async def run_database(name: str, url: str, kills: int, users: int, seed: int) -
     started = time.monotonic()
     with FakeBotApi(TOKEN) as api, tempfile.TemporaryDirectory() as control:
         ids = range(FIRST_USER, FIRST_USER + users)
-        bot = Bot(BotProcess(Path(control), url, api, users=ids))
+        bot = Bot(BotProcess(Path(control), url, api, users=ids, inbox=inbox))
         await bot.start()
         killing = asyncio.Event()
         killing.set()
@@ -262,20 +267,19 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument("--verbose", action="store_true", help="print what went wrong")
+    parser.add_argument("--no-inbox", action="store_true", help="run without the inbox")
     args = parser.parse_args(argv)
+    options = (args.kills, args.users, args.seed, not args.no_inbox)
     results = []
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'kill.sqlite3'}"
-        results.append(asyncio.run(run_database("sqlite", url, args.kills, args.users, args.seed)))
+        results.append(asyncio.run(run_database("sqlite", url, *options)))
     if not args.sqlite_only:
         with postgres_database() as pg_url:
             if pg_url is None:
                 print("postgresql skipped: the server does not answer")
             else:
-                figures = asyncio.run(
-                    run_database("postgresql", pg_url, args.kills, args.users, args.seed)
-                )
-                results.append(figures)
+                results.append(asyncio.run(run_database("postgresql", pg_url, *options)))
     for figures in results:
         print(figures.line(), flush=True)
         if args.verbose:

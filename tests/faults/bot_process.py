@@ -99,7 +99,9 @@ async def run(control: Path, database_url: str, base_url: str, file_url: str, po
     assembly = assemble(settings)
     sql = assembly.sessions.kw["bind"]
     engine: ConversationPort = KillPoints(assembly.conversation, sql, control)
-    inbox = Inbox(assembly.sessions, assembly.clock)
+    # REDOVISA_FAULTS_NO_INBOX=1 runs without the inbox (the bench's comparison).
+    without = os.environ.get("REDOVISA_FAULTS_NO_INBOX") == "1"
+    inbox = None if without else Inbox(assembly.sessions, assembly.clock)
     async with TelegramBot(settings, engine, inbox=inbox, typing_delay=5.0):
         logging.getLogger("tests.faults.bot_process").debug(
             "bot process %s receiving updates", os.getpid()

@@ -21,10 +21,17 @@ class BotProcess:
     """Starts, kills and restarts the bot process; each start waits until it polls."""
 
     def __init__(
-        self, control: Path, database_url: str, api: FakeBotApi, users: Sequence[int] = ()
+        self,
+        control: Path,
+        database_url: str,
+        api: FakeBotApi,
+        users: Sequence[int] = (),
+        inbox: bool = True,
     ) -> None:
-        """`users`: Telegram ids let in (as administrators, so no invite is needed)."""
+        """`users`: Telegram ids let in (as administrators, so no invite is needed);
+        `inbox` False runs the bot without the inbox (for comparison)."""
         self.users = list(users)
+        self.inbox = inbox
         self.control = control
         self.database_url = database_url
         self.api = api
@@ -58,7 +65,12 @@ class BotProcess:
 
     def environment(self, log_level: str) -> dict[str, str]:
         admins = ",".join(str(user) for user in self.users)
-        return {**os.environ, "LOG_LEVEL": log_level, "TELEGRAM_ADMIN_IDS": admins}
+        return {
+            **os.environ,
+            "LOG_LEVEL": log_level,
+            "TELEGRAM_ADMIN_IDS": admins,
+            "REDOVISA_FAULTS_NO_INBOX": "0" if self.inbox else "1",
+        }
 
     def arm(self, point: str) -> None:
         (self.control / "arm").write_text(point)
