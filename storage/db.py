@@ -8,7 +8,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,28 +21,64 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SessionFactory = sessionmaker[Session]
 
 
+def _quiet_sql_logs() -> None:
+    """SQLAlchemy logs statements at INFO and result rows (answers among them) at DEBUG when
+    its logger inherits such a level from LOG_LEVEL; it is held at WARNING unless set."""
+    for name in ("sqlalchemy.engine", "sqlalchemy.pool", "sqlalchemy.orm"):
+        logger = logging.getLogger(name)
+        if logger.level == logging.NOTSET:
+            logger.setLevel(logging.WARNING)
+
+
 def create_db_engine(url: str) -> Engine:
-    """Create the engine; for SQLite, make the folder and turn on WAL and foreign keys."""
+    """Create the engine; for SQLite, make the folder, turn on WAL and foreign keys, and let
+    SQLAlchemy, not pysqlite, begin each transaction (see `_begin_explicitly`).
+
+    `hide_parameters`: the values bound to a statement (answers among them) never appear in
+    SQLAlchemy's log lines or in the text of its exceptions."""
+    _quiet_sql_logs()
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        return create_engine(
+            url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
+        )
     connect_args = {"timeout": 30, "check_same_thread": False}
     if not parsed.database or parsed.database == ":memory:":
-        engine = create_engine(url, connect_args=connect_args)
+        engine = create_engine(url, connect_args=connect_args, hide_parameters=True)
     else:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         # A pool as large as the bot's engine threads: connections reused, not reopened.
-        engine = create_engine(url, connect_args=connect_args, pool_size=16, max_overflow=16)
+        engine = create_engine(
+            url, connect_args=connect_args, pool_size=16, max_overflow=16, hide_parameters=True
+        )
+    _begin_explicitly(engine)
+    return engine
+
+
+def _begin_explicitly(engine: Engine) -> None:
+    """SQLAlchemy's documented recipe for pysqlite (the SQLite dialect's "Serializable
+    isolation / Savepoints / Transactional DDL"): pysqlite's own transaction handling is
+    switched off (it begins a transaction only before INSERT/UPDATE/DELETE, so a SAVEPOINT
+    issued first opened one of its own, and releasing it committed part of a turn), and the
+    `begin` event emits BEGIN itself. Then a savepoint always nests inside the turn's
+    transaction, and DDL (the migrations) is transactional too.
+
+    BEGIN IMMEDIATE takes the write lock at once: a transaction that read first and wrote
+    later could otherwise fail with "database is locked" at its first write, without the
+    busy timeout being waited out, when another writer came in between."""
 
     @event.listens_for(engine, "connect")
-    def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # pysqlite never emits BEGIN or COMMIT itself
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
-    return engine
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @retry(

@@ -250,3 +250,53 @@ class SentMail(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_at: Mapped[datetime] = mapped_column(UtcDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class InboxUpdate(Base):
+    """An update as it arrived, stored before it is confirmed to the platform.
+
+    `handled_at` is set in the turn's own transaction (when the engine claims the delivery),
+    `finished_at` once the adapter has sent what it had to say. A row without `finished_at`
+    after a crash is handled again on start: from the beginning when `handled_at` is empty,
+    with a note saying where the user is when the turn was committed but its replies were
+    perhaps never sent.
+    """
+
+    __tablename__ = "inbox_updates"
+    __table_args__ = (Index("ix_inbox_updates_unfinished", "source", "finished_at", "update_id"),)
+
+    source: Mapped[str] = mapped_column(String(40), primary_key=True)
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    handled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class Job(Base):
+    """Slow work asked for in a turn (documents, a review), done after the turn's commit and
+    done again after a crash until it is finished.
+
+    Enqueued in the turn's transaction, so a job exists exactly when the turn that asked for
+    it was committed. `status` moves pending -> claimed -> done; a claim older than the
+    worker's time-out is taken over (its worker died); after `attempts` reach the limit the
+    job is 'failed'. `recipient` is the user's external id (`telegram:123`), where the result
+    is sent.
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_status_created_at", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    requested_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recipient: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claim_token: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

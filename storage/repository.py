@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from storage import inbox_repository as inbox
 from storage.dialects import insert_for
 from storage.models import (
     Answer,
@@ -201,14 +202,19 @@ def claim_update(session: Session, source: str, update_id: int, now: datetime) -
     """Mark an incoming update as handled; False when it was handled before.
 
     One statement that does nothing on a duplicate, so a redelivery racing the first
-    delivery in another transaction waits for it and then finds the mark."""
+    delivery in another transaction waits for it and then finds the mark. Called inside the
+    turn's transaction: the mark, and the inbox's record that the update was handled, are
+    committed with the turn or not at all."""
     statement = (
         insert_for(session, ProcessedUpdate)
         .values(source=source, update_id=update_id, processed_at=now)
         .on_conflict_do_nothing()
         .returning(ProcessedUpdate.update_id)
     )
-    return session.scalar(statement) is not None
+    if session.scalar(statement) is None:
+        return False
+    inbox.mark_handled(session, source, update_id, now)
+    return True
 
 
 def record_llm_usage(

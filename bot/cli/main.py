@@ -154,6 +154,7 @@ def run_render(args: argparse.Namespace, settings: Settings) -> int:
 def run_telegram(settings: Settings) -> int:
     from bot.app import assemble
     from bot.telegram.app import run_telegram as run_bot
+    from bot.telegram.inbox import Inbox
 
     if settings.telegram_bot_token is None:
         from bot.telegram.app import MISSING_TOKEN
@@ -161,5 +162,6 @@ def run_telegram(settings: Settings) -> int:
         print(f"redovisa: {MISSING_TOKEN}", file=sys.stderr)
         return 2
     assembly = assemble(settings)
-    run_bot(settings, lambda: assembly.conversation, assembly.reminder_job)
+    inbox = Inbox(assembly.sessions, assembly.clock)
+    run_bot(settings, lambda: assembly.conversation, assembly.reminder_job, inbox)
     return 0

@@ -11,7 +11,7 @@ limits and one retry policy, so no call site retries by itself.
 
 `TelegramBot` is what runs, in production and in the tests alike:
 
-    async with TelegramBot(settings, conversation, reminders=reminders):
+    async with TelegramBot(settings, conversation, reminders=reminders, inbox=inbox):
         ...  # polling (or serving the webhook) until the block ends
 """
 
@@ -39,6 +39,8 @@ from bot.reminders.sender import Notifier
 from bot.reminders.service import ReminderJob
 from bot.telegram.chat_lock import PerChatUpdateProcessor
 from bot.telegram.handlers import ConversationPort, TelegramAdapter
+from bot.telegram.inbox import Inbox, use_inbox
+from bot.telegram.logging_filter import keep_updates_out_of_logs, warn_in_one_line
 from bot.telegram.notifier import TelegramNotifier
 from bot.telegram.outbound import Limits, OutboundLimiter, RetryPolicy
 from bot.telegram.texts import TelegramTexts, load_telegram_texts
@@ -112,14 +114,17 @@ def build_application(
     adapter: TelegramAdapter,
     requests: tuple[HTTPXRequest, HTTPXRequest],
     limiter: OutboundLimiter | None = None,
+    inbox: Inbox | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """The Application, its handlers registered, pointed at the configured Bot API server.
 
     `requests` are the HTTP clients for ordinary calls and for getUpdates; every call but
-    getUpdates passes `limiter` (one with Telegram's limits when None)."""
+    getUpdates passes `limiter` (one with Telegram's limits when None); with `inbox`, every
+    update is stored before it is confirmed (bot/telegram/inbox.py)."""
     if settings.telegram_bot_token is None:
         raise SystemExit(MISSING_TOKEN)
     keep_token_out_of_logs(settings.telegram_bot_token.get_secret_value())
+    keep_updates_out_of_logs()
     builder: ApplicationBuilder = (  # type: ignore[type-arg]
         Application.builder()
         .token(settings.telegram_bot_token.get_secret_value())
@@ -133,6 +138,8 @@ def build_application(
         builder = builder.base_url(settings.telegram_api_base_url)
     if settings.telegram_api_file_url:
         builder = builder.base_file_url(settings.telegram_api_file_url)
+    if inbox is not None:
+        builder = use_inbox(builder, inbox, adapter)
     application = builder.build()
     adapter.register(application)
     return application
@@ -160,10 +167,13 @@ class TelegramBot:
         limits: Limits | None = None,
         retry: RetryPolicy | None = None,
         read_timeout: float = READ_TIMEOUT_SECONDS,
+        inbox: Inbox | None = None,
     ) -> None:
         """`texts` are the adapter's own (prompts/telegram.toml, read here when None);
-        `limits` and `retry` those of every outbound call (Telegram's when None)."""
+        `limits` and `retry` those of every outbound call (Telegram's when None); `inbox`
+        stores each update before it is confirmed (the program always passes one)."""
         self.settings = settings
+        self.inbox = inbox
         self.reminders = reminders
         self.reminder_interval = reminder_interval
         self._reminder_stop = asyncio.Event()
@@ -186,7 +196,9 @@ class TelegramBot:
             HTTPXRequest(connection_pool_size=1),
         )
         self.limiter = OutboundLimiter(limits, retry)
-        self.application = build_application(settings, self.adapter, self.requests, self.limiter)
+        self.application = build_application(
+            settings, self.adapter, self.requests, self.limiter, inbox
+        )
 
     async def start(self) -> None:
         """Check the token, register the commands, and start receiving updates."""
@@ -206,6 +218,8 @@ class TelegramBot:
         commands = [BotCommand(name, description) for name, description in self.commands]
         await bot.set_my_commands(commands)
         await application.start()
+        if self.inbox is not None:
+            await self.inbox.replay(application)
         assert application.updater is not None
         settings = self.settings
         if settings.telegram_webhook_url:
@@ -227,6 +241,7 @@ class TelegramBot:
                 timeout=self.poll_timeout,
                 allowed_updates=ALLOWED_UPDATES,
                 bootstrap_retries=3,
+                error_callback=warn_in_one_line,
             )
             log.info("polling for updates as @%s", bot.username)
         if self.reminders is not None:
@@ -253,6 +268,8 @@ class TelegramBot:
         await application.shutdown()
         self.executor.shutdown(wait=True)
         self.slow_executor.shutdown(wait=True)
+        if self.inbox is not None:
+            self.inbox.close()
 
     async def __aenter__(self) -> TelegramBot:
         await self.start()
@@ -271,13 +288,14 @@ async def serve(
     settings: Settings,
     conversation: ConversationPort,
     reminders: ReminderJobFactory | None = None,
+    inbox: Inbox | None = None,
 ) -> None:
     """Run the bot, and the reminder job, until SIGINT or SIGTERM."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    async with TelegramBot(settings, conversation, reminders=reminders):
+    async with TelegramBot(settings, conversation, reminders=reminders, inbox=inbox):
         freeze_startup_objects()
         await stop.wait()
         log.info("stopping")
@@ -296,8 +314,9 @@ def run_telegram(
     settings: Settings,
     conversation_factory: ConversationFactory,
     reminders: ReminderJobFactory | None = None,
+    inbox: Inbox | None = None,
 ) -> None:
     """The `redovisa telegram` command: run the bot on the engine until stopped."""
     if settings.telegram_bot_token is None:
         raise SystemExit(MISSING_TOKEN)
-    asyncio.run(serve(settings, conversation_factory(), reminders))
+    asyncio.run(serve(settings, conversation_factory(), reminders, inbox))

@@ -26,6 +26,7 @@ class TelegramTexts(TextFile):
     file_unreadable: Text = text()
     old_button: Text = text()
     edit_not_text: Text = text()
+    resumed_after_restart: Text = text()
     unsupported: Text = text("reason")
     unsupported_sticker: Text = text()
     unsupported_photo: Text = text()

@@ -511,7 +511,12 @@ class FakeBotApi:
                     u for u in self._pending
                     if not (u["update_id"] in self._handed_out and u["update_id"] < offset)
                 ]  # fmt: skip
-                batch = [u for u in self._pending if u["update_id"] not in self._handed_out]
+                # As Telegram does, an update handed out but never confirmed is handed out
+                # again to a getUpdates whose offset is not past it (a restarted bot).
+                batch = [
+                    u for u in self._pending
+                    if u["update_id"] not in self._handed_out or u["update_id"] >= offset
+                ]  # fmt: skip
                 if allowed:
                     batch = [u for u in batch if set(u) & set(allowed) or len(u) == 1]
                 batch = batch[:limit]

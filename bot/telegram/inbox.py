@@ -1,0 +1,185 @@
+"""No update lost in flight: each update is stored before Telegram is told it arrived.
+
+python-telegram-bot confirms a getUpdates batch (asks for the next offset) as soon as it
+has put the batch on the Application's update queue, and its webhook server answers 200
+once the update is on that queue; a crash before the update was handled used to lose it.
+`InboxQueue` is that queue, with `put` storing the update in the database first (the
+Updater awaits `put` in both modes), so in polling the offset moves on, and in webhook mode
+the request is answered, only after the update is stored. A redelivered update that is
+stored already is not queued again.
+
+`InboxUpdateProcessor` marks an update finished once it was handled and its replies sent.
+On start, `Inbox.replay` queues the stored updates that were not finished, oldest first,
+so each chat's updates are handled in order. The engine claims each delivery id in its
+turn's transaction (and marks the inbox row handled there), so a replayed update whose turn
+had committed is not handled twice: the user is told instead that it was kept, and where
+the conversation stands (its replies may never have been sent).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.exc import DBAPIError
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import Application, ApplicationBuilder, ExtBot
+
+from bot.engine.messages import Incoming
+from bot.telegram.chat_lock import PerChatUpdateProcessor, chat_key
+from bot.telegram.handlers import TelegramAdapter
+from storage import inbox_repository
+from storage.db import SessionFactory
+
+log = logging.getLogger(__name__)
+
+SOURCE = "telegram"  # as the engine names the delivery ids of telegram:… users
+KEEP_FINISHED = timedelta(days=7)
+FIRST_RETRY_SECONDS = 0.5
+MAX_RETRY_SECONDS = 10.0
+
+Clock = Callable[[], datetime]
+Resume = Callable[[Update], Awaitable[None]]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Inbox:
+    """The database side: store, list unfinished, mark finished. The writes run on a thread
+    of their own, so the event loop never waits for the database."""
+
+    def __init__(self, sessions: SessionFactory, clock: Clock = utc_now) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix="inbox")
+        self.resuming: set[int] = set()  # replayed updates whose turn had committed
+
+    async def _run(self, work: Callable[[], Any]) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, work)
+
+    async def store(self, update: Update) -> bool:
+        """Store the update durably; False when it was stored before."""
+        payload = update.to_dict()
+        key = chat_key(update)
+
+        def work() -> bool:
+            with self._sessions.begin() as session:
+                return inbox_repository.store_update(
+                    session, SOURCE, update.update_id, key, payload, self._clock()
+                )
+
+        delay = FIRST_RETRY_SECONDS
+        while True:  # never confirmed before it is stored: wait for the database
+            try:
+                stored: bool = await self._run(work)
+                return stored
+            except DBAPIError as error:
+                log.warning("storing update %s failed (%s); again in %.1f s",
+                            update.update_id, type(error.orig).__name__, delay)  # fmt: skip
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, MAX_RETRY_SECONDS)
+
+    async def finish(self, update_id: int) -> None:
+        def work() -> None:
+            with self._sessions.begin() as session:
+                inbox_repository.mark_finished(session, SOURCE, update_id, self._clock())
+
+        await self._run(work)
+
+    async def unfinished(self) -> list[inbox_repository.Unfinished]:
+        def work() -> list[inbox_repository.Unfinished]:
+            with self._sessions.begin() as session:
+                inbox_repository.forget_finished(session, self._clock() - KEEP_FINISHED)
+                return inbox_repository.unfinished_updates(session, SOURCE)
+
+        found: list[inbox_repository.Unfinished] = await self._run(work)
+        return found
+
+    async def replay(self, application: Application) -> int:  # type: ignore[type-arg]
+        """Queue the updates stored but not finished before the last stop; return how many."""
+        queue = application.update_queue
+        assert isinstance(queue, InboxQueue)
+        rows = await self.unfinished()
+        for row in rows:
+            update = Update.de_json(row.payload, application.bot)
+            if row.handled:
+                self.resuming.add(row.update_id)
+            await queue.put_stored(update)
+        if rows:
+            log.info("handling %d updates received before the restart", len(rows))
+        return len(rows)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True)
+
+
+class InboxQueue(asyncio.Queue[object]):
+    """The Application's update queue: an update is stored before it is queued."""
+
+    def __init__(self, inbox: Inbox) -> None:
+        super().__init__()
+        self.inbox = inbox
+
+    async def put(self, item: object) -> None:
+        if isinstance(item, Update) and not await self.inbox.store(item):
+            log.info("update %s arrived again; handled once", item.update_id)
+            return
+        await super().put(item)
+
+    async def put_stored(self, item: object) -> None:
+        """Queue an update taken from the inbox (stored already)."""
+        await super().put(item)
+
+
+class InboxUpdateProcessor(PerChatUpdateProcessor):
+    """Each chat in order (as PerChatUpdateProcessor); an update is marked finished once
+    handled, and a replayed update whose turn had committed gets `resume` instead."""
+
+    def __init__(self, inbox: Inbox, resume: Resume) -> None:
+        super().__init__()
+        self.inbox = inbox
+        self.resume = resume
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        if isinstance(update, Update) and update.update_id in self.inbox.resuming:
+            self.inbox.resuming.discard(update.update_id)
+            if asyncio.iscoroutine(coroutine):
+                coroutine.close()
+            coroutine = self.resume(update)
+        await super().do_process_update(update, coroutine)
+        if isinstance(update, Update):
+            try:
+                await self.inbox.finish(update.update_id)
+            except DBAPIError as error:  # handled again after a restart, with a note
+                log.warning("marking update %s finished failed: %s", update.update_id,
+                            type(error.orig).__name__)  # fmt: skip
+
+
+def resume_with_status(adapter: TelegramAdapter) -> Resume:
+    """Tell the user their message was kept and where the conversation stands (/status)."""
+
+    async def resume(update: Update) -> None:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None or chat.type != ChatType.PRIVATE:
+            return
+        bot = update.get_bot()
+        assert isinstance(bot, ExtBot)
+        await adapter.send_text(bot, chat.id, adapter.texts.resumed_after_restart)
+        await adapter.run_engine(bot, chat.id, user, Incoming(text="/status"))
+
+    return resume
+
+
+def use_inbox(
+    builder: ApplicationBuilder, inbox: Inbox, adapter: TelegramAdapter
+) -> ApplicationBuilder:  # type: ignore[type-arg]
+    """Give the Application the storing update queue and the finishing update processor."""
+    processor = InboxUpdateProcessor(inbox, resume_with_status(adapter))
+    return builder.update_queue(InboxQueue(inbox)).concurrent_updates(processor)

@@ -1,0 +1,99 @@
+"""The inbox: updates stored the moment they arrive, before the platform is told so.
+
+A platform that hands out updates (Telegram's getUpdates, or its webhook) forgets an
+update once it is confirmed; storing it first means a crash at any later moment loses
+nothing. The engine marks an update handled in its turn's own transaction
+(`repository.claim_update` sets `handled_at`); the adapter marks it finished once it has
+sent the replies. Each function takes the caller's Session; the caller commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage.models import InboxUpdate
+
+
+@dataclass(frozen=True)
+class Unfinished:
+    """A stored update whose handling did not finish; `handled` when its turn committed."""
+
+    update_id: int
+    chat_id: int | None
+    payload: dict[str, Any]
+    handled: bool
+
+
+def store_update(
+    session: Session,
+    source: str,
+    update_id: int,
+    chat_id: int | None,
+    payload: dict[str, Any],
+    now: datetime,
+) -> bool:
+    """Keep an arriving update; False when it was stored before (a redelivery)."""
+    if session.get(InboxUpdate, (source, update_id)) is not None:
+        return False
+    row = InboxUpdate(
+        source=source, update_id=update_id, chat_id=chat_id, payload=payload, received_at=now
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:  # stored by another instance in the meantime
+        return False
+    return True
+
+
+def mark_handled(session: Session, source: str, update_id: int, now: datetime) -> None:
+    """The update's turn is being committed (called inside that transaction)."""
+    session.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.source == source, InboxUpdate.update_id == update_id)
+        .values(handled_at=now)
+    )
+
+
+def mark_finished(session: Session, source: str, update_id: int, now: datetime) -> None:
+    """Everything the update asked for has been answered."""
+    session.execute(
+        update(InboxUpdate)
+        .where(
+            InboxUpdate.source == source,
+            InboxUpdate.update_id == update_id,
+            InboxUpdate.finished_at.is_(None),
+        )
+        .values(finished_at=now)
+    )
+
+
+def unfinished_updates(session: Session, source: str) -> list[Unfinished]:
+    """The updates to handle again after a restart, oldest first (so in order per chat)."""
+    rows: Sequence[InboxUpdate] = session.scalars(
+        select(InboxUpdate)
+        .where(InboxUpdate.source == source, InboxUpdate.finished_at.is_(None))
+        .order_by(InboxUpdate.update_id)
+    ).all()
+    return [
+        Unfinished(row.update_id, row.chat_id, dict(row.payload), row.handled_at is not None)
+        for row in rows
+    ]
+
+
+def forget_finished(session: Session, before: datetime) -> int:
+    """Drop finished updates received before `before` (what they changed is stored
+    elsewhere; the row only guarded against a redelivery); return how many."""
+    result = session.execute(
+        delete(InboxUpdate).where(
+            InboxUpdate.finished_at.is_not(None), InboxUpdate.received_at < before
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
