@@ -23,13 +23,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bot.engine.core import Steps
 from pydantic import SecretStr
 from sqlalchemy import Engine, event
 
 from bot.app import assemble
 from bot.config import Settings
 from bot.engine.messages import Incoming, UserRef
+from bot.engine.turn import Steps
 from bot.telegram.app import TelegramBot
 from bot.telegram.handlers import ConversationPort
 from bot.telegram.inbox import Inbox

@@ -14,6 +14,7 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from bot.config import Settings
+from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Conversation
 from bot.engine.texts import load_texts
 from bot.mall.template import TemplateCatalog
@@ -64,7 +65,9 @@ async def test_unfinished_updates_are_handled_in_order_once_on_start(
         telegram_api_file_url=api.file_url,
         redovisa_data_dir=tmp_path,
     )
-    conversation = Conversation(session_factory, catalog, load_texts(), clock)
+    conversation = Conversation(
+        session_factory, catalog, load_texts(), clock, access=AccessPolicy.open_to_all()
+    )
     inbox = Inbox(session_factory, clock)
     async with TelegramBot(settings, conversation, inbox=inbox):
         replies = await anna.replies(

@@ -17,12 +17,13 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from bot.documents.command import document_case
+from bot.documents.case_record import document_case
 from pydantic import SecretStr
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.documents.render import render_report
+from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Conversation
 from bot.engine.messages import Attachment, Reply, say
 from bot.engine.services import ReportSnapshot
@@ -120,7 +121,9 @@ async def test_documents_asked_for_before_a_crash_are_made_after_restart(
             telegram_api_file_url=api.file_url,
             redovisa_data_dir=tmp_path,
         )
-        conversation = Conversation(sessions, catalog, load_texts(), clock)
+        conversation = Conversation(
+            sessions, catalog, load_texts(), clock, access=AccessPolicy.open_to_all()
+        )
         runner = JobRunner(sessions, {"documents": documents_work(sessions, catalog)}, clock)
         async with TelegramBot(settings, conversation) as bot:
             send = telegram_deliver(bot.adapter, bot.application.bot)

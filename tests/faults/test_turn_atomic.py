@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
+from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Conversation
 from bot.engine.messages import Incoming
 from bot.engine.texts import load_texts
@@ -63,7 +64,9 @@ def test_killed_turn_leaves_nothing_stored(
             state = session.scalars(select(ConversationStateRow.state)).one()
             assert state["question_index"] == 1
 
-        conversation = Conversation(sessions, catalog, load_texts(), fixed_clock)
+        conversation = Conversation(
+            sessions, catalog, load_texts(), fixed_clock, access=AccessPolicy.open_to_all()
+        )
         delivery, text = KILLED
         replies = conversation.handle(USER, Incoming(text=text, delivery_id=delivery))
         told = "\n".join(r.plain_text for r in replies)

@@ -21,6 +21,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import sessionmaker
 
 from bot.config import PROMPTS_DIR
+from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Conversation
 from bot.engine.messages import Incoming, UserRef
 from bot.engine.texts import load_texts
@@ -41,7 +42,11 @@ def main(database_url: str, marker: Path) -> None:
     engine = create_db_engine(database_url)
     sessions = sessionmaker(engine, expire_on_commit=False)
     conversation = Conversation(
-        sessions, load_catalog(PROMPTS_DIR / "templates"), load_texts(), fixed_clock
+        sessions,
+        load_catalog(PROMPTS_DIR / "templates"),
+        load_texts(),
+        fixed_clock,
+        access=AccessPolicy.open_to_all(),
     )
     for delivery, text in SETUP:
         conversation.handle(USER, Incoming(text=text, delivery_id=delivery))
