@@ -17,7 +17,7 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.mall.amounts import Amount, Role, cue_pattern, find_amounts, format_kronor
+from bot.mall.amounts import Amount, Role, cue_pattern, find_amounts
 from bot.mall.datafiles import PROMPTS_DIR, load_toml_model
 from bot.review.budget_table import TableReading, read_tables
 
@@ -82,6 +82,7 @@ class _Words(BaseModel):
     total: list[str]
     part: list[str]
     continuation: list[str]
+    whole_used: list[str]
     activity_before_label: list[str]
     used_columns: list[str]
     granted_columns: list[str]
@@ -101,6 +102,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "total": cue_pattern(words.total),
         "part": cue_pattern(words.part),
         "continuation": cue_pattern(words.continuation),
+        "whole_used": cue_pattern(words.whole_used),
     }
 
 
@@ -263,6 +265,25 @@ def _used_from(every: list[_Used]) -> Figure | None:
     )
 
 
+def _whole_used(text: str, granted: Figure) -> Figure | None:
+    """ "Hela beloppet har använts": all of the grant, when a sentence says so."""
+    for match in _patterns()["whole_used"].finditer(text):
+        start = _sentence_start(text, match.start())
+        end = min(
+            (i for i in (text.find(".", match.end()), text.find("\n", match.end())) if i >= 0),
+            default=len(text),
+        )
+        if _CONSUMED.search(text, start, end):
+            return Figure(
+                value=granted.value,
+                confidence=min(granted.confidence, Confidence.MEDIUM),
+                source=Source.STATED,
+                evidence=(text[match.start() : match.end()],),
+                approximate=granted.approximate,
+            )
+    return None
+
+
 def _lower(figure: Figure, *others: Figure | None) -> Confidence:
     return min([figure.confidence, *(o.confidence for o in others if o)])
 
@@ -344,6 +365,8 @@ def read_budget(text: str, granted_hint: int | None = None) -> BudgetReading:
     if granted is None and granted_hint:
         granted = Figure(value=granted_hint, confidence=Confidence.HIGH, source=Source.REGISTERED)
     remaining = _figure([a for a in plain if a.role is Role.REMAINING])
+    if used is None and remaining is None and granted is not None:
+        used = _whole_used(rest, granted)
     used, remaining = _combine(granted, used, remaining)
     activities = [ActivityCost(label=i.label, value=i.amount.value) for i in items if i.label]
     if table is not None:
@@ -356,36 +379,3 @@ def read_budget(text: str, granted_hint: int | None = None) -> BudgetReading:
         plus_vat=any(a.plus_vat for a in amounts),
         granted_in_text=granted_in_text,
     )
-
-
-def budget_summary(reading: BudgetReading) -> str:
-    """One Swedish line: "Beviljat 500 000 kr · använt 194 000 kr (39 %) · kvar 306 000 kr"."""
-    texts = budget_words().summary
-
-    def shown(figure: Figure | None, word: str) -> str | None:
-        if figure is None:
-            return texts["missing"].format(what=word)
-        if figure.confidence is Confidence.LOW:
-            return texts["unclear"].format(what=word)
-        return None
-
-    def amount(figure: Figure) -> str:
-        prefix = texts["approximate"] if figure.approximate else ""
-        return prefix + format_kronor(figure.value)
-
-    parts = [
-        shown(reading.granted, texts["granted_word"])
-        or texts["granted"].format(granted=amount(reading.granted)),  # type: ignore[arg-type]
-    ]
-    used = reading.used
-    if used is None or used.confidence is Confidence.LOW:
-        parts.append(shown(used, texts["used_word"]) or "")
-    elif reading.used_share is not None and reading.granted.confidence > Confidence.LOW:  # type: ignore[union-attr]
-        parts.append(texts["used"].format(used=amount(used), share=reading.used_share))
-    else:
-        parts.append(texts["used_no_share"].format(used=amount(used)))
-    remaining = reading.remaining
-    if remaining is not None and remaining.confidence > Confidence.LOW and remaining.value >= 0:
-        parts.append(texts["remaining"].format(remaining=amount(remaining)))
-    line = texts["separator"].join(parts)
-    return f"{line} {texts['plus_vat']}" if reading.plus_vat else line

@@ -146,7 +146,9 @@ def _conclusion(
     total, spent = granted.value, used.value
     if total <= 0:
         return []
-    evidence = used.evidence[-1] if used.evidence else ""
+    evidence = (" + " if used.source is Source.SUM else ", ").join(
+        used.evidence[:1] if used.source is Source.REMAINDER else used.evidence
+    )
     if spent > total and not (used.approximate and spent <= total * (1 + APPROXIMATE_MARGIN)):
         return [
             finding(

@@ -44,6 +44,24 @@ def _cells(line: str) -> list[str] | None:
     return cells if len(cells) >= 2 else None
 
 
+_PLAIN_ROW = re.compile(
+    r"^\s*(?P<label>[^\d\s].*?)\s+(?P<cell>(?:ca\.?\s*)?\d{1,3}(?:[ \u00a0\u202f.]\d{3})*"
+    r"(?:,\d+)?(?:\s*(?:tkr|mnkr|kr|kronor|sek|:-))?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _plain_header(line: str, patterns: tuple[re.Pattern[str], ...]) -> list[str] | None:
+    """`Aktivitet  Utfall (kr)` written without | or tabs: a label and one money column."""
+    if re.search(r"\d", line) or not 2 <= len(line.split()) <= 8 or not _UNIT.search(line):
+        return None
+    for pattern in patterns:
+        match = pattern.search(line)
+        if match and match.start() > 0:
+            return [line[: match.start()].strip(), line[match.start() :].strip()]
+    return None
+
+
 def _factor(text: str) -> int:
     unit = _UNIT.search(text)
     return _FACTORS.get(unit.group(1).lower(), 1) if unit else 1
@@ -74,10 +92,17 @@ def read_tables(
     reading: TableReading | None = None
     header: list[str] | None = None
     caption = ""
+    plain = False
     for line in lines:
         cells = _cells(line)
-        if cells is None:
+        if cells is None and plain and (row := _PLAIN_ROW.match(line)):
+            cells = [row.group("label").strip(), row.group("cell")]
+        elif cells is None and reading is None:
+            cells = _plain_header(line, (used_pattern, granted_pattern))
+            plain = cells is not None
             header = None
+        if cells is None:
+            header, plain = None, False
             kept.append(line)
             if line.strip():
                 caption = line
