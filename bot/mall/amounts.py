@@ -29,7 +29,7 @@ _UNITS: tuple[tuple[str, int], ...] = (
     (r"miljon(?:er)?", 1_000_000),
     (r"tusen\s+(?:kronor|kr)", 1_000),
     (r"tkr|ksek", 1_000),
-    (r"kronor|konor|kr|sek|:-", 1),
+    (r"kronorna|kronor|konor|kr|sek|:-", 1),
 )
 _UNIT_PATTERN = "|".join(f"(?:{pattern})" for pattern, _ in _UNITS)
 _APPROXIMATE = (
@@ -132,8 +132,15 @@ def _cues() -> dict[Role, re.Pattern[str]]:
     return {role: cue_pattern(getattr(words, role.value)) for role in Role}
 
 
+def cue_regex(role: Role) -> re.Pattern[str]:
+    """The cue words of one role as a pattern (prompts/amounts.toml)."""
+    return _cues()[role]
+
+
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ\d])|\n")
-_WHOLE_OF = re.compile(r"(?<![\wåäö])av\s+(?:de\s+|totalt\s+|beviljade\s+|budgeterade\s+)?$")
+_OF_WHOLE = r"av\s+(?:de\s+|totalt\s+|beviljade\s+|budgeterade\s+|tilldelade\s+)*"
+_WHOLE_OF = re.compile(rf"(?<![\wåäö]){_OF_WHOLE}$", re.IGNORECASE)
+_OPENS_WITH_WHOLE = re.compile(rf"^\W*{_OF_WHOLE}$", re.IGNORECASE)
 
 
 class Amount(BaseModel):
@@ -267,7 +274,8 @@ def find_amounts(text: str, *, bare_numbers: bool = False) -> list[Amount]:
         sentence = next(b for b in sentences if b[0] <= span[0] <= b[1])
         role = _role_near(_cue_matches(text, sentence), span)
         earlier = [a for a in amounts if a.start >= sentence[0]]
-        if earlier and _WHOLE_OF.search(text[sentence[0] : span[0]]):
+        before = text[sentence[0] : span[0]]
+        if (earlier and _WHOLE_OF.search(before)) or _OPENS_WITH_WHOLE.match(before):
             role = Role.GRANTED  # `120 000 kr återstår av 300 000 kr`: the whole
         amounts.append(
             Amount(

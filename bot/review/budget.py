@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.mall.amounts import Amount, Role, cue_pattern, find_amounts
 from bot.mall.datafiles import PROMPTS_DIR, load_toml_model
+from bot.review.budget_lists import listed_costs, share_used
 from bot.review.budget_table import TableReading, read_tables
 
 TOLERANCE = 0.01  # parts that add up to a total within 1 % add up
@@ -35,6 +36,7 @@ class Source(StrEnum):
     SUM = "sum"  # parts added up
     TABLE = "table"  # a table's total row, or its column added up
     REMAINDER = "remainder"  # granted minus what is left, or granted minus used
+    SHARE = "share"  # a per cent of the grant
     REGISTERED = "registered"  # what the coordinator registered for the ärende
     CONFIRMED = "confirmed"  # what the official confirmed
 
@@ -186,7 +188,7 @@ def is_part(text: str, amount: Amount, amounts: list[Amount]) -> bool:
     )
 
 
-def _used_items(text: str, amounts: list[Amount]) -> list[_Used]:
+def _used_items(text: str, amounts: list[Amount], linked: set[int], parts: set[int]) -> list[_Used]:
     patterns = _patterns()
     items: list[_Used] = []
     previous_end = 0
@@ -212,8 +214,8 @@ def _used_items(text: str, amounts: list[Amount]) -> list[_Used]:
             _Used(
                 amount=amount,
                 total=total,
-                linked=continued and bool(items),
-                part=is_part(text, amount, amounts),
+                linked=(continued or amount.start in linked) and bool(items),
+                part=is_part(text, amount, amounts) or amount.start in parts,
                 activity=activity and not total,
                 label=_label(text, amount, sentence),
             )
@@ -355,10 +357,12 @@ def read_budget(text: str, granted_hint: int | None = None) -> BudgetReading:
     table, rest = read_tables(text, words.used_columns, words.granted_columns, words.total_rows)
     amounts = find_amounts(rest, bare_numbers=True)
     amounts = [a for a in amounts if a.unit or a.role is not None or a.approximate]
+    listed = listed_costs(rest, amounts)
+    amounts = listed.amounts
     plain = [a for a in amounts if not is_part(rest, a, amounts)]
     granted = _figure([a for a in plain if a.role is Role.GRANTED])
     granted_in_text = granted is not None
-    items = _used_items(rest, amounts)
+    items = _used_items(rest, amounts, listed.linked, listed.parts)
     used = _used_from(items)
     granted, used = _table_figures(table, granted, used)
     granted_in_text = granted_in_text or granted is not None
@@ -367,6 +371,11 @@ def read_budget(text: str, granted_hint: int | None = None) -> BudgetReading:
     remaining = _figure([a for a in plain if a.role is Role.REMAINING])
     if used is None and remaining is None and granted is not None:
         used = _whole_used(rest, granted)
+    share = None if used else share_used(rest, amounts, granted.value if granted else None)
+    if share is not None:
+        used = Figure(
+            value=share[0], confidence=Confidence.MEDIUM, source=Source.SHARE, evidence=(share[1],)
+        )
     used, remaining = _combine(granted, used, remaining)
     activities = [ActivityCost(label=i.label, value=i.amount.value) for i in items if i.label]
     if table is not None:

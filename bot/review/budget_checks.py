@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.mall.amounts import find_amounts, format_kronor
 from bot.review.budget import BudgetReading, Confidence, Figure, Source, read_budget
-from bot.review.check_texts import message
+from bot.review.check_texts import message, word_pattern
 from bot.review.findings import CaseFacts, Finding, Severity
 
 PLAUSIBLE_MIN_KR = 1_000
@@ -133,8 +133,10 @@ def _used_findings(key: str, reading: BudgetReading, facts: CaseFacts) -> list[F
 
 
 def _conclusion(
-    key: str, granted: Figure | None, used: Figure | None, facts: CaseFacts
+    key: str, granted: Figure | None, used: Figure | None, facts: CaseFacts, answer: str
 ) -> list[Finding]:
+    """Over- or underspent, when the figures are sure enough and the answer does not
+    already say how the difference was paid for or what happens to the rest."""
     if used is None or used.confidence is Confidence.LOW:
         return []
     if granted is None or granted.confidence is Confidence.LOW:
@@ -149,6 +151,8 @@ def _conclusion(
     evidence = (" + " if used.source is Source.SUM else ", ").join(
         used.evidence[:1] if used.source is Source.REMAINDER else used.evidence
     )
+    if spent > total and word_pattern("overspend_explained").search(answer):
+        return []
     if spent > total and not (used.approximate and spent <= total * (1 + APPROXIMATE_MARGIN)):
         return [
             finding(
@@ -166,7 +170,7 @@ def _conclusion(
         ]
     threshold = UNDERSPENT_SHARE * total
     margin = APPROXIMATE_MARGIN * total if (used.approximate or granted.approximate) else 0
-    if spent < threshold - margin:
+    if spent < threshold - margin and not word_pattern("money_explained").search(answer):
         return [
             finding(
                 "budget_underspent",
@@ -193,7 +197,7 @@ def budget_answer_findings(key: str, answer: str, facts: CaseFacts) -> list[Find
     if implausible:
         return findings
     granted = granted_figure(reading, facts)
-    return findings + _conclusion(key, granted, used_figure(reading, facts), facts)
+    return findings + _conclusion(key, granted, used_figure(reading, facts), facts, answer)
 
 
 def implausible_amounts(answers: dict[str, str]) -> list[Finding]:

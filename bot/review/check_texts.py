@@ -37,6 +37,7 @@ class ReviewWords(BaseModel):
     cancelled: list[str]
     negations: list[str]
     money_explained: list[str]
+    overspend_explained: list[str]
     swedish_common: list[str]
 
 

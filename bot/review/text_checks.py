@@ -37,7 +37,8 @@ def _is_title(word: str) -> bool:
 
 def names_a_person(part: str) -> bool:
     """Whether a piece of a signature holds a name: capitalised words beyond any title."""
-    kept = [w for w in part.split() if not _is_title(w.strip(".:"))]
+    words = [w.title() if w.isalpha() and w.isupper() and len(w) > 1 else w for w in part.split()]
+    kept = [w for w in words if not _is_title(w.strip(".:"))]
     return _PERSON_NAME.fullmatch(" ".join(kept)) is not None if len(kept) >= 2 else False
 
 

@@ -170,3 +170,30 @@ def test_activity_costs_are_named() -> None:
         ("ledarutbildningen", 118_000),
         ("prova-på-dagarna", 77_000),
     ]
+
+
+def test_a_list_of_costs_under_a_lead_line_adds_up() -> None:
+    reading = read_budget(
+        "Nämnden beviljades 250 000 kr. Pengarna har använts till:\n\n- Föreläsare: 90 000 kr\n"
+        "- Lokaler: 40 000 kr\n- Material: 15 000 kr"
+    )
+    assert reading.used is not None
+    assert (reading.used.value, reading.used.source) == (145_000, Source.SUM)
+    assert [a.label for a in reading.activities] == ["Föreläsare", "Lokaler", "Material"]
+
+
+def test_a_list_that_breaks_down_a_total_is_not_added_to_it() -> None:
+    reading = read_budget(
+        "Vi har använt 145 000 kr till:\n- Föreläsare: 90 000 kr\n- Lokaler: 55 000 kr"
+    )
+    assert reading.used is not None and reading.used.value == 145_000
+    assert reading.used.confidence is Confidence.HIGH
+
+
+def test_a_share_of_the_grant() -> None:
+    reading = read_budget("Vi har använt 80 procent av de beviljade 200 000 kronorna.")
+    assert reading.used is not None
+    assert (reading.used.value, reading.used.source) == (160_000, Source.SHARE)
+    registered = read_budget("Vi har förbrukat 75 % av medlen.", granted_hint=400_000)
+    assert registered.used is not None and registered.used.value == 300_000
+    assert read_budget("Andelen flickor ökade till 38 procent av deltagarna.").used is None
