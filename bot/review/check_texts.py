@@ -39,6 +39,7 @@ class ReviewWords(BaseModel):
     money_explained: list[str]
     overspend_explained: list[str]
     swedish_common: list[str]
+    foreign_common: list[str]
 
 
 @cache

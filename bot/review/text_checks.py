@@ -141,11 +141,13 @@ def not_swedish(answer: str) -> bool:
     words = [w.lower() for w in _WORDS.findall(answer)]
     if len(words) < MIN_WORDS_FOR_LANGUAGE:
         return False
-    common = set(review_words().swedish_common)
+    swedish, foreign = set(review_words().swedish_common), set(review_words().foreign_common)
     latin = sum(1 for w in words if re.fullmatch(r"[a-zåäöéüæøàèáóíú-]+", w))
     if latin < len(words) / 2:
         return True  # another script altogether
-    return sum(1 for w in words if w in common) / len(words) < SWEDISH_SHARE
+    in_swedish = sum(1 for w in words if w in swedish)
+    in_foreign = sum(1 for w in words if w in foreign - swedish)
+    return in_swedish / len(words) < SWEDISH_SHARE or in_foreign > in_swedish
 
 
 def language_findings(template: Template, answers: dict[str, str]) -> list[Finding]:
@@ -193,16 +195,20 @@ def cancelled_findings(
     granted = granted_figure(reading, facts) if reading else None
     granted_kr = granted.value if granted else facts.granted_kr
     fully_used = bool(used and granted_kr and used.value >= UNDERSPENT_SHARE * granted_kr)
-    key = "cancelled_fully_used" if fully_used else "cancelled_unexplained"
     if used is not None and not fully_used:
         return []  # underspent: budget_underspent already asks what happens to the rest
     written = said[0][1]
+    text = (
+        message("cancelled_fully_used", written=written)
+        if fully_used
+        else message("cancelled_unexplained", written=written)
+    )
     return [
         finding(
             "cancelled_activities",
             Severity.WARNING,
             budget_key,
-            message(key, written=written),
+            text,
             written,
         )
     ]
