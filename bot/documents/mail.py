@@ -40,18 +40,13 @@ from storage import submission_repository as submissions
 
 log = logging.getLogger(__name__)
 
-TEXT_KEYS = (
-    "subject", "subject_no_committee", "body", "unknown", "sender_name", "sent_smtp",
-    "sent_copy", "sent_outbox", "already_sent", "in_progress", "no_recipients", "not_signed",
-    "send_failed",
-)  # fmt: skip
 STALE_CLAIM = timedelta(minutes=10)
 _UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _ADDRESS_SPLIT = re.compile(r"[,;\s]+")
 
 
 def mail_texts() -> Phrases:
-    return phrases("mail", TEXT_KEYS)
+    return phrases("mail")
 
 
 @dataclass(frozen=True)

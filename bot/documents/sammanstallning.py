@@ -25,14 +25,6 @@ from storage import repository as repo
 from storage.models import Case
 from storage.submission_repository import cases_of_year
 
-TEXT_KEYS = (
-    "title", "made", "state_not_started", "state_draft", "state_signed", "state_submitted",
-    "col_case", "col_committee", "col_perspectives", "col_granted", "col_used", "col_share",
-    "col_state", "col_findings", "unknown", "no_committee", "no_perspectives", "total",
-    "sheet_cases", "sheet_committees", "col_cases", "heading_cases", "heading_committees",
-    "heading_chart", "heading_findings", "chart_granted", "chart_used", "chart_axis",
-    "no_cases", "no_findings", "used_unknown_note", "pdf_footer", "file_stem",
-)  # fmt: skip
 MAIN_FINDINGS = 3  # per ärende
 
 # (template, answers, case facts) -> the main open findings, as Swedish sentences
@@ -40,7 +32,7 @@ FindingsFor = Callable[[Template, Mapping[str, str], CaseFacts], Sequence[str]]
 
 
 def texts() -> Phrases:
-    return phrases("sammanstallning", TEXT_KEYS)
+    return phrases("sammanstallning")
 
 
 class CaseState(StrEnum):

@@ -24,15 +24,6 @@ from bot.mall.dates import MONTHS
 from bot.mall.template import QuestionKind, Template
 from bot.review.perspectives import Perspective, load_keywords
 
-TEXT_KEYS = (
-    "gap", "document_kind", "label_date", "label_reference", "heading_summary",
-    "heading_proposal", "heading_basis", "heading_planning", "heading_send_to",
-    "heading_matter", "heading_responsible", "title", "granted_sentence", "used_sentence",
-    "proposal", "basis_self", "basis_report", "send_to_default", "perspectives_all", "and",
-    "what_committee", "what_committee_case_number", "what_decision_time", "what_granted",
-    "what_used", "what_planning", "what_responsible", "what_reference", "what_answer",
-    "file_stem", "pdf_footer", "unknown_case",
-)  # fmt: skip
 SUMMARY_SENTENCES = 2  # of each answer, in the plain Sammanfattning
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9”\"])")
 _TEMPLATE_MONTH = re.compile(r"^(\d{4})-(\d{2})")
@@ -43,7 +34,7 @@ MATTER_KEYS = ("maluppfyllelse", "forankring", "erfarenheter")
 
 
 def texts() -> Phrases:
-    return phrases("tjansteskrivelse", TEXT_KEYS)
+    return phrases("tjansteskrivelse")
 
 
 def split_gaps(text: str) -> list[tuple[str, bool]]:
@@ -179,7 +170,7 @@ def _perspectives(facts: TjansteskrivelseFacts, t: Phrases) -> str:
         return t("perspectives_all")
     if len(names) == 1:
         return names[0]
-    return f"{', '.join(names[:-1])} {t('and')} {names[-1]}"
+    return f"{', '.join(names[:-1])} {t('conjunction_and')} {names[-1]}"
 
 
 def budget_answer(template: Template, answers: Mapping[str, str]) -> str:

@@ -20,7 +20,7 @@ from bot.documents.text_markup import clean_text
 from bot.documents.tjansteskrivelse import TjansteskrivelseFacts, budget_figures
 from bot.mall.amounts import find_amounts, format_kronor
 from bot.review.llm import LlmClient, LlmError
-from bot.review.llm_reviewer import LLM_PROMPTS_DIR, PromptTemplate, load_prompt
+from bot.review.llm_prompts import LLM_PROMPTS_DIR, PromptTemplate, load_prompt
 from bot.review.masking import MaskPolicy
 
 log = logging.getLogger(__name__)

@@ -57,7 +57,6 @@ class Problem(StrEnum):
     ANSWERS_DIFFER = "answers_differ"
 
 
-TEXT_KEYS = (*(p.value for p in Problem), "valid", "signer_unknown", "time_unknown")
 
 
 @dataclass(frozen=True)
@@ -133,7 +132,7 @@ def verification_exit(result: VerificationResult) -> tuple[int, str]:
 
 
 def _texts() -> Any:
-    return phrases("verify", TEXT_KEYS)
+    return phrases("verify")
 
 
 def _signer_name(sig: EmbeddedPdfSignature) -> str | None:

@@ -17,11 +17,11 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from bot.documents.case_record import document_case
 from pydantic import SecretStr
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from bot.documents.case_record import document_case
 from bot.documents.render import render_report
 from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Conversation

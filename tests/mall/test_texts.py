@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.documents.phrases import FILES as AFTER_SIGNING_FILES
 from bot.engine.texts import load_coordination_texts, load_texts
 from bot.mall.datafiles import PROMPTS_DIR, DataFileError
 from bot.mall.texts import Text, TextFile, TextFileError, TextFormatError, text
 from bot.reminders.texts import load_texts as load_reminder_texts
-from bot.review.llm_reviewer import load_llm_prompts
+from bot.review.llm_prompts import PromptTemplate, load_llm_prompts, load_prompt
 from bot.telegram.texts import load_telegram_texts
 
 
@@ -144,15 +145,26 @@ LOADERS: dict[str, Callable[[Path], object]] = {
     "coordination.toml": load_coordination_texts,
     "telegram.toml": load_telegram_texts,
     "reminders.toml": load_reminder_texts,
+    **{
+        f"{name}.toml": lambda path, declared=declared: declared.load(path)
+        for name, declared in AFTER_SIGNING_FILES.items()
+    },
 }
+# Word lists, not texts: read by their own loaders (bot/mall/amounts.py).
+WORD_LISTS = {"amounts.toml"}
 
 
 def test_every_text_file_in_prompts_has_a_loader_and_loads() -> None:
-    assert {path.name for path in PROMPTS_DIR.glob("*.toml")} == set(LOADERS)
+    assert {path.name for path in PROMPTS_DIR.glob("*.toml")} - WORD_LISTS == set(LOADERS)
     for name, load in LOADERS.items():
         assert isinstance(load(PROMPTS_DIR / name), TextFile)
     prompts = load_llm_prompts()
-    assert {path.stem for path in (PROMPTS_DIR / "llm").glob("*.toml")} == set(vars(prompts))
+    # The tjänsteskrivelse's draft prompt is loaded by its own module, the same way.
+    assert isinstance(load_prompt(PROMPTS_DIR / "llm" / "tjansteskrivelse.toml"), PromptTemplate)
+    assert {path.stem for path in (PROMPTS_DIR / "llm").glob("*.toml")} == {
+        *vars(prompts),
+        "tjansteskrivelse",
+    }
 
 
 @pytest.mark.parametrize(

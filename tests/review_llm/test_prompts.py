@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.review.llm_reviewer import (
+from bot.review.llm_prompts import (
     LLM_PROMPTS_DIR,
     PromptError,
     as_data,
