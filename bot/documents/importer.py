@@ -51,6 +51,7 @@ from bot.documents.import_pdf import read_pdf, read_pdf_file
 from bot.documents.import_text import AttachedAnswers, FileText, clean_text, read_text_file
 from bot.documents.model import ATTACHMENT_NAME
 from bot.mall.amounts import Role, find_amounts
+from bot.mall.clean_text import remove_invisible
 from bot.mall.errors import UserFacingError
 from bot.mall.template import TemplateCatalog
 
@@ -139,12 +140,35 @@ def import_report(filename: str, data: bytes, catalog: TemplateCatalog) -> Impor
             "Filen kunde inte läsas: den innehåller ingen text. Är den en inskannad bild? "
             "Skicka i så fall utkastet som Word-fil eller text."
         )
-    report = build_report(filename, source, text, catalog, attached=read.attached)
+    attached = read.attached
+    removed = list(remove_invisible(read.text).removed)
+    if attached is not None:
+        cleaned = {key: remove_invisible(value) for key, value in attached.answers.items()}
+        removed += [char for value in cleaned.values() for char in value.removed]
+        attached = replace(attached, answers={k: v.text for k, v in cleaned.items()})
+    report = build_report(filename, source, text, catalog, attached=attached)
     if report.case_number is None and read.case_number:
         report = report.model_copy(
             update={"case_number": read.case_number, "case_numbers": [read.case_number]}
         )
+    # Redovisa's own PDF puts word joiners and zero-width spaces where lines may not or
+    # may break; they are layout, not something the author typed.
+    layout = {"\u2060", "\u200b"} if source == "pdf" else set()
+    told = [char for char in removed if char not in layout]
+    if told:
+        note = invisible_note(told)
+        report = report.model_copy(update={"warnings": [*report.warnings, note]})
     return report
+
+
+def invisible_note(removed: list[str]) -> str:
+    """Swedish: which invisible characters were taken out of the file's text."""
+    found = remove_invisible("".join(removed))
+    return (
+        f"{len(removed)} osynliga tecken ({', '.join(found.removed_kinds())}: "
+        f"{', '.join(found.removed_codes())}) togs bort ur texten; de kan få en sida att "
+        "visa något annat än det som sparas."
+    )
 
 
 def build_report(

@@ -21,6 +21,8 @@ from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
 from bot.documents.model import (
     MISSING_ANSWER,
+    ORGANISATION,
+    SIGNED_DATE,
     Block,
     BulletList,
     Paragraph,
@@ -43,21 +45,38 @@ TYPST_SOURCE = r"""
 #let doc = json(bytes(sys.inputs.report))
 #let draft = doc.draft
 #let accent = rgb("#b01c1c")
+#let grey = luma(35%)
 
-#set document(title: doc.title, author: "Malmö stad", keywords: (doc.case_number,))
+#set document(title: doc.title, author: doc.author, keywords: doc.keywords)
 #set text(font: ("DejaVu Sans", "Libertinus Serif"), size: 10.5pt, lang: "sv", region: "SE",
   hyphenate: false)
 #set par(leading: 0.6em, spacing: 1em)
+#let draft_label = if draft != none {
+  text(fill: accent, weight: "bold", size: 12pt, draft.label)
+}
 #set page(
   paper: "a4",
-  margin: (x: 2.5cm, top: 2.5cm, bottom: 2.3cm),
-  header: if draft != none {
-    align(right, text(fill: accent, weight: "bold", size: 12pt, draft.label))
+  margin: (x: 2.5cm, top: 3.6cm, bottom: 2.3cm),
+  header-ascent: 25%,
+  header: context {
+    if here().page() == 1 {
+      grid(columns: (1fr, auto), column-gutter: 1em, row-gutter: 0.35em,
+        text(weight: "bold", size: 13pt, doc.letterhead.at(0)),
+        align(right, text(weight: "bold", doc.case_label)),
+        text(size: 9.5pt, doc.letterhead.at(1, default: "")),
+        align(right, text(size: 9.5pt, doc.date)),
+        text(size: 9.5pt, doc.letterhead.at(2, default: "")),
+        align(right, draft_label),
+      )
+      line(length: 100%, stroke: 0.5pt + grey)
+    } else if draft != none {
+      align(right, draft_label)
+    }
   },
   background: if draft != none {
     rotate(-45deg, text(110pt, fill: luma(90%), weight: "bold", draft.label))
   },
-  footer: context text(size: 8.5pt, fill: luma(35%), {
+  footer: context text(size: 8.5pt, fill: grey, {
     doc.footer
     h(1fr)
     counter(page).display("1 (1)", both: true)
@@ -128,12 +147,18 @@ TYPST_SOURCE = r"""
       text(weight: "bold", sig.name_label)
       " "
       sig.name
+      if sig.title != "" {
+        linebreak()
+        text(weight: "bold", sig.title_label)
+        " "
+        sig.title
+      }
       for line in sig.more { linebreak(); line }
     })
     par({
-      text(weight: "bold", sig.date_label)
+      text(weight: "bold", sig.place_label)
       " "
-      box(width: 5cm, height: 1.1em, stroke: (bottom: 0.6pt))
+      sig.place_and_date
     })
   })
 
@@ -203,10 +228,15 @@ def report_data(report: ReportDocument) -> dict[str, Any]:
     """The document as the JSON the typst source reads."""
     signature = report.signature
     draft = report.draft
+    footer = f"Redovisning {report.case_number}" if report.case_number else "Redovisning"
     return {
         "title": report.title,
-        "case_number": report.case_number,
-        "footer": f"Redovisning {report.case_number}",
+        "author": report.author or ORGANISATION,
+        "keywords": [report.case_number] if report.case_number else [],
+        "letterhead": list(report.letterhead.lines()),
+        "case_label": report.case_label,
+        "date": report.date_text,
+        "footer": footer,
         "missing_answer": MISSING_ANSWER,
         "intro": list(report.intro),
         "sections": [
@@ -216,9 +246,12 @@ def report_data(report: ReportDocument) -> dict[str, Any]:
         "signature": {
             "heading": signature.heading,
             "name": signature.name,
-            "more": list(signature.signer_lines[1:]),
+            "title": signature.title,
+            "more": list(signature.more),
             "name_label": signature.name_label,
-            "date_label": signature.date_label,
+            "title_label": signature.title_label,
+            "place_label": signature.place_label,
+            "place_and_date": f"{signature.place}, {SIGNED_DATE}",
             "width": SIGNATURE_WIDTH_PT,
             "height": SIGNATURE_HEIGHT_PT,
         },
