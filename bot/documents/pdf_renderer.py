@@ -11,13 +11,9 @@ import json
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from io import BytesIO
 from typing import Any, Final
 
 import typst
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
 from bot.documents.model import (
     MISSING_ANSWER,
@@ -29,12 +25,16 @@ from bot.documents.model import (
     ReportDocument,
     Span,
 )
+from bot.documents.pdf_form import (
+    SIGNATURE_HEIGHT_PT,
+    SIGNATURE_WIDTH_PT,
+    SignaturePosition,
+    add_signature_field,
+)
 
 log = logging.getLogger(__name__)
 
 PDF_STANDARD: Final = "a-3b"  # PDF/A-2 does not allow the answers.json attachment
-SIGNATURE_WIDTH_PT = 240
-SIGNATURE_HEIGHT_PT = 60
 LONG_WORD = 60  # a "word" this long cannot be Swedish; offer line breaks inside it
 LONG_WORD_CHUNK = 20
 REPLACEMENT = "\u25a1"  # □, shown instead of a character no font can display
@@ -170,24 +170,6 @@ TYPST_SOURCE = r"""
 
 class PdfRenderError(RuntimeError):
     """Typst could not lay the document out."""
-
-
-@dataclass(frozen=True)
-class SignaturePosition:
-    page: int  # 1-based
-    x: float  # from the left edge, points
-    y: float  # from the top edge, points
-    page_height: float
-
-    def box(self) -> tuple[int, int, int, int]:
-        """The field's rectangle in PDF coordinates (origin bottom left)."""
-        top = self.page_height - self.y
-        return (
-            round(self.x),
-            round(top - SIGNATURE_HEIGHT_PT),
-            round(self.x + SIGNATURE_WIDTH_PT),
-            round(top),
-        )
 
 
 # A word joiner after the hyphen of "rättigheter-quiz": typst never breaks the line
@@ -356,18 +338,9 @@ def _compile(data: Any, answers_json: bytes) -> tuple[bytes, SignaturePosition]:
     raise PdfRenderError("the text holds characters no installed font can display")
 
 
-def add_signature_field(pdf: bytes, field_name: str, position: SignaturePosition) -> bytes:
-    """Add an empty signature field over the signature line, as an incremental update."""
-    writer = IncrementalPdfFileWriter(BytesIO(pdf))
-    spec = SigFieldSpec(sig_field_name=field_name, on_page=position.page - 1, box=position.box())
-    append_signature_field(writer, spec)
-    out = BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 def render_pdf(report: ReportDocument) -> bytes:
     """The report as PDF/A-3b bytes with answers.json attached and an empty signature field."""
     data = _map_strings(report_data(report), break_long_words)
     pdf, position = _compile(data, report.answers_json())
-    return add_signature_field(pdf, report.signature.field_name, position)
+    signature = report.signature
+    return add_signature_field(pdf, signature.field_name, position, signature.field_description)
