@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date
 from pathlib import PurePath
 from typing import Literal
 
@@ -52,6 +53,7 @@ from bot.documents.import_text import AttachedAnswers, FileText, clean_text, rea
 from bot.documents.model import ATTACHMENT_NAME
 from bot.mall.amounts import Role, find_amounts
 from bot.mall.clean_text import remove_invisible
+from bot.mall.dates import Precision, find_dates
 from bot.mall.errors import UserFacingError
 from bot.mall.template import TemplateCatalog
 
@@ -97,6 +99,7 @@ class ImportedReport(BaseModel):
     signature: str  # the name under "Underskrift ansvarig chef", "" when none
     recipients: list[str]  # e-mail addresses in the closing text
     last_reply_date: str | None  # as written after "Sista datum för nämndens svar är:"
+    last_reply_day: date | None = None  # that date as a date, when it names one day
     unassigned_text: list[str]  # text of no question and not the mall's fixed text
     warnings: list[str]  # Swedish notes for the user about what could not be placed
 
@@ -236,9 +239,18 @@ def build_report(
         signature=parsed.signature,
         recipients=parsed.recipients,
         last_reply_date=parsed.last_reply_date,
+        last_reply_day=one_day(parsed.last_reply_date),
         unassigned_text=parsed.unassigned_text,
         warnings=warnings,
     )
+
+
+def one_day(text: str | None) -> date | None:
+    """The day a text such as "2020-02-28" or "28 februari 2020" names, else None."""
+    if not text:
+        return None
+    days = [p.start for p in find_dates(text) if p.precision is Precision.DAY]
+    return days[0] if len(days) == 1 else None
 
 
 def _fits(attached: AttachedAnswers, catalog: TemplateCatalog) -> bool:

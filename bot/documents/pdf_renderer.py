@@ -304,8 +304,11 @@ def _replace_texts(data: Any, texts: Iterable[str], replacement: str) -> Any:
     return _map_strings(data, change)
 
 
-def _compile(data: Any, answers_json: bytes) -> tuple[bytes, SignaturePosition]:
-    """Compile to PDF/A; characters no font has are replaced and the compile repeated."""
+def _compile(
+    data: Any, answers_json: bytes, unshown: list[str] | None = None
+) -> tuple[bytes, SignaturePosition]:
+    """Compile to PDF/A; characters no font has are replaced (and put in `unshown`) and
+    the compile repeated."""
     source = TYPST_SOURCE.encode("utf-8")
     replacement = REPLACEMENT
     for _ in range(MAX_GLYPH_ROUNDS):
@@ -323,6 +326,8 @@ def _compile(data: Any, answers_json: bytes) -> tuple[bytes, SignaturePosition]:
             if replacement in texts:
                 replacement = FALLBACK_REPLACEMENT
             log.info("no font has %d piece(s) of text; they are replaced", len(texts))
+            if unshown is not None:
+                unshown.extend(texts)
             data = _replace_texts(data, texts, replacement)
             continue
         for warning in warnings:
@@ -336,6 +341,15 @@ def _compile(data: Any, answers_json: bytes) -> tuple[bytes, SignaturePosition]:
             raise PdfRenderError("the signature block was not laid out exactly once")
         return pdf, SignaturePosition(**found[0])
     raise PdfRenderError("the text holds characters no installed font can display")
+
+
+def unshowable_characters(report: ReportDocument) -> list[str]:
+    """The characters (or emoji sequences) of the report that the PDF's fonts cannot show,
+    each once, so that the user can be told before the document is made."""
+    unshown: list[str] = []
+    _compile(_map_strings(report_data(report), break_long_words), report.answers_json(), unshown)
+    pieces = [p for p in dict.fromkeys(unshown) if p not in (REPLACEMENT, FALLBACK_REPLACEMENT)]
+    return [p.strip() for p in pieces if p.strip()]
 
 
 def render_pdf(report: ReportDocument) -> bytes:
