@@ -63,10 +63,9 @@ def swedish_sans_styles(doc: DocxDocument) -> None:
             _set_language(rpr)
             _set_font(rpr)
     for style in styles.findall(qn("w:style")):
-        rpr = style.get_or_add_rPr()
-        _set_language(rpr)
-        if rpr.find(qn("w:rFonts")) is not None:
-            _set_font(rpr)
+        _set_language(style.get_or_add_rPr())
+    for fonts in list(styles.iter(qn("w:rFonts"))):  # table styles' parts included
+        _set_font(fonts.getparent())
     doc.styles["Normal"].font.size = Pt(10.5)
     for name, size in HEADING_SIZES.items():
         font = doc.styles[name].font
