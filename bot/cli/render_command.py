@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TextIO
@@ -18,6 +19,7 @@ from bot.documents.render import DocumentFormat, build_document, parse_formats, 
 from bot.documents.texts import DocumentTexts, document_texts
 from bot.mall.errors import UserFacingError
 from bot.mall.template import Template, TemplateCatalog
+from storage.models import User
 from storage.repository import current_answers, find_case
 
 EXIT_OK = 0
@@ -55,6 +57,9 @@ def run_render_command(
             return EXIT_FAILED
         answers = {key: a.text for key, a in current_answers(session, case.id).items()}
         facts = document_case(case)
+        responsible = session.get(User, case.responsible_user_id or case.created_by_user_id)
+        if responsible is not None:
+            facts = replace(facts, author=responsible.display_name)
         template_id = case.template_id
     if template_id not in catalog:
         print(f"Ärendet {case_number} använder mallen {template_id}, som saknas.", file=stderr)
@@ -110,6 +115,7 @@ def run_render_from_file(
         last_reply_date=report.last_reply_day,
         recipients=tuple(report.recipients),
         granted_amount_kr=report.granted_amount_kr,
+        department=_department(report.unassigned_text),
     )
     template = catalog.get(report.template_id)
     return _render_and_write(
@@ -117,6 +123,16 @@ def run_render_from_file(
     )
 
 
+def _department(pieces: list[str]) -> str | None:
+    """The förvaltning of a letterhead line in the file ("Arbetsmarknads- och socialförvaltningen")."""
+    for piece in pieces:
+        line = piece.strip()
+        if "\n" not in line and len(line) < 80 and _DEPARTMENT.search(line):
+            return line
+    return None
+
+
+_DEPARTMENT = re.compile(r"^[A-ZÅÄÖ][\w\- ]*förvaltningen$")
 _TJANSTESKRIVELSE = re.compile(r"tjänsteskrivelse|förslag till beslut|beslutsunderlag", re.I)
 
 

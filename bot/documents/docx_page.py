@@ -16,7 +16,7 @@ from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor, Twips
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
@@ -28,6 +28,7 @@ BLACK = RGBColor(0, 0, 0)
 GREY = RGBColor(0x59, 0x59, 0x59)
 DRAFT_RED = RGBColor(0xB0, 0x1C, 0x1C)
 TEXT_WIDTH = Cm(16.0)  # A4 less the margins of 2.5 cm
+FOOTER_HALF_POINTS = 17  # 8.5 pt
 HEADING_SIZES = {"Heading 1": Pt(15), "Heading 2": Pt(11.5), "Title": Pt(16)}
 _CASE_NUMBER = re.compile(r"\b[A-ZÅÄÖ]{2,6}-\d{4}-\d{1,6}\b")
 
@@ -106,13 +107,22 @@ def _field(paragraph: DocxParagraph, instruction: str, shown: str) -> None:
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), f" {instruction} ")
     run = OxmlElement("w:r")
+    properties = OxmlElement("w:rPr")
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), str(FOOTER_HALF_POINTS))
+    properties.append(size)
+    run.append(properties)
     run.append(_text_element(shown))
     field.append(run)
     paragraph._p.append(field)
 
 
 def _right_tab(paragraph: DocxParagraph) -> None:
-    paragraph.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+    """One tab stop, at the right margin (the footer style's own stops are cleared)."""
+    stops = paragraph.paragraph_format.tab_stops
+    for twips in (4680, 9360):  # python-docx's Footer style: centre and right stops
+        stops.add_tab_stop(Twips(twips), WD_TAB_ALIGNMENT.CLEAR)
+    stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
     paragraph.paragraph_format.space_after = Pt(0)
 
 
@@ -164,7 +174,7 @@ def page_header_and_footer(doc: DocxDocument, report: ReportDocument) -> None:
         _field(paragraph, "NUMPAGES", "1")
         paragraph.add_run(")")
         for run in paragraph.runs:
-            run.font.size = Pt(8.5)
+            run.font.size = Pt(FOOTER_HALF_POINTS / 2)
 
 
 def core_properties(doc: DocxDocument, report: ReportDocument) -> None:

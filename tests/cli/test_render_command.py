@@ -174,6 +174,11 @@ def test_from_file_prints_warnings_and_the_text_of_no_question(
     assert code == EXIT_OK
     assert "hörde inte till någon fråga" in out
     assert "| Besöksadress: Kungsgatan 13" in out
+    (pdf_path,) = tmp_path.glob("*.pdf")
+    first = pypdf.PdfReader(pdf_path).pages[0].extract_text()
+    top = first.split("Redovisning av medel")[0]
+    assert "Malmö stad" in top and "Arbetsmarknads- och socialnämnden" in top
+    assert "Arbetsmarknads- och socialförvaltningen" in top  # the file's letterhead
 
 
 def test_a_tjansteskrivelse_is_refused_unless_forced(
