@@ -28,7 +28,14 @@ Decisions worth knowing:
   footers ("Redovisning STK-… 1 (3)") and its UTKAST marks are dropped.
 - Redovisa's own additions around the answers are no answers: a draft's list of
   what is missing, the "[Svar saknas]" placeholder and the signature block's rule,
-  "Namnförtydligande:" label and empty "Datum:" line (see import_draft).
+  "Namnförtydligande:" and "Befattning:" labels (the text after them is kept), its
+  "Ort och datum:" line and an empty "Datum:" line (see import_lines.signer_lines). In
+  a Redovisa PDF (its footer found) the page header band, Malmö stad's letterhead with
+  the diarienummer and date, is not read; a DOCX's headers and footers never are.
+- Invisible characters (bidi controls, zero-width and other format characters, see
+  bot.mall.clean_text) are removed from the text and from an attached answers.json, and
+  a warning says how many and which; a non-breaking hyphen reads as "-".
+- A last reply date that names one day is also given as a date (`last_reply_day`).
 - An address block / letterhead found in the middle of an answer (seed 004) is
   moved out of the answer into `unassigned_text`, and the sentence it split is
   joined again. Text is never dropped: whatever belongs to no question and is not
