@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--format", default="both", help="pdf, docx eller both")
     render.add_argument("--out", type=Path, default=Path("."), help="mappen filerna skrivs till")
     render.add_argument("--draft", action="store_true", help="märk som UTKAST")
+    render.add_argument(
+        "--force", action="store_true", help="skriv dokumentet även om filen inte är en mall"
+    )
     commands.add_parser("migrate", help="uppdatera databasens schema och avsluta")
     return parser
 
@@ -133,7 +136,7 @@ def run_render(args: argparse.Namespace, settings: Settings) -> int:
     draft = True if args.draft else None
     if args.from_file is not None:
         return run_render_from_file(
-            args.from_file, args.format, args.out, catalog=catalog, draft=draft
+            args.from_file, args.format, args.out, catalog=catalog, draft=draft, force=args.force
         )
     if not args.case_number:
         print("redovisa render: ange ett diarienummer eller --from FIL", file=sys.stderr)

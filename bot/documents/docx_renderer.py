@@ -7,10 +7,18 @@ from io import BytesIO
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_BREAK
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
+from bot.documents.docx_page import (
+    DRAFT_RED,
+    GREY,
+    add_case_text,
+    core_properties,
+    page_header_and_footer,
+    swedish_sans_styles,
+)
 from bot.documents.model import (
     MISSING_ANSWER,
     Block,
@@ -23,8 +31,6 @@ from bot.documents.model import (
 )
 
 BULLET_INDENT = Cm(0.63)
-DRAFT_RED = RGBColor(0xB0, 0x1C, 0x1C)
-GREY = RGBColor(0x59, 0x59, 0x59)
 # The bullet is typed as text ("•\t…"), so it looks the same in every viewer; the
 # paragraph style says how the author wrote the item, for the import to give it back:
 # `- …` / `- ✓ …` (list syntax) and a bare `• …` / `✓ …`.
@@ -86,16 +92,10 @@ def _add_section(doc: DocxDocument, section: Section) -> None:
 
 
 def _add_draft_marks(doc: DocxDocument, report: ReportDocument) -> None:
+    """The header says UTKAST (docx_page); the body lists what is missing."""
     draft = report.draft
     if draft is None:
         return
-    for page in doc.sections:  # the header is on every page
-        page.header.is_linked_to_previous = False
-        header = page.header.paragraphs[0]
-        run = header.add_run(draft.label)
-        run.bold = True
-        run.font.size = Pt(16)
-        run.font.color.rgb = DRAFT_RED
     intro = doc.add_paragraph()
     run = intro.add_run(draft.heading)
     run.bold = True
@@ -105,20 +105,27 @@ def _add_draft_marks(doc: DocxDocument, report: ReportDocument) -> None:
 
 
 def _add_signature(doc: DocxDocument, report: ReportDocument) -> None:
+    """Name, befattning and the lines under them, ort and date: for a pen or a PDF reader."""
     signature = report.signature
     doc.add_heading(signature.heading, level=2)
     line = doc.add_paragraph()
     line.paragraph_format.space_before = Pt(30)
+    line.paragraph_format.keep_with_next = True
     line.add_run("_" * 40)
     name = doc.add_paragraph()
+    name.paragraph_format.keep_with_next = True
     name.add_run(f"{signature.name_label} ").bold = True
     name.add_run(signature.name)
-    for extra in signature.signer_lines[1:]:
+    if signature.title:
+        name.add_run().add_break(WD_BREAK.LINE)
+        name.add_run(f"{signature.title_label} ").bold = True
+        name.add_run(signature.title)
+    for extra in signature.more:
         name.add_run().add_break(WD_BREAK.LINE)
         name.add_run(extra)
     when = doc.add_paragraph()
-    when.add_run(f"{signature.date_label} ").bold = True
-    when.add_run("_" * 20)
+    when.add_run(f"{signature.place_label} ").bold = True
+    when.add_run(f"{signature.place} den " + "_" * 20)
 
 
 def render_docx(report: ReportDocument) -> bytes:
@@ -128,23 +135,20 @@ def render_docx(report: ReportDocument) -> bytes:
         page.page_width, page.page_height = Cm(21.0), Cm(29.7)
         page.left_margin = page.right_margin = Cm(2.5)
         page.top_margin = page.bottom_margin = Cm(2.5)
-    doc.styles["Normal"].font.size = Pt(11)
-    props = doc.core_properties
-    props.title = report.title
-    props.subject = f"Redovisning {report.case_number}"
-    props.keywords = report.case_number
-    props.author = "Redovisa"
+    swedish_sans_styles(doc)
+    core_properties(doc, report)
+    page_header_and_footer(doc, report)
 
     _add_draft_marks(doc, report)
     title_runs = doc.add_heading(report.title, level=1).runs
     _comment(doc, list(title_runs), report.remarks)
     for line in report.intro:
-        doc.add_paragraph(line)
+        add_case_text(doc.add_paragraph(), line)
     for section in report.sections:
         _add_section(doc, section)
     _add_signature(doc, report)
     for line in report.closing:
-        doc.add_paragraph(line)
+        add_case_text(doc.add_paragraph(), line)
 
     out = BytesIO()
     doc.save(out)

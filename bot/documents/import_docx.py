@@ -103,14 +103,23 @@ def _docx_paragraph(paragraph: Any) -> Block | None:
 
 
 def _rendered_marker(segments: list[tuple[str, bool, bool]]) -> str | None:
-    """The bullet a paragraph starts with as `•<tab>` or `✓<tab>` (taken off the segments)."""
-    if not segments:
-        return None
-    first, bold, italic = segments[0]
-    match = _RENDERED_BULLET_RE.match(first)
+    """The bullet a paragraph starts with as `•<tab>` or `✓<tab>` (taken off the segments).
+
+    The marker and the tab may sit in runs of their own: LibreOffice splits the run when
+    it saves the file again.
+    """
+    match = _RENDERED_BULLET_RE.match("".join(s[0] for s in segments[:3]))
     if match is None:
         return None
-    segments[0] = (first[match.end() :], bold, italic)
+    left = match.end()
+    while left and segments:
+        text, bold, italic = segments[0]
+        if len(text) <= left:
+            left -= len(text)
+            segments.pop(0)
+        else:
+            segments[0] = (text[left:], bold, italic)
+            left = 0
     return match.group(1)
 
 

@@ -40,6 +40,15 @@ SIGNATURE_NAME_RE = re.compile(
 SIGNATURE_DATE_RE = re.compile(
     rf"^\s*(?:\*\*)?{re.escape(SignatureBlock.date_label)}(?:\*\*)?[\s_]*$", re.IGNORECASE
 )
+SIGNATURE_TITLE_RE = re.compile(
+    rf"^\s*(?:\*\*)?{re.escape(SignatureBlock.title_label)}(?:\*\*)?[ \t]*", re.IGNORECASE
+)
+# "Ort och datum: Malmö, datum enligt den digitala underskriften" / "Malmö den ____".
+SIGNATURE_PLACE_RE = re.compile(
+    rf"^\s*(?:\*\*)?{re.escape(SignatureBlock.place_label)}(?:\*\*)?"
+    rf"[ \t]*(?:{re.escape(SignatureBlock.place)}\b.*)?$",
+    re.IGNORECASE,
+)
 LAST_REPLY_RE = re.compile(r"sista datum för nämndens svar är\s*:?\s*(.*)$", re.IGNORECASE)
 SENTENCE_END = (".", "!", "?", ":", ";", "”", '"', ")", "*")
 
@@ -139,9 +148,9 @@ def signer_lines(lines: list[str]) -> list[str]:
     """
     out: list[str] = []
     for line in lines:
-        if SIGNATURE_RULE_RE.match(line) or SIGNATURE_DATE_RE.match(line):
+        if any(p.match(line) for p in (SIGNATURE_RULE_RE, SIGNATURE_DATE_RE, SIGNATURE_PLACE_RE)):
             continue
-        label = SIGNATURE_NAME_RE.match(line)
+        label = SIGNATURE_NAME_RE.match(line) or SIGNATURE_TITLE_RE.match(line)
         if label is not None:
             line = line[label.end() :]
         out.append(line)

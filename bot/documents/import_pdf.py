@@ -53,8 +53,11 @@ _PAGE_NUMBER_RE = re.compile(
 )
 _PDF_BULLET_RE = re.compile(r"^\s*[•◦▪●○■]\s*")
 _PDF_CHECK_RE = re.compile(r"^\s*([✓✔])\s+")
-# Redovisa's page footer: "Redovisning STK-2018-1307 1 (3)".
-_RENDERED_FOOTER_RE = re.compile(rf"^Redovisning ({CASE_NUMBER_RE.pattern}) \d+ \(\d+\)$")
+# Redovisa's page footer: "Redovisning STK-2018-1307 1 (3)" ("Redovisning 1 (3)" without one).
+_RENDERED_FOOTER_RE = re.compile(rf"^Redovisning(?: ({CASE_NUMBER_RE.pattern}))? \d+ \(\d+\)$")
+# Redovisa's page header (the letterhead, the diarienummer and the date) lies in the top
+# margin of its pages, this far from the top edge; in its PDFs that band is not the report.
+RENDERED_HEADER_PT = 95.0
 
 
 def read_pdf(data: bytes) -> str:
@@ -81,6 +84,9 @@ def read_pdf_file(data: bytes) -> FileText:
                 f"PDF-filen har {len(pages)} sidor; högst {MAX_PDF_PAGES} kan läsas."
             )
         lines = [line for n, page in enumerate(pages) for line in _pdf_page_lines(n, page)]
+        if any(_RENDERED_FOOTER_RE.match(" ".join(line.text.split())) for line in lines):
+            tops = [float(page.mediabox.top) for page in pages]
+            lines = [line for line in lines if line.y < tops[line.page] - RENDERED_HEADER_PT]
         attached = _attached_answers(reader)
     except UserFacingError:
         raise
@@ -167,7 +173,8 @@ def _pdf_text(lines: list[_PdfLine], page_count: int) -> tuple[str, list[str]]:
         plain = " ".join(line.text.split())
         footer = _RENDERED_FOOTER_RE.match(plain)
         if footer is not None:
-            footer_cases.append(footer.group(1))
+            if footer.group(1):
+                footer_cases.append(footer.group(1))
         elif plain != DraftMark.label:
             kept.append(line)
     lines = kept

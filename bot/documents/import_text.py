@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from bot.mall.clean_text import remove_invisible
 from bot.mall.errors import UserFacingError
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u2060\ufeff]")
@@ -96,6 +97,6 @@ def clean_text(text: str) -> str:
     """NFC, Unix line ends, no control characters, no trailing blank lines."""
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\v", "\n")
-    text = text.replace("\t", " ").replace("\u00ad", "")
-    text = _CONTROL_RE.sub("", text)
+    text = text.replace("\t", " ").replace("\u2011", "-")  # a non-breaking hyphen reads as "-"
+    text = _CONTROL_RE.sub("", remove_invisible(text).text)
     return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n") + "\n"

@@ -28,7 +28,14 @@ Decisions worth knowing:
   footers ("Redovisning STK-… 1 (3)") and its UTKAST marks are dropped.
 - Redovisa's own additions around the answers are no answers: a draft's list of
   what is missing, the "[Svar saknas]" placeholder and the signature block's rule,
-  "Namnförtydligande:" label and empty "Datum:" line (see import_draft).
+  "Namnförtydligande:" and "Befattning:" labels (the text after them is kept), its
+  "Ort och datum:" line and an empty "Datum:" line (see import_lines.signer_lines). In
+  a Redovisa PDF (its footer found) the page header band, Malmö stad's letterhead with
+  the diarienummer and date, is not read; a DOCX's headers and footers never are.
+- Invisible characters (bidi controls, zero-width and other format characters, see
+  bot.mall.clean_text) are removed from the text and from an attached answers.json, and
+  a warning says how many and which; a non-breaking hyphen reads as "-".
+- A last reply date that names one day is also given as a date (`last_reply_day`).
 - An address block / letterhead found in the middle of an answer (seed 004) is
   moved out of the answer into `unassigned_text`, and the sentence it split is
   joined again. Text is never dropped: whatever belongs to no question and is not
@@ -39,6 +46,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date
 from pathlib import PurePath
 from typing import Literal
 
@@ -51,6 +59,8 @@ from bot.documents.import_pdf import read_pdf, read_pdf_file
 from bot.documents.import_text import AttachedAnswers, FileText, clean_text, read_text_file
 from bot.documents.model import ATTACHMENT_NAME
 from bot.mall.amounts import Role, find_amounts
+from bot.mall.clean_text import remove_invisible
+from bot.mall.dates import Precision, find_dates
 from bot.mall.errors import UserFacingError
 from bot.mall.template import TemplateCatalog
 
@@ -96,6 +106,7 @@ class ImportedReport(BaseModel):
     signature: str  # the name under "Underskrift ansvarig chef", "" when none
     recipients: list[str]  # e-mail addresses in the closing text
     last_reply_date: str | None  # as written after "Sista datum för nämndens svar är:"
+    last_reply_day: date | None = None  # that date as a date, when it names one day
     unassigned_text: list[str]  # text of no question and not the mall's fixed text
     warnings: list[str]  # Swedish notes for the user about what could not be placed
 
@@ -139,12 +150,35 @@ def import_report(filename: str, data: bytes, catalog: TemplateCatalog) -> Impor
             "Filen kunde inte läsas: den innehåller ingen text. Är den en inskannad bild? "
             "Skicka i så fall utkastet som Word-fil eller text."
         )
-    report = build_report(filename, source, text, catalog, attached=read.attached)
+    attached = read.attached
+    removed = list(remove_invisible(read.text).removed)
+    if attached is not None:
+        cleaned = {key: remove_invisible(value) for key, value in attached.answers.items()}
+        removed += [char for value in cleaned.values() for char in value.removed]
+        attached = replace(attached, answers={k: v.text for k, v in cleaned.items()})
+    report = build_report(filename, source, text, catalog, attached=attached)
     if report.case_number is None and read.case_number:
         report = report.model_copy(
             update={"case_number": read.case_number, "case_numbers": [read.case_number]}
         )
+    # Redovisa's own PDF puts word joiners and zero-width spaces where lines may not or
+    # may break; they are layout, not something the author typed.
+    layout = {"\u2060", "\u200b"} if source == "pdf" else set()
+    told = [char for char in removed if char not in layout]
+    if told:
+        note = invisible_note(told)
+        report = report.model_copy(update={"warnings": [*report.warnings, note]})
     return report
+
+
+def invisible_note(removed: list[str]) -> str:
+    """Swedish: which invisible characters were taken out of the file's text."""
+    found = remove_invisible("".join(removed))
+    return (
+        f"{len(removed)} osynliga tecken ({', '.join(found.removed_kinds())}: "
+        f"{', '.join(found.removed_codes())}) togs bort ur texten; de kan få en sida att "
+        "visa något annat än det som sparas."
+    )
 
 
 def build_report(
@@ -212,9 +246,18 @@ def build_report(
         signature=parsed.signature,
         recipients=parsed.recipients,
         last_reply_date=parsed.last_reply_date,
+        last_reply_day=one_day(parsed.last_reply_date),
         unassigned_text=parsed.unassigned_text,
         warnings=warnings,
     )
+
+
+def one_day(text: str | None) -> date | None:
+    """The day a text such as "2020-02-28" or "28 februari 2020" names, else None."""
+    if not text:
+        return None
+    days = [p.start for p in find_dates(text) if p.precision is Precision.DAY]
+    return days[0] if len(days) == 1 else None
 
 
 def _fits(attached: AttachedAnswers, catalog: TemplateCatalog) -> bool:

@@ -83,19 +83,53 @@ class Section:
     remarks: tuple[Remark, ...] = ()
 
 
+ORGANISATION = "Malmö stad"
+PLACE = "Malmö"
+# A PDF is signed digitally: the signature carries the date, so no blank line waits for it.
+SIGNED_DATE = "datum enligt den digitala underskriften"
+
+
 @dataclass(frozen=True)
 class SignatureBlock:
-    """Where the responsible manager signs; the PDF puts its signature field here."""
+    """Where the responsible manager signs; the PDF puts its signature field here.
+
+    The signature answer's first line is the name, the second the befattning, the rest
+    (unit, förvaltning) as given.
+    """
 
     heading: str
     signer_lines: tuple[str, ...]  # the name first, then title, unit, ... as given
     field_name: str = "AnsvarigChef"
     name_label: str = "Namnförtydligande:"
+    title_label: str = "Befattning:"
     date_label: str = "Datum:"
+    place_label: str = "Ort och datum:"
+    place: str = PLACE
+    field_description: str = "Underskrift av ansvarig chef"
 
     @property
     def name(self) -> str:
         return self.signer_lines[0] if self.signer_lines else ""
+
+    @property
+    def title(self) -> str:
+        return self.signer_lines[1] if len(self.signer_lines) > 1 else ""
+
+    @property
+    def more(self) -> tuple[str, ...]:
+        return self.signer_lines[2:]
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """The top of the first page: Malmö stad, the nämnd and, when known, the förvaltning."""
+
+    committee: str | None = None
+    department: str | None = None
+    organisation: str = ORGANISATION
+
+    def lines(self) -> tuple[str, ...]:
+        return tuple(x for x in (self.organisation, self.committee, self.department) if x)
 
 
 @dataclass(frozen=True)
@@ -112,7 +146,7 @@ class ReportDocument:
     """The whole report, in reading order, plus what travels with it."""
 
     template_id: str
-    case_number: str
+    case_number: str | None  # None when nobody gave it: then the page shows none
     title: str
     intro: tuple[str, ...]
     sections: tuple[Section, ...]
@@ -121,6 +155,19 @@ class ReportDocument:
     answers: dict[str, str] = field(default_factory=dict)
     draft: DraftMark | None = None
     remarks: tuple[Remark, ...] = ()  # findings about the report as a whole
+    letterhead: Letterhead = field(default_factory=Letterhead)
+    document_date: date | None = None  # the day the document was made
+    author: str | None = None  # the official who wrote the report
+    missing_facts: tuple[str, ...] = ()  # facts of the ärende nobody gave (Swedish names)
+
+    @property
+    def case_label(self) -> str:
+        """ "Dnr STK-2018-1307", or "" when the ärende has no diarienummer yet."""
+        return f"Dnr {self.case_number}" if self.case_number else ""
+
+    @property
+    def date_text(self) -> str:
+        return swedish_date(self.document_date) if self.document_date else ""
 
     def answers_json(self) -> bytes:
         """The answers as the JSON attached to the PDF (answers.json)."""
@@ -139,16 +186,24 @@ class ReportDocument:
 class DocumentCase:
     """What the document needs to know about the ärende (from the coordinator's registration)."""
 
-    case_number: str
+    case_number: str | None = None
     committee: str | None = None
     decision_date: date | None = None
     last_reply_date: date | None = None
     recipients: tuple[str, ...] = ()  # the first receives the answer, the rest a copy
     granted_amount_kr: int | None = None
+    department: str | None = None  # the förvaltning, when known
+    author: str | None = None  # the official who wrote the report
 
     def template_values(self) -> dict[str, str]:
-        """The values for the mall's {variables}, written the Swedish way."""
-        values: dict[str, str] = {"case_number": self.case_number}
+        """The values for the mall's {variables} that the ärende gives, the Swedish way.
+
+        Only facts somebody gave: a variable without a value is left out, never filled
+        with the mall's example value.
+        """
+        values: dict[str, str] = {}
+        if self.case_number:
+            values["case_number"] = self.case_number
         if self.committee:
             values["committee"] = self.committee
         if self.decision_date:

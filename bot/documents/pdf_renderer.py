@@ -11,28 +11,30 @@ import json
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from io import BytesIO
 from typing import Any, Final
 
 import typst
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
 from bot.documents.model import (
     MISSING_ANSWER,
+    ORGANISATION,
+    SIGNED_DATE,
     Block,
     BulletList,
     Paragraph,
     ReportDocument,
     Span,
 )
+from bot.documents.pdf_form import (
+    SIGNATURE_HEIGHT_PT,
+    SIGNATURE_WIDTH_PT,
+    SignaturePosition,
+    add_signature_field,
+)
 
 log = logging.getLogger(__name__)
 
 PDF_STANDARD: Final = "a-3b"  # PDF/A-2 does not allow the answers.json attachment
-SIGNATURE_WIDTH_PT = 240
-SIGNATURE_HEIGHT_PT = 60
 LONG_WORD = 60  # a "word" this long cannot be Swedish; offer line breaks inside it
 LONG_WORD_CHUNK = 20
 REPLACEMENT = "\u25a1"  # □, shown instead of a character no font can display
@@ -43,21 +45,38 @@ TYPST_SOURCE = r"""
 #let doc = json(bytes(sys.inputs.report))
 #let draft = doc.draft
 #let accent = rgb("#b01c1c")
+#let grey = luma(35%)
 
-#set document(title: doc.title, author: "Malmö stad", keywords: (doc.case_number,))
+#set document(title: doc.title, author: doc.author, keywords: doc.keywords)
 #set text(font: ("DejaVu Sans", "Libertinus Serif"), size: 10.5pt, lang: "sv", region: "SE",
   hyphenate: false)
 #set par(leading: 0.6em, spacing: 1em)
+#let draft_label = if draft != none {
+  text(fill: accent, weight: "bold", size: 12pt, draft.label)
+}
 #set page(
   paper: "a4",
-  margin: (x: 2.5cm, top: 2.5cm, bottom: 2.3cm),
-  header: if draft != none {
-    align(right, text(fill: accent, weight: "bold", size: 12pt, draft.label))
+  margin: (x: 2.5cm, top: 3.6cm, bottom: 2.3cm),
+  header-ascent: 25%,
+  header: context {
+    if here().page() == 1 {
+      grid(columns: (1fr, auto), column-gutter: 1em, row-gutter: 0.35em,
+        text(weight: "bold", size: 13pt, doc.letterhead.at(0)),
+        align(right, text(weight: "bold", doc.case_label)),
+        text(size: 9.5pt, doc.letterhead.at(1, default: "")),
+        align(right, text(size: 9.5pt, doc.date)),
+        text(size: 9.5pt, doc.letterhead.at(2, default: "")),
+        align(right, draft_label),
+      )
+      line(length: 100%, stroke: 0.5pt + grey)
+    } else if draft != none {
+      align(right, draft_label)
+    }
   },
   background: if draft != none {
     rotate(-45deg, text(110pt, fill: luma(90%), weight: "bold", draft.label))
   },
-  footer: context text(size: 8.5pt, fill: luma(35%), {
+  footer: context text(size: 8.5pt, fill: grey, {
     doc.footer
     h(1fr)
     counter(page).display("1 (1)", both: true)
@@ -128,12 +147,18 @@ TYPST_SOURCE = r"""
       text(weight: "bold", sig.name_label)
       " "
       sig.name
+      if sig.title != "" {
+        linebreak()
+        text(weight: "bold", sig.title_label)
+        " "
+        sig.title
+      }
       for line in sig.more { linebreak(); line }
     })
     par({
-      text(weight: "bold", sig.date_label)
+      text(weight: "bold", sig.place_label)
       " "
-      box(width: 5cm, height: 1.1em, stroke: (bottom: 0.6pt))
+      sig.place_and_date
     })
   })
 
@@ -145,24 +170,6 @@ TYPST_SOURCE = r"""
 
 class PdfRenderError(RuntimeError):
     """Typst could not lay the document out."""
-
-
-@dataclass(frozen=True)
-class SignaturePosition:
-    page: int  # 1-based
-    x: float  # from the left edge, points
-    y: float  # from the top edge, points
-    page_height: float
-
-    def box(self) -> tuple[int, int, int, int]:
-        """The field's rectangle in PDF coordinates (origin bottom left)."""
-        top = self.page_height - self.y
-        return (
-            round(self.x),
-            round(top - SIGNATURE_HEIGHT_PT),
-            round(self.x + SIGNATURE_WIDTH_PT),
-            round(top),
-        )
 
 
 # A word joiner after the hyphen of "rättigheter-quiz": typst never breaks the line
@@ -203,10 +210,15 @@ def report_data(report: ReportDocument) -> dict[str, Any]:
     """The document as the JSON the typst source reads."""
     signature = report.signature
     draft = report.draft
+    footer = f"Redovisning {report.case_number}" if report.case_number else "Redovisning"
     return {
         "title": report.title,
-        "case_number": report.case_number,
-        "footer": f"Redovisning {report.case_number}",
+        "author": report.author or ORGANISATION,
+        "keywords": [report.case_number] if report.case_number else [],
+        "letterhead": list(report.letterhead.lines()),
+        "case_label": report.case_label,
+        "date": report.date_text,
+        "footer": footer,
         "missing_answer": MISSING_ANSWER,
         "intro": list(report.intro),
         "sections": [
@@ -216,9 +228,12 @@ def report_data(report: ReportDocument) -> dict[str, Any]:
         "signature": {
             "heading": signature.heading,
             "name": signature.name,
-            "more": list(signature.signer_lines[1:]),
+            "title": signature.title,
+            "more": list(signature.more),
             "name_label": signature.name_label,
-            "date_label": signature.date_label,
+            "title_label": signature.title_label,
+            "place_label": signature.place_label,
+            "place_and_date": f"{signature.place}, {SIGNED_DATE}",
             "width": SIGNATURE_WIDTH_PT,
             "height": SIGNATURE_HEIGHT_PT,
         },
@@ -289,8 +304,11 @@ def _replace_texts(data: Any, texts: Iterable[str], replacement: str) -> Any:
     return _map_strings(data, change)
 
 
-def _compile(data: Any, answers_json: bytes) -> tuple[bytes, SignaturePosition]:
-    """Compile to PDF/A; characters no font has are replaced and the compile repeated."""
+def _compile(
+    data: Any, answers_json: bytes, unshown: list[str] | None = None
+) -> tuple[bytes, SignaturePosition]:
+    """Compile to PDF/A; characters no font has are replaced (and put in `unshown`) and
+    the compile repeated."""
     source = TYPST_SOURCE.encode("utf-8")
     replacement = REPLACEMENT
     for _ in range(MAX_GLYPH_ROUNDS):
@@ -308,6 +326,8 @@ def _compile(data: Any, answers_json: bytes) -> tuple[bytes, SignaturePosition]:
             if replacement in texts:
                 replacement = FALLBACK_REPLACEMENT
             log.info("no font has %d piece(s) of text; they are replaced", len(texts))
+            if unshown is not None:
+                unshown.extend(texts)
             data = _replace_texts(data, texts, replacement)
             continue
         for warning in warnings:
@@ -323,18 +343,18 @@ def _compile(data: Any, answers_json: bytes) -> tuple[bytes, SignaturePosition]:
     raise PdfRenderError("the text holds characters no installed font can display")
 
 
-def add_signature_field(pdf: bytes, field_name: str, position: SignaturePosition) -> bytes:
-    """Add an empty signature field over the signature line, as an incremental update."""
-    writer = IncrementalPdfFileWriter(BytesIO(pdf))
-    spec = SigFieldSpec(sig_field_name=field_name, on_page=position.page - 1, box=position.box())
-    append_signature_field(writer, spec)
-    out = BytesIO()
-    writer.write(out)
-    return out.getvalue()
+def unshowable_characters(report: ReportDocument) -> list[str]:
+    """The characters (or emoji sequences) of the report that the PDF's fonts cannot show,
+    each once, so that the user can be told before the document is made."""
+    unshown: list[str] = []
+    _compile(_map_strings(report_data(report), break_long_words), report.answers_json(), unshown)
+    pieces = [p for p in dict.fromkeys(unshown) if p not in (REPLACEMENT, FALLBACK_REPLACEMENT)]
+    return [p.strip() for p in pieces if p.strip()]
 
 
 def render_pdf(report: ReportDocument) -> bytes:
     """The report as PDF/A-3b bytes with answers.json attached and an empty signature field."""
     data = _map_strings(report_data(report), break_long_words)
     pdf, position = _compile(data, report.answers_json())
-    return add_signature_field(pdf, report.signature.field_name, position)
+    signature = report.signature
+    return add_signature_field(pdf, signature.field_name, position, signature.field_description)

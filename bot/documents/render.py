@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+import string
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -13,19 +14,21 @@ from bot.documents.docx_renderer import render_docx
 from bot.documents.model import (
     DocumentCase,
     DraftMark,
+    Letterhead,
     Remark,
     ReportDocument,
     Section,
     SignatureBlock,
-    swedish_date,
 )
 from bot.documents.pdf_renderer import render_pdf
 from bot.documents.text_markup import clean_line, clean_text, parse_blocks
+from bot.documents.texts import document_texts
 from bot.mall.errors import UserFacingError
 from bot.mall.template import QuestionKind, Template
 from bot.review.findings import Finding
 
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+COMMITTEE_KEY = "namnd"  # the question whose answer names the nämnd
+_DEPARTMENT = re.compile(r"förvaltning(en)?\b|\bstadskontoret\b", re.IGNORECASE)
 _UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -82,27 +85,26 @@ class RenderedDocuments:
         return paths
 
 
-def file_name(case_number: str, fmt: DocumentFormat, *, draft: bool = False) -> str:
+def file_name(case_number: str | None, fmt: DocumentFormat, *, draft: bool = False) -> str:
     """Redovisning_STK-2018-1307.pdf; a draft gets _UTKAST before the extension."""
-    safe = _UNSAFE_IN_FILE_NAME.sub("_", case_number).strip("._") or "utan-diarienummer"
+    safe = _UNSAFE_IN_FILE_NAME.sub("_", case_number or "").strip("._") or "utan-diarienummer"
     suffix = "_UTKAST" if draft else ""
     return f"Redovisning_{safe}{suffix}.{fmt.value}"
 
 
-def _swedish_if_iso_date(value: str) -> str:
-    match = _ISO_DATE.match(value.strip())
-    if not match:
-        return value
-    try:
-        return swedish_date(date(int(match[1]), int(match[2]), int(match[3])))
-    except ValueError:
-        return value
-
-
 def _fixed_lines(
-    template: Template, lines: Iterable[str], values: dict[str, str]
+    template: Template, lines: Iterable[str], values: dict[str, str], missing: list[str]
 ) -> tuple[str, ...]:
-    return tuple(clean_text(template.fill(line, values)) for line in lines)
+    """The mall's fixed lines filled in; a line whose fact nobody gave is left out."""
+    out = []
+    for line in lines:
+        wanted = [name for _, name, _, _ in string.Formatter().parse(line) if name]
+        absent = [name for name in wanted if not values.get(name)]
+        if absent:
+            missing.extend(name for name in absent if name not in missing)
+            continue
+        out.append(clean_text(line.format(**values)))
+    return tuple(out)
 
 
 def _remarks_by_question(findings: Iterable[Finding]) -> dict[str | None, list[Remark]]:
@@ -115,20 +117,50 @@ def _remarks_by_question(findings: Iterable[Finding]) -> dict[str | None, list[R
     return grouped
 
 
+def department_of(signer: Sequence[str]) -> str | None:
+    """The förvaltning named in the signature answer's lines (its last such line)."""
+    found = [line for line in signer[1:] if _DEPARTMENT.search(line)]
+    return found[-1] if found else None
+
+
+def _letterhead(
+    case: DocumentCase, answers: Mapping[str, str], signer: Sequence[str]
+) -> Letterhead:
+    committee = case.committee or (answers.get(COMMITTEE_KEY, "").split("\n")[0] or None)
+    department = case.department or department_of(signer)
+    return Letterhead(
+        committee=clean_line(committee) if committee else None,
+        department=clean_line(department) if department else None,
+    )
+
+
+def missing_fact_names(template: Template, case: DocumentCase) -> list[str]:
+    """The mall's variables this ärende gives no value for (mall variable names)."""
+    values = case.template_values()
+    missing = [name for name in template.variables if not values.get(name)]
+    if not case.case_number and "case_number" not in missing:
+        missing.insert(0, "case_number")
+    return missing
+
+
 def build_document(
     template: Template,
     answers: Mapping[str, str],
     case: DocumentCase,
     findings: Iterable[Finding] = (),
     draft: bool | None = None,
+    today: date | None = None,
 ) -> ReportDocument:
     """Describe the report: the mall's fixed text filled in, each question with its answer.
 
-    `draft=None` makes it a draft exactly when a required answer is missing;
-    `draft=False` with answers missing is refused with a message for the user.
+    Only the ärende's own facts fill the mall's fixed text (never the mall's example
+    values): a line whose fact is unknown is left out and named in `missing_facts`.
+    Without a diarienummer the document is a draft. `draft=None` makes it a draft
+    exactly when a required answer or the diarienummer is missing; `draft=False` with
+    answers missing is refused with a message for the user.
     """
-    values = {k: _swedish_if_iso_date(v) for k, v in template.defaults.items()}
-    values.update({k: clean_line(v) for k, v in case.template_values().items()})
+    texts = document_texts()
+    values = {k: clean_line(v) for k, v in case.template_values().items()}
     cleaned = {key: clean_text(text).strip() for key, text in answers.items()}
     remarks = _remarks_by_question(findings)
     known = {q.key for q in template.questions}
@@ -165,18 +197,27 @@ def build_document(
             + "; ".join(missing)
             + ". Skapa ett utkast i stället."
         )
+    absent: list[str] = [] if case.case_number else ["case_number"]
+    intro = _fixed_lines(template, template.intro, values, absent)
+    closing = _fixed_lines(template, template.closing, values, absent)
+    if not case.case_number:
+        missing.append(texts.draft_missing_fact.format(fact=texts.fact_name("case_number")))
     is_draft = bool(missing) if draft is None else draft
     return ReportDocument(
         template_id=template.id,
-        case_number=clean_line(case.case_number),
-        title=clean_line(template.title),
-        intro=_fixed_lines(template, template.intro, values),
+        case_number=clean_line(case.case_number) if case.case_number else None,
+        title=clean_line(template.document_title or template.title),
+        intro=intro,
         sections=tuple(sections),
         signature=signature,
-        closing=_fixed_lines(template, template.closing, values),
+        closing=closing,
         answers={q.key: cleaned[q.key] for q in template.questions if cleaned.get(q.key)},
         draft=DraftMark(tuple(missing)) if is_draft else None,
         remarks=tuple(general),
+        letterhead=_letterhead(case, cleaned, signature.signer_lines),
+        document_date=today or date.today(),
+        author=clean_line(case.author) if case.author else None,
+        missing_facts=tuple(texts.fact_name(name) for name in absent),
     )
 
 
@@ -199,7 +240,8 @@ def render_report(
     formats: Iterable[DocumentFormat] = (DocumentFormat.DOCX, DocumentFormat.PDF),
     findings: Iterable[Finding] = (),
     draft: bool | None = None,
+    today: date | None = None,
 ) -> RenderedDocuments:
     """Build the report and render it: the entry point for the chat and the command line."""
-    document = build_document(template, answers, case, findings, draft)
+    document = build_document(template, answers, case, findings, draft, today)
     return render_document(document, formats)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from bot.documents.model import Block, BulletList, ListItem, Paragraph, Span
+from bot.mall.clean_text import remove_invisible
 
 # Characters XML 1.0 does not allow (and that have no business in a report):
 # the C0 controls except tab and newline, DEL and the C1 controls, lone
@@ -30,8 +31,10 @@ _EMPHASIS = re.compile(r"(\*{1,3})(?=[^\s*])(.+?)(?<=[^\s*])\1(?!\*)", re.DOTALL
 
 
 def clean_text(text: str) -> str:
-    """Drop characters no document format accepts; one kind of line break; tabs as spaces."""
-    text = _LINE_SEPARATORS.sub("\n", text)
+    """Drop characters no document format accepts and invisible ones that could change what
+    the page shows (bidi controls, zero-width characters); one kind of line break; tabs as
+    spaces."""
+    text = remove_invisible(_LINE_SEPARATORS.sub("\n", text)).text
     text = _INVALID.sub("", text)
     return text.replace("\t", " ")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.engine.document_facts import ANYWAY, USE_USUAL, facts_check, use_usual_facts
 from bot.engine.documents_view import (
     DOCUMENTS_NOT_RUNNING,
     REVIEW_NOT_RUNNING,
@@ -51,9 +52,20 @@ class ReportOutput:
             repo.record_review(session, snapshot.case_id, open_findings, self._clock())
         return review_replies(self._texts, snapshot.template, snapshot.case_number, result)
 
-    def documents(self, turn: Turn, _argument: str) -> list[Reply]:
-        case, _ = self._reports.current(turn)
+    def documents(self, turn: Turn, argument: str) -> list[Reply]:
+        case, template = self._reports.current(turn)
         snapshot = self._reports.snapshot(turn)
+        choice = argument.strip().casefold()
+        if not snapshot.missing_required and self._documents_port is not None:
+            # The documents to sign: the ärende's facts and the font are checked first.
+            if choice == USE_USUAL:
+                use_usual_facts(case, template)
+                turn.session.flush()
+                snapshot = self._reports.snapshot(turn)
+            elif choice not in ANYWAY:
+                asked = facts_check(self._texts, snapshot)
+                if asked:
+                    return asked
         if not snapshot.missing_required and case.status == "finished":
             case.status = "sent_for_signature"
             access_repo.audit(turn.session, turn.user, "documents_made", turn.now, case_id=case.id)

@@ -39,6 +39,8 @@ class Template(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     name: str
     title: str
+    # The finished report's title ("Redovisning av medel …"); `title` is the blank form's.
+    document_title: str | None = None
     decided_by: str
     decision_date: str
     intro: tuple[str, ...]

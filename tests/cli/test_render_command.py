@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bot.cli.render_command import EXIT_FAILED, EXIT_OK, EXIT_USAGE, run_render_command
+import pypdf
+
+from bot.cli.render_command import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    run_render_command,
+    run_render_from_file,
+)
 from bot.mall.template import TemplateCatalog
 from storage.db import SessionFactory
 from storage.repository import create_case, get_or_create_user, save_answer
@@ -106,3 +115,91 @@ def test_unknown_case_and_unknown_format(
         sqlite_session_factory, catalog, "STK-0000-0000", "odt", str(tmp_path / "out")
     )
     assert code == EXIT_USAGE and "Okänt format" in err
+
+
+def _from_file(
+    catalog: TemplateCatalog, path: Path, folder: Path, *, force: bool = False
+) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run_render_from_file(
+        path,
+        "pdf",
+        folder,
+        catalog=catalog,
+        force=force,
+        today=date(2026, 11, 26),
+        stdout=out,
+        stderr=err,
+    )
+    return code, out.getvalue(), err.getvalue()
+
+
+def _seed_file(seeds_dir: Path, number: str) -> Path:
+    return seeds_dir / f"seed_{number}.txt"
+
+
+def test_from_file_the_documents_facts_are_the_files_own(
+    catalog: TemplateCatalog, seeds_dir: Path, tmp_path: Path
+) -> None:
+    text = _seed_file(seeds_dir, "001").read_text(encoding="utf-8")
+    for day in ("2020-03-31", "2099-02-28"):
+        source = tmp_path / f"seed_{day}.txt"
+        source.write_text(text.replace("2020-02-28", day), encoding="utf-8")
+        code, out, err = _from_file(catalog, source, tmp_path / day)
+        assert (code, err) == (EXIT_OK, "")
+        pdf = pdf_text((tmp_path / day / "Redovisning_STK-2018-1304.pdf").read_bytes())
+        shown = {"2020-03-31": "31 mars 2020", "2099-02-28": "28 februari 2099"}[day]
+        assert f"Sista datum för nämndens svar är: {shown}" in pdf
+        assert "28 februari 2020" not in pdf
+        assert "samt med kopia till: asa.pahlmblad@malmo.se" in pdf
+        assert "anders.p.eriksson" not in pdf
+
+
+def test_from_file_without_a_diarienummer_no_placeholder_becomes_data(
+    catalog: TemplateCatalog, seeds_dir: Path, tmp_path: Path
+) -> None:
+    code, out, _ = _from_file(catalog, _seed_file(seeds_dir, "002"), tmp_path)
+    assert code == EXIT_OK
+    assert "saknas och står inte i dokumentet: diarienummer" in out
+    (pdf_path,) = tmp_path.glob("*.pdf")
+    attached = pypdf.PdfReader(pdf_path).attachments["answers.json"][0]
+    assert json.loads(attached)["case_number"] is None
+    assert "utan diarienummer" not in pdf_text(pdf_path.read_bytes())
+
+
+def test_from_file_prints_warnings_and_the_text_of_no_question(
+    catalog: TemplateCatalog, seeds_dir: Path, tmp_path: Path
+) -> None:
+    code, out, _ = _from_file(catalog, _seed_file(seeds_dir, "004"), tmp_path)
+    assert code == EXIT_OK
+    assert "hörde inte till någon fråga" in out
+    assert "| Besöksadress: Kungsgatan 13" in out
+    (pdf_path,) = tmp_path.glob("*.pdf")
+    first = pypdf.PdfReader(pdf_path).pages[0].extract_text()
+    top = first.split("Redovisning av medel")[0]
+    assert "Malmö stad" in top and "Arbetsmarknads- och socialnämnden" in top
+    assert "Arbetsmarknads- och socialförvaltningen" in top  # the file's letterhead
+
+
+def test_a_tjansteskrivelse_is_refused_unless_forced(
+    catalog: TemplateCatalog, seeds_dir: Path, tmp_path: Path
+) -> None:
+    code, out, err = _from_file(catalog, _seed_file(seeds_dir, "003"), tmp_path / "out")
+    assert code == EXIT_USAGE
+    assert "tjänsteskrivelse" in err and "--force" in err
+    assert not (tmp_path / "out").exists()
+    code, out, _ = _from_file(catalog, _seed_file(seeds_dir, "003"), tmp_path / "out", force=True)
+    assert code == EXIT_OK
+    assert "Inga av mallens frågor hittades" in out
+
+
+def test_an_emoji_the_font_cannot_show_is_named(catalog: TemplateCatalog, tmp_path: Path) -> None:
+    source = tmp_path / "utkast.txt"
+    source.write_text(
+        "Vid vilken nämnd har utvecklingsarbetet bedrivits?\n\nSocialnämnden 🎉\n\n"
+        "Utvecklingsarbetets namn:\n\nBarnrätt\n",
+        encoding="utf-8",
+    )
+    code, out, _ = _from_file(catalog, source, tmp_path / "out")
+    assert code == EXIT_OK
+    assert "typsnitt inte visa" in out and "🎉" in out

@@ -89,12 +89,23 @@ def squash(text: str) -> str:
     return re.sub(r"[\s\u200b\u2060]+", "", text)
 
 
+# Where the report proper starts on the first page, below the letterhead of the page header.
+_BODY_STARTS = ("Redovisning av medel", "Mall för redovisning", "Utkast – detta saknas")
+
+
 def pdf_text(content: bytes) -> str:
-    """The text of every page, without the page footers and the UTKAST marks."""
+    """The text of every page, without the letterhead, page footers and the UTKAST marks."""
     reader = pypdf.PdfReader(BytesIO(content))
     lines = []
-    for page in reader.pages:
-        for line in page.extract_text().split("\n"):
+    for number, page in enumerate(reader.pages):
+        page_lines = page.extract_text().split("\n")
+        if number == 0:
+            start = next(
+                (i for i, line in enumerate(page_lines) if line.strip().startswith(_BODY_STARTS)),
+                0,
+            )
+            page_lines = page_lines[start:]
+        for line in page_lines:
             if _FOOTER.match(line.strip()) or line.strip() == "UTKAST":
                 continue
             lines.append(line)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from io import BytesIO
 
@@ -53,9 +54,34 @@ def test_the_mall_text_is_filled_with_the_case_the_swedish_way(catalog: Template
     assert doc.draft is None
 
 
-def test_an_iso_default_date_is_written_the_swedish_way(catalog: TemplateCatalog) -> None:
+def test_a_fact_nobody_gave_is_left_out_not_taken_from_the_mall(catalog: TemplateCatalog) -> None:
+    # Issue 12: the mall's example values (28 februari 2020, anders.p.eriksson@…) are no
+    # facts of this ärende; the line is left out and the fact named as missing.
     doc = build_document(catalog.get("mall-2019"), _complete(catalog), DocumentCase("STK-1"))
-    assert "Sista datum för nämndens svar är: 28 februari 2020" in doc.closing
+    printed = "\n".join(doc.closing + doc.intro)
+    assert "2020" not in printed and "@" not in printed
+    assert doc.closing == (
+        "Nämnden skickar ärendet vidare till kommunstyrelsen som återrapportering av de sökta medlen.",
+        "Ange diarienummer STK-1",
+    )
+    assert doc.missing_facts == (
+        "sista datum för nämndens svar",
+        "vart nämndens svar skickas",
+        "vem som får en kopia av svaret",
+    )
+    assert doc.draft is None  # the answers are all there; the chat asks for the facts
+
+
+def test_without_a_diarienummer_nothing_pretends_to_be_one(catalog: TemplateCatalog) -> None:
+    doc = build_document(catalog.get("mall-2018"), _complete(catalog, "mall-2018"), DocumentCase())
+    assert doc.case_number is None
+    assert doc.draft is not None and doc.draft.missing == ("Uppgift om ärendet: diarienummer",)
+    assert json.loads(doc.answers_json())["case_number"] is None
+    assert "diarienummer" not in doc.answers_json().decode()
+    assert (
+        file_name(None, DocumentFormat.PDF, draft=True)
+        == "Redovisning_utan-diarienummer_UTKAST.pdf"
+    )
 
 
 def test_questions_in_mall_order_and_the_signature_apart(catalog: TemplateCatalog) -> None:

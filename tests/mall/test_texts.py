@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.documents.phrases import FILES as AFTER_SIGNING_FILES
+from bot.documents.texts import DocumentTexts
 from bot.engine.texts import load_coordination_texts, load_texts
 from bot.mall.datafiles import PROMPTS_DIR, DataFileError
 from bot.mall.texts import Text, TextFile, TextFileError, TextFormatError, text
@@ -149,6 +150,7 @@ LOADERS: dict[str, Callable[[Path], object]] = {
         f"{name}.toml": lambda path, declared=declared: declared.load(path)
         for name, declared in AFTER_SIGNING_FILES.items()
     },
+    "documents.toml": DocumentTexts.load,
 }
 # Word lists, not texts: read by their own loaders (bot/mall/amounts.py).
 WORD_LISTS = {"amounts.toml"}

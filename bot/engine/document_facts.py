@@ -1,0 +1,79 @@
+"""Before the documents to sign are made: the ärende's facts nobody gave, and characters the
+PDF's font cannot show, asked about and named first (issue 12).
+
+A document never prints a fact nobody gave. When the answers are complete but the ärende
+lacks facts the mall's text uses (last reply date, recipients), `/dokument` asks first and
+offers the mall's usual values as a choice (`/dokument vanliga` stores them on the ärende),
+or making the documents without them (`/dokument ändå`). A draft is made without asking.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.documents.case_record import document_case
+from bot.documents.pdf_renderer import unshowable_characters
+from bot.documents.render import build_document, missing_fact_names
+from bot.documents.texts import document_texts
+from bot.engine.messages import Button, Reply, say
+from bot.engine.services import ReportSnapshot
+from bot.engine.texts import BotTexts
+from bot.mall.dates import format_swedish_date
+from bot.mall.template import Template
+from storage.models import Case
+
+USE_USUAL = "vanliga"
+ANYWAY = ("ändå", "anda", "utan")
+
+
+def _usual_value(template: Template, name: str) -> str | None:
+    value = template.defaults.get(name)
+    if value is None:
+        return None
+    if name == "last_reply_date":
+        return format_swedish_date(date.fromisoformat(value))
+    return value
+
+
+def facts_check(texts: BotTexts, snapshot: ReportSnapshot) -> list[Reply]:
+    """What to ask before the documents to sign are made; [] when nothing is missing."""
+    template = snapshot.template
+    facts = document_case(snapshot)
+    names = document_texts()
+    replies: list[Reply] = []
+    missing = [n for n in missing_fact_names(template, facts) if n != "case_number"]
+    buttons: list[tuple[Button, ...]] = []
+    if missing:
+        usual = [
+            f"{names.fact_name(n)}: {_usual_value(template, n)}"
+            for n in missing
+            if _usual_value(template, n)
+        ]
+        replies.append(
+            say(
+                texts.documents_facts_missing.format(
+                    case_number=snapshot.case_number,
+                    facts=", ".join(names.fact_name(n) for n in missing),
+                    usual="; ".join(usual) or "–",
+                )
+            )
+        )
+        if usual:
+            buttons.append((Button(texts.button_usual_facts, f"/dokument {USE_USUAL}"),))
+    unshowable = unshowable_characters(build_document(template, snapshot.answers, facts))
+    if unshowable:
+        replies.append(say(texts.documents_unshowable.format(characters=" ".join(unshowable))))
+    if not replies:
+        return []
+    buttons.append((Button(texts.button_documents_anyway, f"/dokument {ANYWAY[0]}"),))
+    return [*replies[:-1], Reply(replies[-1].blocks, buttons=tuple(buttons))]
+
+
+def use_usual_facts(case: Case, template: Template) -> None:
+    """The user chose the mall's usual values: they become the ärende's facts where it has none."""
+    defaults = template.defaults
+    if case.last_reply_date is None and "last_reply_date" in defaults:
+        case.last_reply_date = date.fromisoformat(defaults["last_reply_date"])
+    if not case.recipients:
+        given = [defaults[k] for k in ("recipient", "copy_to") if defaults.get(k)]
+        case.recipients = given

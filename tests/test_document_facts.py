@@ -1,0 +1,76 @@
+"""Before the documents to sign are made, the chat asks for the ärende's facts nobody gave
+(offering the mall's usual values) and names characters the PDF's font cannot show."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+
+import pypdf
+
+from bot.app import build_conversation
+from bot.engine.conversation import Conversation
+from bot.engine.messages import Incoming, IncomingFile, Reply
+from tests.conftest import MovableClock
+from tests.documents import pdf_text
+from tests.test_app import USER, say, settings_for, text_of
+
+
+def _complete_report(tmp_path: Path, seeds_dir: Path, text: str | None = None) -> Conversation:
+    conversation = build_conversation(settings_for(tmp_path), MovableClock())
+    say(conversation, "/ny STK-2018-1304")
+    say(conversation, "/mall mall-2019")
+    seed = text or (seeds_dir / "seed_001.txt").read_text(encoding="utf-8")
+    conversation.handle(USER, Incoming(file=IncomingFile("seed_001.txt", seed.encode("utf-8"))))
+    return conversation
+
+
+def _buttons(replies: list[Reply]) -> list[str]:
+    return [b.command for r in replies for row in r.buttons for b in row]
+
+
+def _pdf(replies: list[Reply]) -> bytes:
+    return next(a.data for r in replies for a in r.attachments if a.filename.endswith(".pdf"))
+
+
+def test_missing_facts_are_asked_for_and_the_usual_values_offered(
+    tmp_path: Path, seeds_dir: Path
+) -> None:
+    conversation = _complete_report(tmp_path, seeds_dir)
+    asked = say(conversation, "/dokument")
+    shown = text_of(asked)
+    assert not any(r.attachments for r in asked)  # nothing made yet
+    assert "sista datum för nämndens svar" in shown
+    assert "28 februari 2020" in shown and "registrera.stk@malmo.se" in shown
+    assert _buttons(asked) == ["/dokument vanliga", "/dokument ändå"]
+
+    made = say(conversation, "/dokument vanliga")
+    text = pdf_text(_pdf(made))
+    assert "Sista datum för nämndens svar är: 28 februari 2020" in text
+    assert "Nämndens svar skickas till: registrera.stk@malmo.se" in text
+    # the choice is now the ärende's: asked no more
+    again = say(conversation, "/dokument")
+    assert any(r.attachments for r in again)
+
+
+def test_made_without_the_facts_the_document_prints_none_of_the_malls_examples(
+    tmp_path: Path, seeds_dir: Path
+) -> None:
+    conversation = _complete_report(tmp_path, seeds_dir)
+    made = say(conversation, "/dokument ändå")
+    text = pdf_text(_pdf(made))
+    assert "Sista datum" not in text and "anders.p.eriksson" not in text
+    assert "Ange diarienummer STK-2018-1304" in text
+
+
+def test_an_emoji_is_named_before_the_documents_are_made(tmp_path: Path, seeds_dir: Path) -> None:
+    seed = (seeds_dir / "seed_001.txt").read_text(encoding="utf-8")
+    conversation = _complete_report(
+        tmp_path, seeds_dir, seed.replace("inom barnrätt.", "inom barnrätt 🎉.", 1)
+    )
+    say(conversation, "/dokument vanliga")  # the facts; the emoji is asked about on its own
+    asked = say(conversation, "/dokument")
+    assert "🎉" in text_of(asked) and "typsnitt" in text_of(asked)
+    assert not any(r.attachments for r in asked)
+    made = say(conversation, "/dokument ändå")
+    assert pypdf.PdfReader(BytesIO(_pdf(made))).pages
