@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -37,6 +38,8 @@ from storage.models import Case
 
 log = logging.getLogger(__name__)
 
+SWEDISH_TIME = ZoneInfo("Europe/Stockholm")  # the document's date is the day in Malmö
+
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
@@ -57,9 +60,11 @@ class ReportServices:
         self,
         catalog: TemplateCatalog,
         llm: LlmReviewer,
+        clock: Clock = system_clock,
     ) -> None:
         self._catalog = catalog
         self._llm = llm
+        self._clock = clock
 
     def review(self, snapshot: ReportSnapshot) -> ReviewResult:
         return review_report(
@@ -77,8 +82,13 @@ class ReportServices:
 
     def documents(self, snapshot: ReportSnapshot) -> RenderedDocuments:
         findings = run_checks(snapshot.template, snapshot.answers, facts_of(snapshot))
+        today = self._clock().astimezone(SWEDISH_TIME).date()
         return render_report(
-            snapshot.template, snapshot.answers, document_case(snapshot), findings=findings
+            snapshot.template,
+            snapshot.answers,
+            document_case(snapshot),
+            findings=findings,
+            today=today,
         )
 
     def import_draft(self, filename: str, data: bytes) -> ImportedDraft:
@@ -102,7 +112,7 @@ def build_services(
     clock: Clock,
 ) -> EngineServices:
     llm = LlmReviewer.from_settings(settings, usage=StorageUsageRecorder(sessions, clock))
-    services = ReportServices(catalog, llm)
+    services = ReportServices(catalog, llm, clock)
     schedule = ReminderSchedule.from_settings(settings)
 
     def plan_reminders(session: Session, case: Case, now: datetime) -> None:
