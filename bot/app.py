@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 from bot.config import Settings
 from bot.documents.command import document_case
 from bot.documents.importer import import_report
-from bot.documents.render import RenderedDocuments, render_report
+from bot.documents.model import DraftMark
+from bot.documents.render import (
+    DocumentFormat,
+    RenderedDocuments,
+    build_document,
+    render_document,
+)
 from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Clock, Conversation
 from bot.engine.services import (
@@ -27,7 +33,7 @@ from bot.reminders.sender import Notifier, RateLimiter
 from bot.reminders.service import ReminderJob, plan_case_reminders, questions_from_catalog
 from bot.reminders.texts import load_texts as load_reminder_texts
 from bot.review.checks import run_checks
-from bot.review.findings import CaseFacts
+from bot.review.findings import CaseFacts, Finding, Severity
 from bot.review.llm import StorageUsageRecorder
 from bot.review.llm_reviewer import LlmReviewer
 from bot.review.perspectives import Perspective
@@ -48,6 +54,27 @@ def load_templates(settings: Settings) -> TemplateCatalog:
 
 def facts_of(snapshot: ReportSnapshot) -> CaseFacts:
     return CaseFacts(case_number=snapshot.case_number, granted_amount_kr=snapshot.granted_amount_kr)
+
+
+DOCUMENT_FORMATS = (DocumentFormat.DOCX, DocumentFormat.PDF)
+
+
+def error_lines(snapshot: ReportSnapshot, findings: list[Finding]) -> list[str]:
+    """Each error-level finding as one line of a draft's list ("Heading: what to do");
+    an unanswered question is on that list already."""
+    lines = []
+    for finding in findings:
+        if finding.severity is not Severity.ERROR or finding.code == "missing_answer":
+            continue
+        if finding.question is not None and not snapshot.answers.get(finding.question, "").strip():
+            continue
+        heading = ""
+        if finding.question is not None and finding.question in {
+            q.key for q in snapshot.template.questions
+        }:
+            heading = snapshot.template.question(finding.question).text.rstrip(":?") + ": "
+        lines.append(heading + finding.message)
+    return lines
 
 
 class ReportServices:
@@ -76,10 +103,17 @@ class ReportServices:
         )
 
     def documents(self, snapshot: ReportSnapshot) -> RenderedDocuments:
+        """The report's files: final only when the deterministic checks find no error;
+        otherwise marked UTKAST with what is missing and every error in the draft's list."""
         findings = run_checks(snapshot.template, snapshot.answers, facts_of(snapshot))
-        return render_report(
+        document = build_document(
             snapshot.template, snapshot.answers, document_case(snapshot), findings=findings
         )
+        problems = error_lines(snapshot, findings)
+        if problems:
+            missing = document.draft.missing if document.draft is not None else ()
+            document = replace(document, draft=DraftMark((*missing, *problems)))
+        return render_document(document, DOCUMENT_FORMATS)
 
     def import_draft(self, filename: str, data: bytes) -> ImportedDraft:
         report = import_report(filename, data, self._catalog)

@@ -71,7 +71,7 @@ class Lifecycle:
             return self._texts.now_case_number
         if state.awaiting is Awaiting.TEMPLATE:
             return self._texts.now_template.format(case_number=state.pending_case_number)
-        if state.awaiting in (Awaiting.CONFIRM, Awaiting.IMPORT_CONFIRM):
+        if state.awaiting in (Awaiting.CONFIRM, Awaiting.IMPORT_CONFIRM, Awaiting.UNCLEAR):
             return self._texts.now_confirm
         if state.awaiting is Awaiting.REGISTRATION:
             return self._texts.now_registration
@@ -89,7 +89,7 @@ class Lifecycle:
             n=state.question_index + 1,
             total=len(template.questions),
             answered=answered,
-            parts=len(state.parts),
+            parts=views.counted(self._texts, "parts", len(state.parts)),
         )
 
     def status(self, turn: Turn, _argument: str) -> list[Reply]:

@@ -64,4 +64,4 @@ class ReportOutput:
         if self._documents_port is None:
             return not_running(DOCUMENTS_NOT_RUNNING)
         rendered = self._documents_port(snapshot)
-        return documents_replies(self._texts, rendered, snapshot.missing_required)
+        return documents_replies(self._texts, rendered)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.engine import views
 from bot.engine.messages import Block, Reply
 from bot.engine.services import ReportSnapshot
-from bot.engine.state import AnswerPart, ConversationState
+from bot.engine.state import MAX_UNDO, AnswerPart, ConversationState, SavedAnswer
 from bot.engine.texts import BotTexts
 from bot.engine.turn import Turn
 from bot.mall.errors import UserFacingError
@@ -57,12 +57,25 @@ class Reports:
         ]
 
     def save(
-        self, turn: Turn, case: Case, template: Template, key: str, parts: list[AnswerPart]
+        self,
+        turn: Turn,
+        case: Case,
+        template: Template,
+        key: str,
+        parts: list[AnswerPart],
+        *,
+        undoable: bool = True,
+        separator: str = PART_SEPARATOR,
+        text: str | None = None,
     ) -> None:
-        text = PART_SEPARATOR.join(part.text for part in parts)
+        """Store a new version of the answer: the parts joined by `separator`, or `text`
+        when given. "ångra" can take it back unless `undoable` is False (the version that
+        an undo itself stores)."""
+        if text is None:
+            text = separator.join(part.text for part in parts)
         if len(text) > MAX_ANSWER_CHARS:
             raise UserFacingError(self.texts.answer_too_long.format(limit=MAX_ANSWER_CHARS))
-        repo.save_answer(
+        stored = repo.save_answer(
             turn.session,
             case.id,
             key,
@@ -71,6 +84,10 @@ class Reports:
             turn.user,
             turn.now,
         )
+        if undoable:
+            saved = turn.state.saved
+            saved.append(SavedAnswer(case_id=case.id, key=key, version=stored.version))
+            del saved[:-MAX_UNDO]
         turn.forget_answers(case)
         answers = turn.answers(case)
         complete = all(
@@ -95,6 +112,7 @@ class Reports:
     def move_to(self, turn: Turn, index: int | None, note: str | None = None) -> list[Reply]:
         turn.state.question_index = index
         turn.state.clear_waiting()
+        turn.state.signature_open = None
         return self.ask(turn, note)
 
     def advance(self, turn: Turn, template: Template, note: str | None) -> list[Reply]:
@@ -112,7 +130,7 @@ class Reports:
     def open_case(self, turn: Turn, case: Case, note: str | None = None) -> list[Reply]:
         note = join_notes(self.commit_parts(turn), note)
         template = self.catalog.get(case.template_id)
-        turn.state = ConversationState(case_id=case.id)
+        turn.state = ConversationState(case_id=case.id, saved=turn.state.saved)
         answers = turn.answers(case)
         return self.move_to(turn, views.first_unanswered(template, answers), note)
 
