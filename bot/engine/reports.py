@@ -4,11 +4,13 @@ moving between questions and asking the question the user is on."""
 from __future__ import annotations
 
 from bot.engine import views
+from bot.engine.mall_choice import template_for_decision
 from bot.engine.messages import Block, Reply
 from bot.engine.services import ReportSnapshot
 from bot.engine.state import MAX_UNDO, AnswerPart, ConversationState, SavedAnswer
 from bot.engine.texts import BotTexts
 from bot.engine.turn import Turn
+from bot.mall.dates import format_swedish_date
 from bot.mall.errors import UserFacingError
 from bot.mall.template import Template, TemplateCatalog
 from storage import repository as repo
@@ -129,10 +131,23 @@ class Reports:
 
     def open_case(self, turn: Turn, case: Case, note: str | None = None) -> list[Reply]:
         note = join_notes(self.commit_parts(turn), note)
-        template = self.catalog.get(case.template_id)
         turn.state = ConversationState(case_id=case.id, saved=turn.state.saved)
         answers = turn.answers(case)
+        if case.decision_date is not None and not answers:
+            note = join_notes(note, self._mall_by_decision(case))
+        template = self.catalog.get(case.template_id)
         return self.move_to(turn, views.first_unanswered(template, answers), note)
+
+    def _mall_by_decision(self, case: Case) -> str | None:
+        """A registered ärende with nothing written yet: its decision date chooses the mall."""
+        assert case.decision_date is not None
+        chosen = template_for_decision(self.catalog, case.decision_date)
+        if chosen is None:
+            return None
+        case.template_id = chosen.id
+        return self.texts.template_from_decision.format(
+            date=format_swedish_date(case.decision_date), name=chosen.name
+        )
 
     def snapshot(self, turn: Turn) -> ReportSnapshot:
         case, template = self.current(turn)
