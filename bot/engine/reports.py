@@ -69,10 +69,10 @@ class Reports:
         undoable: bool = True,
         separator: str = PART_SEPARATOR,
         text: str | None = None,
-    ) -> None:
+    ) -> int:
         """Store a new version of the answer: the parts joined by `separator`, or `text`
         when given. "ångra" can take it back unless `undoable` is False (the version that
-        an undo itself stores)."""
+        an undo itself stores). Returns the new version's number."""
         if text is None:
             text = separator.join(part.text for part in parts)
         if len(text) > MAX_ANSWER_CHARS:
@@ -99,6 +99,7 @@ class Reports:
         )
         # Any change after the documents were made means they must be made again.
         case.status = "finished" if complete else "in_progress"
+        return stored.version
 
     def commit_parts(self, turn: Turn) -> str | None:
         """Store what was written on the current question; return a note saying so."""

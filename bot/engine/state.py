@@ -30,7 +30,8 @@ class SavedAnswer(BaseModel):
 
     case_id: int
     key: str
-    version: int
+    version: int  # the version that stands now
+    based_on: int | None = None  # the version whose text it is, when an undo restored it
 
 
 class PendingMessage(BaseModel):

@@ -76,10 +76,11 @@ class Undo:
             current = turn.answers(case).get(saved.key)
             if current is None or current.version != saved.version:
                 return [say(*notes, self._texts.undo_outdated.format(n=index + 1))]
+            based_on = saved.based_on or saved.version
             earlier = [
                 a
                 for a in repo.answer_history(turn.session, case.id, saved.key)
-                if a.version < current.version
+                if a.version < based_on
             ]
             previous = earlier[-1] if earlier else None
             parts = (
@@ -88,7 +89,17 @@ class Undo:
                 else []
             )
             text = previous.text if previous is not None else ""
-            self._reports.save(turn, case, template, saved.key, parts, undoable=False, text=text)
+            version = self._reports.save(
+                turn, case, template, saved.key, parts, undoable=False, text=text
+            )
+            if previous is not None:
+                # The version brought back now stands as `version`: a further "ångra"
+                # takes it back in turn.
+                for entry in state.saved:
+                    same = (entry.case_id, entry.key) == (case.id, saved.key)
+                    if same and entry.version == previous.version:
+                        entry.based_on = entry.based_on or previous.version
+                        entry.version = version
             key = "undo_answer_restored" if text.strip() else "undo_answer_cleared"
             note = self._texts[key].format(n=index + 1, text=quote(current.text))
             notes.append(note)
