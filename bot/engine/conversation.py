@@ -238,7 +238,7 @@ class Conversation:
     def _plain_text(self, turn: Turn, text: str, message_ref: str | None) -> list[Reply]:
         state = turn.state
         if state.awaiting is Awaiting.UNCLEAR:
-            decided = self._understanding.decide(turn, text)
+            decided = self._understanding.decide(turn, text, message_ref)
             if decided is not None:
                 return decided
         if state.awaiting is Awaiting.NOTHING:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
+from bot.engine.texts_understanding import UNDERSTANDING_TEXT_KEYS, UNDERSTANDING_TEXT_VARIABLES
 from bot.mall.datafiles import PROMPTS_DIR
 from bot.mall.template import TemplateError
 
@@ -69,30 +70,6 @@ TEXT_VARIABLES: dict[str, tuple[str, ...]] = {
     "finding_where": ("n",),
     "finding_evidence": ("evidence",),
     "readability_line": ("n", "lix", "label"),
-    "template_line": ("year", "decided_by", "when"),
-    "decided_on_day": ("date",),
-    "decided_in_month": ("month",),
-    "template_from_decision": ("date", "name"),
-    "parts_one": ("count",),
-    "parts_many": ("count",),
-    "warnings_one": ("count",),
-    "warnings_many": ("count",),
-    "questions_one": ("count",),
-    "questions_many": ("count",),
-    "times_one": ("count",),
-    "times_many": ("count",),
-    "remarks_one": ("count",),
-    "remarks_many": ("count",),
-    "cue_report": ("count",),
-    "cue_not_saved_answer": ("text", "n"),
-    "cue_not_saved_part": ("text", "n"),
-    "cue_not_saved_signature": ("text",),
-    "unclear_dropped": ("text",),
-    "undo_part": ("number", "n", "text", "parts"),
-    "undo_last_part": ("number", "n", "text"),
-    "undo_answer_restored": ("n", "text"),
-    "undo_answer_cleared": ("n", "text"),
-    "undo_outdated": ("n",),
 }
 
 TEXT_KEYS = [
@@ -216,51 +193,10 @@ TEXT_KEYS = [
     "finding_where",
     "finding_evidence",
     "readability_line",
-    "template_line",
-    "decided_on_day",
-    "decided_in_month",
-    "template_from_decision",
-    "parts_one",
-    "parts_many",
-    "warnings_one",
-    "warnings_many",
-    "questions_one",
-    "questions_many",
-    "times_one",
-    "times_many",
-    "remarks_one",
-    "remarks_many",
-    "cue_stop",
-    "cue_back",
-    "cue_help",
-    "cue_complaint",
-    "cue_greeting",
-    "cue_unsure",
-    "cue_foreign",
-    "cue_report",
-    "cue_not_saved_answer",
-    "cue_not_saved_part",
-    "cue_not_saved_signature",
-    "cue_not_saved_report",
-    "unclear_dropped",
-    "nothing_pending",
-    "button_its_my_answer",
-    "button_read_in",
-    "button_cancel",
-    "button_status",
-    "button_undo",
-    "button_help",
-    "undo_part",
-    "undo_last_part",
-    "undo_answer_restored",
-    "undo_answer_cleared",
-    "undo_nothing",
-    "undo_outdated",
-    "signature_more",
-    "signature_now",
-    "signature_needs_name",
-    "review_llm_not_running",
 ]
+
+TEXT_VARIABLES.update(UNDERSTANDING_TEXT_VARIABLES)
+TEXT_KEYS.extend(UNDERSTANDING_TEXT_KEYS)
 
 # The coordinators' texts (prompts/coordination.toml): bot/engine/coordination.py,
 # registration.py, case_sheet.py and the role names of access.py.

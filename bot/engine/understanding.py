@@ -29,6 +29,9 @@ MIN_HEADINGS = 2  # this many of one mall's headings make a pasted text a whole 
 MAX_HEADING_CHARS = 300
 HEADING_SIMILARITY = 0.85
 PASTED_FILENAME = "inklistrad-text.txt"
+# A message at least this long that comes after a pasted report is the rest of the paste.
+PASTE_CONTINUATION_CHARS = 1_000
+MAX_PASTED_REPORT_CHARS = 200_000
 YES = ("ja", "j", "yes")
 NO = ("nej", "n", "no")
 
@@ -131,13 +134,26 @@ class Understanding:
         buttons = (commands, (Button(self._texts.button_its_my_answer, "/svar"),))
         return [say(f"{self._texts[f'cue_{cue.kind}']} {not_saved}", buttons=buttons)]
 
-    def decide(self, turn: Turn, text: str) -> list[Reply] | None:
+    def decide(self, turn: Turn, text: str, ref: str | None = None) -> list[Reply] | None:
         """A reply typed while a message waits: "ja" keeps it, "nej" lets it go; anything
-        else lets it go and is handled as a new message (None)."""
+        else lets it go and is handled as a new message (None). A long text right after a
+        pasted report is the rest of that paste (a chat splits a long paste into several
+        messages) and joins it."""
         answer = text.strip().lower().rstrip(".!")
         if answer in YES:
             return self.keep(turn, "")
         pending = turn.state.pending
+        if (
+            pending is not None
+            and pending.kind == REPORT_KIND
+            and len(text) >= PASTE_CONTINUATION_CHARS
+            and len(pending.text) + len(text) <= MAX_PASTED_REPORT_CHARS
+        ):
+            joined = PendingMessage(text=f"{pending.text}\n{text}", ref=ref, kind=REPORT_KIND)
+            turn.state.pending = None
+            offer = self.whole_report(turn, joined.text, ref)
+            if offer is not None:
+                return offer
         turn.state.clear_waiting()
         if answer in NO and pending is not None:
             return self._let_go(turn, pending)

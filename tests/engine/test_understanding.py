@@ -3,6 +3,7 @@ the user's back. Every cue, at a question and in the middle of a long answer."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -287,3 +288,31 @@ def test_plural_forms(olle: ChatUser) -> None:
     assert "skrivit 3 delar." in status
     assert "del(ar)" not in status
     assert "Jag har tagit bort 3 delar" in (olle.say("/avbryt") and olle.say("/ja"))
+
+
+def test_a_report_pasted_in_two_messages_is_read_in_whole(
+    olle: ChatUser, sqlite_session_factory: SessionFactory, seeds_dir: Path
+) -> None:
+    start_report(olle, "STK-2018-1304")
+    pasted = (seeds_dir / "seed_001.txt").read_text(encoding="utf-8").strip()
+    middle = pasted.index("### Hur har utvecklingsarbetet")
+    assert "ser ut som en hel redovisning" in olle.say(pasted[:middle])
+    reply = olle.say(pasted[middle:])  # a chat splits a long paste in two
+    assert "känner igen 8 av mallens rubriker" in reply
+    assert answers_of(sqlite_session_factory, "STK-2018-1304") == {}
+    assert "Inläst: svar på 8 frågor" in olle.say("/lasin")
+
+
+def test_a_registered_decision_date_chooses_the_mall_and_says_so(
+    olle: ChatUser, sqlite_session_factory: SessionFactory, clock: MovableClock
+) -> None:
+    olle.say("/start")
+    with sqlite_session_factory.begin() as session:
+        user = repo.get_or_create_user(session, "terminal:olle", "Olle", clock())
+        case = repo.create_case(session, "STK-2018-1304", "mall-2018", user, clock())
+        case.decision_date = date(2019, 5, 2)
+    reply = olle.say("/fortsatt STK-2018-1304")
+    assert "registrerat med beslut 2 maj 2019, så Mall 2019" in reply
+    with sqlite_session_factory() as session:
+        found = repo.find_case(session, "STK-2018-1304")
+        assert found is not None and found.template_id == "mall-2019"
