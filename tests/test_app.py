@@ -13,11 +13,14 @@ from pathlib import Path
 import pytest
 from docx import Document
 from pydantic import SecretStr
+from sqlalchemy.orm import sessionmaker
 
 from bot.app import build_conversation
 from bot.config import Settings
 from bot.engine.conversation import Conversation
 from bot.engine.messages import Incoming, IncomingFile, Reply, UserRef
+from storage import repository as repo
+from storage.db import create_db_engine
 from tests.conftest import MovableClock
 from tests.fakes.openai_server import FakeOpenAIServer, reply, status
 
@@ -213,6 +216,17 @@ def test_review_compares_the_report_with_what_the_grant_was_for(tmp_path: Path) 
     assert "beviljades för arbete med barnrättsperspektivet" not in shown
 
 
+def case_status(tmp_path: Path) -> str:
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'app.sqlite3'}")
+    try:
+        with sessionmaker(engine)() as session:
+            case = repo.find_case(session, "STK-2018-1304")
+            assert case is not None
+            return case.status
+    finally:
+        engine.dispose()
+
+
 def write_whole_report(conversation: Conversation, signature: str) -> None:
     say(conversation, "/ny STK-2018-1304")
     say(conversation, "/mall mall-2019")
@@ -236,6 +250,7 @@ def test_documents_are_final_only_without_an_error_level_finding(tmp_path: Path)
     shown = text_of(replies)
     assert "UTKAST" in shown
     assert "Skriv för- och efternamn" in shown  # what is wrong, listed
+    assert case_status(tmp_path) == "finished"  # a draft is not sent for signature
 
     say(conversation, "/fraga 8")
     say(
@@ -247,6 +262,7 @@ def test_documents_are_final_only_without_an_error_level_finding(tmp_path: Path)
     names = {a.filename for r in replies for a in r.attachments}
     assert names == {"Redovisning_STK-2018-1304.docx", "Redovisning_STK-2018-1304.pdf"}
     assert "UTKAST" not in text_of(replies)
+    assert case_status(tmp_path) == "sent_for_signature"
     docx = next(a for r in replies for a in r.attachments if a.filename.endswith(".docx"))
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs)
     for line in ("Jonas Magnusson", "Enhetschef Social hållbarhet", "Strategiska avdelningen"):
