@@ -12,6 +12,11 @@ The flow, as the user sees it:
 - /tillbaka, /hoppa, /fraga N, /andra N [text], /utkast, /avbryt, /status, /arenden,
   /fortsatt [diarienummer] move around; "ändra budgeten: …", "hoppa över" and the like
   work in words too. A message edited in the chat updates the answer it belongs to.
+- Before a message becomes (part of) an answer, understanding.py decides whether it is
+  one: talk about the chat ("avsluta", "?", "vet inte"; prompts/cues.toml) and a pasted
+  whole report wait for the user to say what they meant. "ångra" / /angra takes back the
+  last part or the last saved answer (undo.py). The signature question takes a block of
+  lines, in one message or several (signature.py).
 
 `Conversation` only reads the input, builds the turn and routes it; the use cases live in
 lifecycle.py, navigation.py, answering.py, importing.py, suggestions.py, report_output.py
@@ -62,6 +67,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 ALLOWED_CONTROL_CHARACTERS = {"\n", "\r", "\t"}
+# What the plain-text "ja" and "nej" answer, rather than a /ja or /nej of navigation.
+WAITING_FOR_YES_OR_NO = (Awaiting.IMPORT_CONFIRM, Awaiting.REGISTRATION, Awaiting.UNCLEAR)
 # Commands that leave a message waiting for "Ja, det är mitt svar" where it is.
 KEEP_WAITING_MESSAGE = {"svar", "lasin", "ja", "nej", "hjalp", "status", "angra", "start"}
 # Commands after which further lines still go to the signature block just written.
@@ -275,15 +282,11 @@ class Conversation:
         return [say(self._texts.not_understood)]
 
     def _confirm_yes(self, turn: Turn, _argument: str) -> list[Reply]:
-        if turn.state.awaiting is Awaiting.UNCLEAR:
-            return self._plain_text(turn, "ja", None)
-        if turn.state.awaiting in (Awaiting.IMPORT_CONFIRM, Awaiting.REGISTRATION):
+        if turn.state.awaiting in WAITING_FOR_YES_OR_NO:
             return self._plain_text(turn, "ja", None)
         return self._navigation.confirm_yes(turn, "")
 
     def _confirm_no(self, turn: Turn, _argument: str) -> list[Reply]:
-        if turn.state.awaiting is Awaiting.UNCLEAR:
-            return self._plain_text(turn, "nej", None)
-        if turn.state.awaiting in (Awaiting.IMPORT_CONFIRM, Awaiting.REGISTRATION):
+        if turn.state.awaiting in WAITING_FOR_YES_OR_NO:
             return self._plain_text(turn, "nej", None)
         return self._navigation.confirm_no(turn, "")
