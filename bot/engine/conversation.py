@@ -245,6 +245,11 @@ class Conversation:
     def _plain_text(self, turn: Turn, text: str, message_ref: str | None) -> list[Reply]:
         state = turn.state
         if state.awaiting is Awaiting.UNCLEAR:
+            meant = self._understanding.meant_command(turn, text)
+            if meant is not None:
+                command = parse_command(meant)
+                assert command is not None
+                return self._run_command(turn, command)
             decided = self._understanding.decide(turn, text, message_ref)
             if decided is not None:
                 return decided

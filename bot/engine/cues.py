@@ -115,6 +115,11 @@ class CueRules:
     def label_keys(self) -> set[str]:
         return {label for kind in self._data.kinds.values() for label, _ in kind.buttons()}
 
+    def first_command(self, kind: str) -> str | None:
+        """The command of the first button offered for a message of this kind."""
+        chosen = self._data.kinds.get(kind)
+        return chosen.buttons()[0][1] if chosen is not None else None
+
     def offers(self, kind: str, command: str) -> bool:
         """Whether the question asked for a message of this kind offers `command`."""
         chosen = self._data.kinds.get(kind)

@@ -32,8 +32,13 @@ PASTED_FILENAME = "inklistrad-text.txt"
 # A message at least this long that comes after a pasted report is the rest of the paste.
 PASTE_CONTINUATION_CHARS = 1_000
 MAX_PASTED_REPORT_CHARS = 200_000
-YES = ("ja", "j", "yes")
-NO = ("nej", "n", "no")
+YES = ("ja", "j", "yes", "ja tack", "japp")
+NO = ("nej", "n", "no", "nej tack")
+KEEP = ("ja, det är mitt svar", "ja det är mitt svar", "det är mitt svar", "mitt svar")
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.strip().lower().rstrip(".!").split())
 
 
 def _normalised(line: str) -> str:
@@ -134,13 +139,23 @@ class Understanding:
         buttons = (commands, (Button(self._texts.button_its_my_answer, "/svar"),))
         return [say(f"{self._texts[f'cue_{cue.kind}']} {not_saved}", buttons=buttons)]
 
+    def meant_command(self, turn: Turn, text: str) -> str | None:
+        """A typed "ja" answers the question the bot asked ("Vill du sluta för nu?"): the
+        command of its first button; None for any other text."""
+        pending = turn.state.pending
+        if pending is None or _plain(text) not in YES:
+            return None
+        if pending.kind == REPORT_KIND:
+            return "/lasin"
+        return self._cues.first_command(pending.kind)
+
     def decide(self, turn: Turn, text: str, ref: str | None = None) -> list[Reply] | None:
-        """A reply typed while a message waits: "ja" keeps it, "nej" lets it go; anything
-        else lets it go and is handled as a new message (None). A long text right after a
-        pasted report is the rest of that paste (a chat splits a long paste into several
-        messages) and joins it."""
-        answer = text.strip().lower().rstrip(".!")
-        if answer in YES:
+        """A reply typed while a message waits: "ja, det är mitt svar" keeps it, "nej" lets
+        it go; anything else lets it go and is handled as a new message (None). A long text
+        right after a pasted report is the rest of that paste (a chat splits a long paste
+        into several messages) and joins it."""
+        answer = _plain(text)
+        if answer in KEEP:
             return self.keep(turn, "")
         pending = turn.state.pending
         if (

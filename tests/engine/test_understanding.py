@@ -316,3 +316,24 @@ def test_a_registered_decision_date_chooses_the_mall_and_says_so(
     with sqlite_session_factory() as session:
         found = repo.find_case(session, "STK-2018-1304")
         assert found is not None and found.template_id == "mall-2019"
+
+
+def test_a_typed_yes_answers_the_question_the_bot_asked(
+    olle: ChatUser, sqlite_session_factory: SessionFactory
+) -> None:
+    start_report(olle)
+    assert "Vill du sluta för nu?" in olle.say("avsluta")
+    assert "lämnat frågorna" in olle.say("ja")  # yes, stop for now
+    olle.say("/fortsatt")
+    olle.say("vet inte")
+    assert "Fråga 2 av 8" in olle.say("ja")  # yes, wait with this question: skipped
+    assert answers_of(sqlite_session_factory) == {}
+    olle.say("vet inte")
+    assert "Svaret på fråga 2 är sparat" in olle.say("Ja, det är mitt svar")
+    assert answers_of(sqlite_session_factory) == {"namn": "vet inte"}
+
+
+def test_a_typed_yes_reads_a_pasted_report_in(olle: ChatUser, seeds_dir: Path) -> None:
+    start_report(olle, "STK-2018-1304")
+    olle.say((seeds_dir / "seed_001.txt").read_text(encoding="utf-8").strip())
+    assert "Inläst: svar på 8 frågor" in olle.say("ja")
