@@ -5,11 +5,19 @@ says so, and the user is told what happened."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
+from bot.documents.importer import import_report
+from bot.engine.access import AccessPolicy
+from bot.engine.conversation import Conversation
+from bot.engine.services import EngineServices, ImportedDraft
+from bot.engine.texts import load_texts
+from bot.mall.template import TemplateCatalog
 from storage import repository as repo
 from storage.db import SessionFactory
+from tests.conftest import MovableClock
 from tests.fakes.bot_api import FakeBotApi, FakeUser, SentMessage
 from tests.telegram.conftest import RunBot
 
@@ -125,3 +133,38 @@ async def test_the_signature_block_in_several_messages(
         for line in block[1:]:
             await user.ask(line, says(line))
     assert answers(sqlite_session_factory)["underskrift"] == "\n".join(block)
+
+
+async def test_a_pasted_report_in_two_messages_is_offered_and_read_in(
+    api: FakeBotApi,
+    run_bot: RunBot,
+    sqlite_session_factory: SessionFactory,
+    catalog: TemplateCatalog,
+    clock: MovableClock,
+    seeds_dir: Path,
+) -> None:
+    def importer(filename: str, data: bytes) -> ImportedDraft:
+        report = import_report(filename, data, catalog)
+        return ImportedDraft(report.template_id, dict(report.answers), report.case_number)
+
+    engine = Conversation(
+        sqlite_session_factory,
+        catalog,
+        load_texts(),
+        clock,
+        EngineServices(importer=importer),
+        access=AccessPolicy.open_to_all(),
+    )
+    pasted = (seeds_dir / "seed_001.txt").read_text(encoding="utf-8").strip()
+    middle = pasted.index("### Hur har utvecklingsarbetet")
+    async with run_bot(engine):
+        user = api.private_chat(2005, "Olle")
+        await begin(user)
+        await user.ask(pasted[:middle], says("ser ut som en hel redovisning"))
+        offer = await user.ask(pasted[middle:], says("känner igen 8 av mallens rubriker"))
+        assert answers(sqlite_session_factory) == {}
+        user.press(offer[-1], "Ja, läs in den")
+        await user.replies(says("Inläst: svar på 8 frågor"))
+    stored = answers(sqlite_session_factory)
+    assert stored["namnd"] == "Arbetsmarknads- och socialnämnden"
+    assert stored["underskrift"].startswith("Jonas Magnusson")
