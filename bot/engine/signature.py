@@ -13,6 +13,7 @@ from bot.engine.messages import Block, Button, Reply
 from bot.engine.reports import Reports
 from bot.engine.state import AnswerPart
 from bot.engine.turn import Turn
+from bot.mall.case_numbers import looks_like_case_number
 from bot.mall.template import Template
 from storage.models import Case
 
@@ -58,6 +59,7 @@ class SignatureBlock:
             and bool(lines)
             and len(lines) < MAX_SIGNATURE_LINES
             and all(len(line) <= MAX_LINE_CHARS for line in lines)
+            and not looks_like_case_number(text)  # a new report's diarienummer
         )
 
     def further_lines(self, turn: Turn, text: str, ref: str | None) -> list[Reply]:

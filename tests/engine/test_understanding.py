@@ -337,3 +337,13 @@ def test_a_typed_yes_reads_a_pasted_report_in(olle: ChatUser, seeds_dir: Path) -
     start_report(olle, "STK-2018-1304")
     olle.say((seeds_dir / "seed_001.txt").read_text(encoding="utf-8").strip())
     assert "Inläst: svar på 8 frågor" in olle.say("ja")
+
+
+def test_a_diarienummer_after_the_signature_starts_a_report_not_a_line(
+    olle: ChatUser, sqlite_session_factory: SessionFactory
+) -> None:
+    start_report(olle)
+    olle.say("/fraga 8")
+    olle.say("Jonas Magnusson")
+    assert "Vilken mall" in olle.say("STK-2019-0001")
+    assert answers_of(sqlite_session_factory)["underskrift"] == "Jonas Magnusson"
