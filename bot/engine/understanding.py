@@ -119,11 +119,10 @@ class Understanding:
         return self._ask(turn, cue, pending)
 
     def _wait(self, turn: Turn, pending: PendingMessage) -> None:
-        signature_open = turn.state.signature_open
+        """Keep the message in the state, unstored, until the user says what they meant."""
         turn.state.clear_waiting()
         turn.state.awaiting = Awaiting.UNCLEAR
         turn.state.pending = pending
-        turn.state.signature_open = signature_open
 
     def _ask(self, turn: Turn, cue: Cue, pending: PendingMessage) -> list[Reply]:
         self._wait(turn, pending)
