@@ -11,8 +11,11 @@ from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.documents.case_record import document_case
+from bot.documents.for_signature import render_for_signature
 from bot.documents.importer import import_report
-from bot.documents.render import RenderedDocuments, render_report
+from bot.documents.render import (
+    RenderedDocuments,
+)
 from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Clock, Conversation
 from bot.engine.services import (
@@ -53,6 +56,8 @@ def facts_of(snapshot: ReportSnapshot) -> CaseFacts:
     return CaseFacts(case_number=snapshot.case_number, granted_amount_kr=snapshot.granted_amount_kr)
 
 
+
+
 class ReportServices:
     """The review, document, import and phrasing ports of one installation."""
 
@@ -81,14 +86,12 @@ class ReportServices:
         )
 
     def documents(self, snapshot: ReportSnapshot) -> RenderedDocuments:
+        """The report's files: final only when the deterministic checks find no error;
+        otherwise marked UTKAST with what is missing and every error in the draft's list."""
         findings = run_checks(snapshot.template, snapshot.answers, facts_of(snapshot))
         today = self._clock().astimezone(SWEDISH_TIME).date()
-        return render_report(
-            snapshot.template,
-            snapshot.answers,
-            document_case(snapshot),
-            findings=findings,
-            today=today,
+        return render_for_signature(
+            snapshot.template, snapshot.answers, document_case(snapshot), findings, today
         )
 
     def import_draft(self, filename: str, data: bytes) -> ImportedDraft:

@@ -13,11 +13,14 @@ from pathlib import Path
 import pytest
 from docx import Document
 from pydantic import SecretStr
+from sqlalchemy.orm import sessionmaker
 
 from bot.app import build_conversation
 from bot.config import Settings
 from bot.engine.conversation import Conversation
 from bot.engine.messages import Incoming, IncomingFile, Reply, UserRef
+from storage import repository as repo
+from storage.db import create_db_engine
 from tests.conftest import MovableClock
 from tests.fakes.openai_server import FakeOpenAIServer, reply, status
 
@@ -131,8 +134,11 @@ def test_review_without_a_model_says_plainly_it_was_not_used(tmp_path: Path) -> 
     conversation = build_conversation(settings_for(tmp_path), MovableClock())
     write_short_report(conversation)
     shown = text_of(say(conversation, "/granska"))
-    assert "OPENAI_API_KEY" in shown
+    # Issue 10: no setting's name in what an official reads.
+    assert "OPENAI_API_KEY" not in shown
+    assert "Språkmodellen är inte igång" in shown
     assert "fasta kontrollerna" in shown
+    assert "LIX" not in shown  # shown only beside a phrasing suggestion
 
 
 def test_documents_come_as_docx_and_pdf_marked_as_draft_until_complete(tmp_path: Path) -> None:
@@ -210,3 +216,56 @@ def test_review_compares_the_report_with_what_the_grant_was_for(tmp_path: Path) 
     shown = text_of(conversation.handle(coordinator, Incoming(text="/granska")))
     assert "beviljades för arbete med nationella minoriteter" in shown
     assert "beviljades för arbete med barnrättsperspektivet" not in shown
+
+
+def case_status(tmp_path: Path) -> str:
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'app.sqlite3'}")
+    try:
+        with sessionmaker(engine)() as session:
+            case = repo.find_case(session, "STK-2018-1304")
+            assert case is not None
+            return case.status
+    finally:
+        engine.dispose()
+
+
+def write_whole_report(conversation: Conversation, signature: str) -> None:
+    say(conversation, "/ny STK-2018-1304")
+    say(conversation, "/mall mall-2019")
+    say(conversation, "Arbetsmarknads- och socialnämnden")
+    say(conversation, "Kunskapshöjande insatser inom barnrätt")
+    for number in range(3, 8):
+        say(conversation, f"Svar på fråga {number}: förvaltningen har genomfört utbildningar.")
+        say(conversation, "klar")
+    say(conversation, signature)
+
+
+def test_documents_are_final_only_without_an_error_level_finding(tmp_path: Path) -> None:
+    conversation = build_conversation(settings_for(tmp_path), MovableClock())
+    write_whole_report(conversation, "enhetschefen")
+    replies = say(conversation, "/dokument")
+    names = {a.filename for r in replies for a in r.attachments}
+    assert names == {
+        "Redovisning_STK-2018-1304_UTKAST.docx",
+        "Redovisning_STK-2018-1304_UTKAST.pdf",
+    }
+    shown = text_of(replies)
+    assert "UTKAST" in shown
+    assert "Skriv för- och efternamn" in shown  # what is wrong, listed
+    assert case_status(tmp_path) == "finished"  # a draft is not sent for signature
+
+    say(conversation, "/fraga 8")
+    say(
+        conversation,
+        "Jonas Magnusson\nEnhetschef Social hållbarhet\nStrategiska avdelningen\n"
+        "Arbetsmarknads- och socialförvaltningen",
+    )
+    replies = say(conversation, "/dokument")
+    names = {a.filename for r in replies for a in r.attachments}
+    assert names == {"Redovisning_STK-2018-1304.docx", "Redovisning_STK-2018-1304.pdf"}
+    assert "UTKAST" not in text_of(replies)
+    assert case_status(tmp_path) == "sent_for_signature"
+    docx = next(a for r in replies for a in r.attachments if a.filename.endswith(".docx"))
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs)
+    for line in ("Jonas Magnusson", "Enhetschef Social hållbarhet", "Strategiska avdelningen"):
+        assert line in text

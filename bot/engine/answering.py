@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from bot.engine.messages import Button, Reply, say
-from bot.engine.reports import MAX_ANSWER_CHARS, Reports
+from bot.engine.reports import MAX_ANSWER_CHARS, PART_SEPARATOR, Reports
+from bot.engine.signature import LINE_BREAK, SignatureBlock
 from bot.engine.state import AnswerPart
 from bot.engine.turn import Turn
 from bot.mall.errors import UserFacingError
+from bot.mall.template import QuestionKind
 from storage import repository as repo
 
 
 class Answering:
     """Text the user writes as (part of) an answer, and edits of what they wrote."""
 
-    def __init__(self, reports: Reports) -> None:
+    def __init__(self, reports: Reports, signature: SignatureBlock) -> None:
         self._reports = reports
+        self._signature = signature
         self._catalog = reports.catalog
         self._texts = reports.texts
 
@@ -24,6 +27,8 @@ class Answering:
         assert index is not None
         question = template.questions[index]
         part = AnswerPart(text=text, ref=message_ref)
+        if question.kind is QuestionKind.SIGNATURE:
+            return self._signature.first_message(turn, case, template, index, part)
         if not question.kind.collects_several_messages:
             self._reports.save(turn, case, template, question.key, [part])
             return self._reports.advance(
@@ -34,6 +39,7 @@ class Answering:
             raise UserFacingError(self._texts.answer_too_long.format(limit=MAX_ANSWER_CHARS))
         turn.state.parts.append(part)
         count = len(turn.state.parts)
+        # Stored in the state at once; it becomes (part of) the answer with "klar".
         return [
             say(
                 self._texts.part_received.format(count=count),
@@ -70,7 +76,9 @@ class Answering:
                     )
                     for p in answer.parts
                 ]
-                self._reports.save(turn, case, template, key, parts)
+                signature = template.question(key).kind is QuestionKind.SIGNATURE
+                separator = LINE_BREAK if signature else PART_SEPARATOR
+                self._reports.save(turn, case, template, key, parts, separator=separator)
                 number = template.index_of(key) + 1
                 return [
                     say(

@@ -12,6 +12,11 @@ The flow, as the user sees it:
 - /tillbaka, /hoppa, /fraga N, /andra N [text], /utkast, /avbryt, /status, /arenden,
   /fortsatt [diarienummer] move around; "ändra budgeten: …", "hoppa över" and the like
   work in words too. A message edited in the chat updates the answer it belongs to.
+- Before a message becomes (part of) an answer, understanding.py decides whether it is
+  one: talk about the chat ("avsluta", "?", "vet inte"; prompts/cues.toml) and a pasted
+  whole report wait for the user to say what they meant. "ångra" / /angra takes back the
+  last part or the last saved answer (undo.py). The signature question takes a block of
+  lines, in one message or several (signature.py).
 
 `Conversation` only reads the input, builds the turn and routes it; the use cases live in
 lifecycle.py, navigation.py, answering.py, importing.py, suggestions.py, report_output.py
@@ -27,6 +32,7 @@ from collections.abc import Callable
 from bot.engine.access import NO_ACCESS, AccessPolicy
 from bot.engine.answering import Answering
 from bot.engine.coordination import CoordinatorDesk
+from bot.engine.cues import load_cues
 from bot.engine.importing import DraftImport
 from bot.engine.lifecycle import Lifecycle
 from bot.engine.messages import Incoming, Reply, UserRef, say
@@ -35,13 +41,16 @@ from bot.engine.parsing import Command, parse_command, parse_phrase
 from bot.engine.report_output import ReportOutput
 from bot.engine.reports import MAX_ANSWER_CHARS, MAX_MESSAGE_CHARS, PART_SEPARATOR, Reports
 from bot.engine.services import EngineServices
+from bot.engine.signature import SignatureBlock
 from bot.engine.state import Awaiting, ConversationState
 from bot.engine.suggestions import PhrasingSuggestions
 from bot.engine.texts import BotTexts, CoordinationTexts, load_coordination_texts
 from bot.engine.turn import Clock, Steps, Turn
+from bot.engine.understanding import Understanding
+from bot.engine.undo import Undo
 from bot.mall.case_numbers import looks_like_case_number
 from bot.mall.errors import UserFacingError
-from bot.mall.template import TemplateCatalog
+from bot.mall.template import TemplateCatalog, TemplateError
 from storage import repository as repo
 from storage.db import SessionFactory
 
@@ -58,6 +67,12 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 ALLOWED_CONTROL_CHARACTERS = {"\n", "\r", "\t"}
+# What the plain-text "ja" and "nej" answer, rather than a /ja or /nej of navigation.
+WAITING_FOR_YES_OR_NO = (Awaiting.IMPORT_CONFIRM, Awaiting.REGISTRATION, Awaiting.UNCLEAR)
+# Commands that leave a message waiting for "Ja, det är mitt svar" where it is.
+KEEP_WAITING_MESSAGE = {"svar", "lasin", "ja", "nej", "hjalp", "status", "angra", "start"}
+# Commands after which further lines still go to the signature block just written.
+KEEP_SIGNATURE_OPEN = {"svar", "ja", "nej", "utkast", "status", "hjalp"}
 
 
 class Conversation:
@@ -89,8 +104,22 @@ class Conversation:
         )
         self._lifecycle = Lifecycle(self._reports, coordination)
         self._navigation = Navigation(self._reports, self._suggestions)
-        self._answering = Answering(self._reports)
+        cues = load_cues()
+        missing = sorted(key for key in cues.label_keys() if not hasattr(texts, key))
+        if missing:
+            raise TemplateError(f"prompts/cues.toml: okända knapptexter {missing}")
+        signature = SignatureBlock(self._reports, cues)
+        self._answering = Answering(self._reports, signature)
         self._imports = DraftImport(self._reports, services.importer)
+        self._understanding = Understanding(
+            self._reports,
+            self._answering,
+            signature,
+            self._imports,
+            cues,
+            can_import=services.importer is not None,
+        )
+        self._undo = Undo(self._reports, cues)
         self._output = ReportOutput(
             self._reports, services.review, services.documents, session_factory, clock
         )
@@ -193,9 +222,17 @@ class Conversation:
             "dokument": self._output.documents,
             "avbryt": self._navigation.cancel,
             "forslag": self._suggestions.choose,
+            "angra": self._undo.undo,
+            "svar": self._understanding.keep,
+            "lasin": self._understanding.read_in,
             "ja": self._confirm_yes,
             "nej": self._confirm_no,
         }
+        state = turn.state
+        if state.awaiting is Awaiting.UNCLEAR and command.name not in KEEP_WAITING_MESSAGE:
+            state.clear_waiting()  # the user chose a command: the waiting message goes
+        if command.name not in KEEP_SIGNATURE_OPEN:
+            state.signature_open = None
         if command.name in CoordinatorDesk.COMMANDS:
             return self._desk.run(turn, command.name, command.argument)
         if command.name == "kod":
@@ -207,6 +244,19 @@ class Conversation:
 
     def _plain_text(self, turn: Turn, text: str, message_ref: str | None) -> list[Reply]:
         state = turn.state
+        if state.awaiting is Awaiting.UNCLEAR:
+            meant = self._understanding.meant_command(turn, text)
+            if meant is not None:
+                command = parse_command(meant)
+                assert command is not None
+                return self._run_command(turn, command)
+            decided = self._understanding.decide(turn, text, message_ref)
+            if decided is not None:
+                return decided
+        if state.awaiting is Awaiting.NOTHING:
+            offer = self._understanding.whole_report(turn, text, message_ref)
+            if offer is not None:
+                return offer
         if state.awaiting is Awaiting.REGISTRATION:
             return self._desk.registration_input(turn, text)
         if state.awaiting is Awaiting.IMPORT_CONFIRM:
@@ -225,7 +275,11 @@ class Conversation:
                 return self._confirm_no(turn, "")
             raise UserFacingError(self._texts.answer_yes_or_no)
         if state.question_index is not None:
-            return self._answering.answer_text(turn, text, message_ref)
+            return self._understanding.at_question(turn, text, message_ref)
+        if state.signature_open is not None:
+            more = self._understanding.after_signature(turn, text, message_ref)
+            if more is not None:
+                return more
         if looks_like_case_number(text):
             return self._lifecycle.new_report(turn, text)
         if turn.current_case() is not None:
@@ -233,11 +287,11 @@ class Conversation:
         return [say(self._texts.not_understood)]
 
     def _confirm_yes(self, turn: Turn, _argument: str) -> list[Reply]:
-        if turn.state.awaiting in (Awaiting.IMPORT_CONFIRM, Awaiting.REGISTRATION):
+        if turn.state.awaiting in WAITING_FOR_YES_OR_NO:
             return self._plain_text(turn, "ja", None)
         return self._navigation.confirm_yes(turn, "")
 
     def _confirm_no(self, turn: Turn, _argument: str) -> list[Reply]:
-        if turn.state.awaiting in (Awaiting.IMPORT_CONFIRM, Awaiting.REGISTRATION):
+        if turn.state.awaiting in WAITING_FOR_YES_OR_NO:
             return self._plain_text(turn, "nej", None)
         return self._navigation.confirm_no(turn, "")

@@ -57,7 +57,9 @@ class DraftImport:
             "unassigned": list(draft.unassigned_text),
         }
         question = self._texts.import_replace_confirm.format(
-            count=len(draft.answers), replaced=len(replaced), case_number=case.case_number
+            count=views.counted(self._texts, "questions", len(draft.answers)),
+            replaced=len(replaced),
+            case_number=case.case_number,
         )
         buttons = (
             (Button(self._texts.button_yes_import, "ja"), Button(self._texts.button_no, "nej")),
@@ -130,7 +132,9 @@ class DraftImport:
         turn.state.case_id = case.id
         turn.state.parts = []
         turn.state.return_index = None
-        note = self._texts.import_done.format(count=count, case_number=case.case_number)
+        note = self._texts.import_done.format(
+            count=views.counted(self._texts, "questions", count), case_number=case.case_number
+        )
         replies: list[Reply] = []
         if unassigned:
             blocks = [Block(self._texts.import_unassigned)]

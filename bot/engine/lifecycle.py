@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.engine import views
 from bot.engine.access import NO_ACCESS, may_coordinate, role_name
+from bot.engine.mall_choice import template_lines
 from bot.engine.messages import Block, Button, Reply, Style, say
 from bot.engine.parsing import COMMANDS, COORDINATOR_COMMANDS
 from bot.engine.reports import Reports
@@ -71,7 +72,7 @@ class Lifecycle:
             return self._texts.now_case_number
         if state.awaiting is Awaiting.TEMPLATE:
             return self._texts.now_template.format(case_number=state.pending_case_number)
-        if state.awaiting in (Awaiting.CONFIRM, Awaiting.IMPORT_CONFIRM):
+        if state.awaiting in (Awaiting.CONFIRM, Awaiting.IMPORT_CONFIRM, Awaiting.UNCLEAR):
             return self._texts.now_confirm
         if state.awaiting is Awaiting.REGISTRATION:
             return self._texts.now_registration
@@ -89,7 +90,7 @@ class Lifecycle:
             n=state.question_index + 1,
             total=len(template.questions),
             answered=answered,
-            parts=len(state.parts),
+            parts=views.counted(self._texts, "parts", len(state.parts)),
         )
 
     def status(self, turn: Turn, _argument: str) -> list[Reply]:
@@ -118,12 +119,9 @@ class Lifecycle:
         turn.state.awaiting = Awaiting.TEMPLATE
         turn.state.pending_case_number = case_number
         buttons = tuple((Button(t.name, f"/mall {t.id}"),) for t in self._catalog.all())
-        return [
-            say(
-                *filter(None, [note, self._texts.choose_template.format(case_number=case_number)]),
-                buttons=buttons,
-            )
-        ]
+        question = self._texts.choose_template.format(case_number=case_number)
+        lines = "\n".join(template_lines(self._texts, self._catalog))
+        return [say(*filter(None, [note, question, lines]), buttons=buttons)]
 
     def choose_template(self, turn: Turn, argument: str) -> list[Reply]:
         if turn.state.awaiting is not Awaiting.TEMPLATE or not turn.state.pending_case_number:

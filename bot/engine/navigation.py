@@ -105,7 +105,9 @@ class Navigation:
             state.confirm_action = "discard_parts"
             return [
                 say(
-                    self._texts.confirm_discard.format(count=len(state.parts)),
+                    self._texts.confirm_discard.format(
+                        parts=views.counted(self._texts, "parts", len(state.parts))
+                    ),
                     buttons=(
                         (
                             Button(self._texts.button_yes_discard, "/ja"),
@@ -130,7 +132,9 @@ class Navigation:
             state.question_index = None
             state.return_index = None
             state.clear_waiting()
-            return [say(self._texts.discarded.format(count=count))]
+            return [
+                say(self._texts.discarded.format(parts=views.counted(self._texts, "parts", count)))
+            ]
         state.clear_waiting()
         return [say(self._texts.nothing_to_confirm)]
 

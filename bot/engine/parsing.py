@@ -22,6 +22,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("utkast", "Visa hela redovisningen så här långt"),
     ("granska", "Granska redovisningen"),
     ("dokument", "Hämta redovisningen som Word och PDF"),
+    ("angra", "Ångra: ta bort den senaste delen eller det senaste svaret"),
     ("avbryt", "Avbryt det du håller på med"),
     ("hjalp", "Hjälp och alla kommandon"),
 )
@@ -36,6 +37,7 @@ COORDINATOR_COMMANDS: tuple[tuple[str, str], ...] = (
 )
 ALIASES = {
     "hjälp": "hjalp",
+    "ångra": "angra",
     "ändra": "andra",
     "help": "hjalp",
     "fråga": "fraga",
@@ -70,6 +72,11 @@ PHRASES = {
     "hjälp": "hjalp",
     "status": "status",
     "granska": "granska",
+    "ångra": "angra",
+    "ångra det": "angra",
+    "ångra det där": "angra",
+    "ångra senaste": "angra",
+    "ta tillbaka": "angra",
 }
 MAX_PHRASE_LENGTH = 60
 

@@ -18,6 +18,7 @@ from bot.review.findings import Severity
 from storage import access_repository as access_repo
 from storage import repository as repo
 from storage.db import SessionFactory
+from storage.models import User
 
 
 class ReportOutput:
@@ -66,14 +67,22 @@ class ReportOutput:
                 asked = facts_check(self._texts, snapshot)
                 if asked:
                     return asked
-        if not snapshot.missing_required and case.status == "finished":
-            case.status = "sent_for_signature"
-            access_repo.audit(turn.session, turn.user, "documents_made", turn.now, case_id=case.id)
-        turn.after_commit.append(lambda: self._rendered(snapshot))
+        user_id = turn.user.id
+        turn.after_commit.append(lambda: self._rendered(snapshot, user_id))
         return [say(self._texts.documents_started)]
 
-    def _rendered(self, snapshot: ReportSnapshot) -> list[Reply]:
+    def _rendered(self, snapshot: ReportSnapshot, user_id: int) -> list[Reply]:
         if self._documents_port is None:
             return not_running(DOCUMENTS_NOT_RUNNING)
         rendered = self._documents_port(snapshot)
-        return documents_replies(self._texts, rendered, snapshot.missing_required)
+        if rendered.document.draft is None:
+            # A final document (no UTKAST): the report goes for signature.
+            with self._sessions.begin() as session:
+                case = repo.get_case(session, snapshot.case_id)
+                if case is not None and case.status == "finished":
+                    case.status = "sent_for_signature"
+                    user = session.get(User, user_id)
+                    access_repo.audit(
+                        session, user, "documents_made", self._clock(), case_id=case.id
+                    )
+        return documents_replies(self._texts, rendered)

@@ -4,11 +4,13 @@ moving between questions and asking the question the user is on."""
 from __future__ import annotations
 
 from bot.engine import views
+from bot.engine.mall_choice import template_for_decision
 from bot.engine.messages import Block, Reply
 from bot.engine.services import ReportSnapshot
-from bot.engine.state import AnswerPart, ConversationState
+from bot.engine.state import MAX_UNDO, AnswerPart, ConversationState, SavedAnswer
 from bot.engine.texts import BotTexts
 from bot.engine.turn import Turn
+from bot.mall.dates import format_swedish_date
 from bot.mall.errors import UserFacingError
 from bot.mall.template import Template, TemplateCatalog
 from storage import repository as repo
@@ -57,12 +59,25 @@ class Reports:
         ]
 
     def save(
-        self, turn: Turn, case: Case, template: Template, key: str, parts: list[AnswerPart]
-    ) -> None:
-        text = PART_SEPARATOR.join(part.text for part in parts)
+        self,
+        turn: Turn,
+        case: Case,
+        template: Template,
+        key: str,
+        parts: list[AnswerPart],
+        *,
+        undoable: bool = True,
+        separator: str = PART_SEPARATOR,
+        text: str | None = None,
+    ) -> int:
+        """Store a new version of the answer: the parts joined by `separator`, or `text`
+        when given. "ångra" can take it back unless `undoable` is False (the version that
+        an undo itself stores). Returns the new version's number."""
+        if text is None:
+            text = separator.join(part.text for part in parts)
         if len(text) > MAX_ANSWER_CHARS:
             raise UserFacingError(self.texts.answer_too_long.format(limit=MAX_ANSWER_CHARS))
-        repo.save_answer(
+        stored = repo.save_answer(
             turn.session,
             case.id,
             key,
@@ -71,6 +86,10 @@ class Reports:
             turn.user,
             turn.now,
         )
+        if undoable:
+            saved = turn.state.saved
+            saved.append(SavedAnswer(case_id=case.id, key=key, version=stored.version))
+            del saved[:-MAX_UNDO]
         turn.forget_answers(case)
         answers = turn.answers(case)
         complete = all(
@@ -80,6 +99,7 @@ class Reports:
         )
         # Any change after the documents were made means they must be made again.
         case.status = "finished" if complete else "in_progress"
+        return stored.version
 
     def commit_parts(self, turn: Turn) -> str | None:
         """Store what was written on the current question; return a note saying so."""
@@ -95,6 +115,7 @@ class Reports:
     def move_to(self, turn: Turn, index: int | None, note: str | None = None) -> list[Reply]:
         turn.state.question_index = index
         turn.state.clear_waiting()
+        turn.state.signature_open = None
         return self.ask(turn, note)
 
     def advance(self, turn: Turn, template: Template, note: str | None) -> list[Reply]:
@@ -111,10 +132,23 @@ class Reports:
 
     def open_case(self, turn: Turn, case: Case, note: str | None = None) -> list[Reply]:
         note = join_notes(self.commit_parts(turn), note)
-        template = self.catalog.get(case.template_id)
-        turn.state = ConversationState(case_id=case.id)
+        turn.state = ConversationState(case_id=case.id, saved=turn.state.saved)
         answers = turn.answers(case)
+        if case.decision_date is not None and not answers:
+            note = join_notes(note, self._mall_by_decision(case))
+        template = self.catalog.get(case.template_id)
         return self.move_to(turn, views.first_unanswered(template, answers), note)
+
+    def _mall_by_decision(self, case: Case) -> str | None:
+        """A registered ärende with nothing written yet: its decision date chooses the mall."""
+        assert case.decision_date is not None
+        chosen = template_for_decision(self.catalog, case.decision_date)
+        if chosen is None:
+            return None
+        case.template_id = chosen.id
+        return self.texts.template_from_decision.format(
+            date=format_swedish_date(case.decision_date), name=chosen.name
+        )
 
     def snapshot(self, turn: Turn) -> ReportSnapshot:
         case, template = self.current(turn)

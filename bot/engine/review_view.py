@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.engine.messages import Block, Button, Reply, Style
 from bot.engine.texts import BotTexts
+from bot.engine.views import counted
 from bot.mall.template import Template
 from bot.review.findings import Severity
+from bot.review.llm_reviewer import NOT_CONFIGURED_MESSAGE
 from bot.review.service import ReviewResult
 
 # The key in prompts/texts.toml of each severity's label.
@@ -15,6 +19,18 @@ SEVERITY_KEYS = {
     Severity.INFO: "severity_info",
 }
 MAX_SHOWN_FINDINGS = 40
+# A setting's name (OPENAI_API_KEY) is for whoever installs the bot, not for the official.
+SETTING_NAME = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b")
+
+
+def _llm_line(texts: BotTexts, result: ReviewResult) -> str:
+    """Whether the language model read the report, in words an official understands."""
+    if result.llm_used:
+        return texts.review_llm_used
+    note = result.llm_note or ""
+    if not note or note == NOT_CONFIGURED_MESSAGE or SETTING_NAME.search(note):
+        return texts.review_llm_not_running
+    return note
 
 
 def review_replies(
@@ -22,9 +38,7 @@ def review_replies(
 ) -> list[Reply]:
     numbers = {q.key: n for n, q in enumerate(template.questions, start=1)}
     blocks = [Block(texts.review_heading.format(case_number=case_number), Style.HEADING)]
-    blocks.append(
-        Block(texts.review_llm_used if result.llm_used else (result.llm_note or ""), Style.ITALIC)
-    )
+    blocks.append(Block(_llm_line(texts, result), Style.ITALIC))
     if not result.findings:
         blocks.append(Block(texts.review_no_findings))
     else:
@@ -33,7 +47,7 @@ def review_replies(
             Block(
                 texts.review_counts.format(
                     errors=counts[Severity.ERROR],
-                    warnings=counts[Severity.WARNING],
+                    warnings=counted(texts, "warnings", counts[Severity.WARNING]),
                     infos=counts[Severity.INFO],
                 )
             )
@@ -55,21 +69,23 @@ def review_replies(
                 blocks.append(Block(evidence, Style.ITALIC))
         if len(result.findings) > MAX_SHOWN_FINDINGS:
             blocks.append(
-                Block(texts.review_more.format(count=len(result.findings) - MAX_SHOWN_FINDINGS))
+                Block(
+                    texts.review_more.format(
+                        count=counted(texts, "remarks", len(result.findings) - MAX_SHOWN_FINDINGS)
+                    )
+                )
             )
-    if result.readability:
-        blocks.append(Block(texts.review_readability_heading, Style.BOLD))
-        for key, score in result.readability.items():
-            line = texts.readability_line.format(
-                n=numbers[key], lix=round(score.lix), label=score.label
-            )
-            blocks.append(Block(line))
+    # LIX is shown beside a phrasing suggestion, where it helps; not as a bare number here.
     if result.perspectives:
         blocks.append(Block(texts.review_perspectives_heading, Style.BOLD))
         for seen in result.perspectives.values():
             if seen.count:
                 blocks.append(
-                    Block(texts.perspective_line.format(label=seen.label, count=seen.count))
+                    Block(
+                        texts.perspective_line.format(
+                            label=seen.label, count=counted(texts, "times", seen.count)
+                        )
+                    )
                 )
             else:
                 blocks.append(Block(texts.perspective_missing.format(label=seen.label)))

@@ -15,6 +15,7 @@ class Awaiting(StrEnum):
     CONFIRM = "confirm"  # a yes/no before something is thrown away
     REGISTRATION = "registration"  # a coordinator registering an ärende step by step
     IMPORT_CONFIRM = "import_confirm"  # replace written answers with an imported draft?
+    UNCLEAR = "unclear"  # was that message an answer, or talk about the chat (or a whole report)?
 
 
 class AnswerPart(BaseModel):
@@ -22,6 +23,27 @@ class AnswerPart(BaseModel):
 
     text: str
     ref: str | None = None
+
+
+class SavedAnswer(BaseModel):
+    """An answer version this user saved, so that "ångra" can take it back."""
+
+    case_id: int
+    key: str
+    version: int  # the version that stands now
+    based_on: int | None = None  # the version whose text it is, when an undo restored it
+
+
+class PendingMessage(BaseModel):
+    """A message not stored yet, because the bot asked whether it is an answer."""
+
+    text: str
+    ref: str | None = None
+    kind: str  # the cue kind (bot/engine/cues.py), or "report" for a pasted whole report
+    signature_line: bool = False  # it would be a further line of the signature block
+
+
+MAX_UNDO = 20
 
 
 class ConversationState(BaseModel):
@@ -35,6 +57,9 @@ class ConversationState(BaseModel):
     registration: dict[str, Any] = Field(default_factory=dict)
     pending_import: dict[str, Any] = Field(default_factory=dict)
     suggestion: dict[str, Any] = Field(default_factory=dict)  # a phrasing awaiting a choice
+    pending: PendingMessage | None = None  # with Awaiting.UNCLEAR
+    saved: list[SavedAnswer] = Field(default_factory=list)  # newest last, for "ångra"
+    signature_open: str | None = None  # the signature's key while more lines may follow
 
     def clear_waiting(self) -> None:
         self.awaiting = Awaiting.NOTHING
@@ -42,3 +67,4 @@ class ConversationState(BaseModel):
         self.confirm_action = None
         self.registration = {}
         self.pending_import = {}
+        self.pending = None

@@ -12,6 +12,12 @@ from storage.repository import CurrentAnswer
 Answers = dict[str, CurrentAnswer]
 
 
+def counted(texts: BotTexts, noun: str, count: int) -> str:
+    """The number with the noun in the right form: "1 del", "3 delar" (texts `{noun}_one`
+    and `{noun}_many` in prompts/texts.toml)."""
+    return texts[f"{noun}_one" if count == 1 else f"{noun}_many"].format(count=count)
+
+
 def answered_count(template: Template, answers: Answers) -> int:
     return sum(1 for q in template.questions if q.key in answers and answers[q.key].text.strip())
 
@@ -51,7 +57,9 @@ def question_prompt(
     elif question.kind.collects_several_messages:
         blocks.append(Block(texts.several_messages_hint))
     if parts_so_far:
-        blocks.append(Block(texts.parts_waiting.format(count=parts_so_far)))
+        blocks.append(
+            Block(texts.parts_waiting.format(parts=counted(texts, "parts", parts_so_far)))
+        )
     buttons: list[tuple[Button, ...]] = []
     if parts_so_far:
         buttons.append((Button(texts.button_done, "/klar"),))
@@ -80,7 +88,12 @@ def draft_view(
         else:
             blocks.append(Block(texts.not_answered, Style.ITALIC))
     if pending_parts:
-        blocks.append(Block(texts.draft_pending_parts.format(count=pending_parts), Style.ITALIC))
+        blocks.append(
+            Block(
+                texts.draft_pending_parts.format(parts=counted(texts, "parts", pending_parts)),
+                Style.ITALIC,
+            )
+        )
     return Reply(blocks=tuple(blocks))
 
 

@@ -1,9 +1,13 @@
 """Run the conversation over standard input and output.
 
-In a terminal it prompts and shows bold text in bold. With standard input that is not a
-terminal it reads one message per line and writes the replies, so a conversation can be
-scripted: `printf '/ny STK-2018-1307\n/mall mall-2019\n' | redovisa chat --user anna`.
-`/fil PATH` sends a local file (an earlier draft to import).
+In a terminal it prompts and shows bold text in bold; lines that arrive together (a
+pasted block, blank lines and all) are one message, as they would be in Telegram. With
+standard input that is not a terminal it reads one message per line and writes the
+replies, so a conversation can be scripted:
+`printf '/ny STK-2018-1307\n/mall mall-2019\n' | redovisa chat --user anna`.
+A blank line is no message in either mode. `/fil PATH` sends a local file (an earlier
+draft to import). The terminal has no buttons: it lists each choice with the command
+that makes it, `[Klar: /klar]`.
 """
 
 from __future__ import annotations
@@ -11,7 +15,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Callable, Iterable
+import select
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -24,6 +30,8 @@ BOLD, ITALIC, RESET = "\033[1m", "\033[3m", "\033[0m"
 SAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 Handler = Callable[[UserRef, Incoming], Steps]
+# Lines that follow within this time are the rest of a paste, not a new message.
+PASTE_GAP_SECONDS = 0.05
 SOMETHING_WENT_WRONG = "Något gick fel här, förlåt. Det du skrivit tidigare är sparat; försök igen."
 
 
@@ -65,6 +73,8 @@ def run_chat(
         _print_replies(handle(user, Incoming(text="/start")).now, out, documents_dir, interactive)
     for line in lines:
         message = line.rstrip("\n")
+        if not message.strip():
+            continue  # a blank line between paragraphs is no message of its own
         try:
             incoming = incoming_from_line(message)
         except OSError:
@@ -97,13 +107,40 @@ def _print_replies(replies: list[Reply], out: TextIO, documents_dir: Path, style
     out.flush()
 
 
-def interactive_lines(prompt: str = "> ") -> Iterable[str]:
-    """Lines typed at a prompt until end of input (Ctrl-D) or Ctrl-C."""
-    with contextlib.suppress(ImportError):  # not on every platform
-        import readline  # noqa: F401  (line editing and history for input())
+def grouped_lines(
+    read_line: Callable[[str], str], more_waiting: Callable[[], bool], prompt: str = "> "
+) -> Iterator[str]:
+    """Messages from typed lines: the lines that are already waiting when one has been read
+    (a paste) join it as one message, blank lines inside kept as paragraph breaks.
+
+    Ends at end of input (Ctrl-D) or Ctrl-C; what was read before that is still sent.
+    """
     while True:
         try:
-            yield input(prompt)
+            lines = [read_line(prompt)]
         except (EOFError, KeyboardInterrupt):
-            print("\nHej då! Allt du skrivit är sparat.")
             return
+        try:
+            while more_waiting():
+                lines.append(read_line(""))
+        except (EOFError, KeyboardInterrupt):
+            yield "\n".join(lines)
+            return
+        yield "\n".join(lines)
+
+
+def _stdin_has_more(wait_seconds: float = PASTE_GAP_SECONDS) -> bool:
+    """Whether more typed input is already waiting (the rest of a paste)."""
+    try:
+        ready, _, _ = select.select([sys.stdin], [], [], wait_seconds)
+    except (OSError, ValueError):  # no select on this kind of input
+        return False
+    return bool(ready)
+
+
+def interactive_lines(prompt: str = "> ") -> Iterable[str]:
+    """Messages typed at a prompt, a pasted block as one, until Ctrl-D or Ctrl-C."""
+    with contextlib.suppress(ImportError):  # not on every platform
+        import readline  # noqa: F401  (line editing and history for input())
+    yield from grouped_lines(input, _stdin_has_more, prompt)
+    print("\nHej då! Allt du skrivit är sparat.")

@@ -115,7 +115,10 @@ async def test_report_resumes_at_the_same_question_after_a_restart(
     async with run_bot():
         await user.replies(says("del 2)"))
         status = await user.ask("/status", says("fråga 3 av 8"))
-        assert "2 av 8 frågor är besvarade; 2 del(ar)" in status[-1].text
+        assert (
+            "2 av 8 frågor är besvarade, och på den här frågan har du skrivit 2 delar"
+            in status[-1].text
+        )
         for count, paragraph in enumerate(answers[2][2:], start=3):
             await user.ask(paragraph, says(f"del {count})"))
         await user.ask("/klar", says("Fråga 4 av 8"))

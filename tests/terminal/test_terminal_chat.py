@@ -95,7 +95,7 @@ def test_resumed_process_continues_at_the_same_question(tmp_path: Path) -> None:
     )
     output = run_chat(["/fortsatt"], url, tmp_path)
     assert "Fråga 3 av 8" in output
-    assert "1 del(ar)" in output
+    assert "skrivit 1 del på" in output
 
 
 def test_users_are_kept_apart_by_name(tmp_path: Path) -> None:

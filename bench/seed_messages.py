@@ -1,0 +1,251 @@
+"""How many messages an official needs to write seed 001, from /ny to /dokument.
+
+An official writes seed 001 (tests/fixtures/seeds/seed_001.txt) into the real engine as
+the program assembles it (review, documents and import ports; no language model), one
+paste per paragraph, the way the terminal chat delivers it: with a terminal that keeps a
+pasted block together (`bot.terminal.chat.grouped_lines`) the four-line signature is one
+message, without it four. Every message is counted as content (a paste of the seed's
+text, sent for the first time) or overhead (commands, button presses, confirmations,
+slips and their recovery, text sent again).
+
+Two runs:
+- clean: the official makes no slip.
+- with slips: the slips a tester made in issue 10 (`avsluta` at question 1, `?` and a
+  typo followed by `oj, stavfel. gå tillbaka` at question 2, a paragraph pasted into the
+  wrong answer followed by `ångra`, a question in English in the middle of an answer).
+  Where the bot asks what was meant, the official presses the button they meant.
+
+The official answers the question the bot shows ("Fråga N av 8"). At the end they compare
+the stored answers with what they meant, and fix every wrong one with /andra N, the text
+again and klar (after /utkast to find it), then ask for the documents. The run reports
+whether the result is right: every answer as meant and a final document (no UTKAST).
+
+Run: `.venv/bin/python -m bench.seed_messages`.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.app import assemble
+from bot.config import Settings
+from bot.engine.conversation import Conversation
+from bot.engine.messages import Incoming, Reply, UserRef
+from bot.mall.template import QuestionKind, Template
+from bot.terminal import chat as terminal_chat
+from storage import repository as repo
+from storage.db import SessionFactory
+
+SEED = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "seeds" / "seed_001.txt"
+CASE = "STK-2018-1304"
+USER = UserRef("terminal:jonas", "Jonas")
+COUNTER = re.compile(r"Fråga (\d+) av \d+")
+SIGNATURE_HEADING = "Underskrift ansvarig chef"
+CLOSING = "Nämnden skickar ärendet"
+# What the bot says when the official is at no question any more.
+LEFT_THE_QUESTIONS = ("gått igenom alla frågor", "lämnat frågorna", "står inte vid någon fråga")
+
+
+@dataclass(frozen=True)
+class Slip:
+    """A message that is no answer, at question `question` after `after` parts of it."""
+
+    question: int
+    after: int
+    texts: tuple[str, ...]  # what the official sends (the last one is the slip)
+    meant: tuple[str, ...]  # the commands the official means, if the bot asks
+
+
+def seed_answers(template: Template) -> dict[int, list[str]]:
+    """Question number -> the pastes of its answer (one per paragraph; the signature one
+    block of lines)."""
+    text = SEED.read_text(encoding="utf-8")
+    body, rest = re.split(rf"^.*{SIGNATURE_HEADING}.*$", text, maxsplit=1, flags=re.MULTILINE)
+    sections = re.split(r"^### .*$", body, flags=re.MULTILINE)[1:]
+    answers = {
+        number: [p.strip() for p in section.split("\n\n") if p.strip()]
+        for number, section in enumerate(sections, start=1)
+    }
+    signature = rest.split(CLOSING)[0]
+    lines = [line.strip() for line in signature.splitlines() if line.strip()]
+    answers[len(template.questions)] = ["\n".join(lines)]
+    return answers
+
+
+def expected_text(template: Template, number: int, pastes: list[str]) -> str:
+    kind = template.questions[number - 1].kind
+    return ("\n" if kind is QuestionKind.SIGNATURE else "\n\n").join(pastes)
+
+
+def same_text(stored: str | None, expected: str) -> bool:
+    """The same lines in the same order; a blank line more or less does not matter (a
+    terminal that splits a pasted list stores its items as paragraphs)."""
+    return stored is not None and stored.split() == expected.split()
+
+
+@dataclass
+class Official:
+    conversation: Conversation
+    template: Template
+    keeps_pastes_whole: bool
+    content: int = 0
+    overhead: int = 0
+    last: list[Reply] = field(default_factory=list)
+    shown: int | None = None  # the question the bot shows the official now
+
+    def send(self, text: str, is_content: bool) -> None:
+        """One paste or command; a multi-line paste is split where the terminal splits it."""
+        pieces = [text] if self.keeps_pastes_whole else text.splitlines()
+        for piece in pieces:
+            if is_content:
+                self.content += 1
+            else:
+                self.overhead += 1
+            self.last = self.conversation.handle(USER, Incoming(text=piece))
+            said = "\n".join(r.plain_text for r in self.last)
+            numbers = [int(m) for m in COUNTER.findall(said)]
+            if numbers:
+                self.shown = numbers[-1]
+            elif any(phrase in said for phrase in LEFT_THE_QUESTIONS):
+                self.shown = None
+
+    @property
+    def asked(self) -> bool:
+        return any(b.command == "/svar" for r in self.last for row in r.buttons for b in row)
+
+    def is_long(self, number: int) -> bool:
+        return self.template.questions[number - 1].kind.collects_several_messages
+
+    def answer_what_is_shown(self, answers: dict[int, list[str]], slips: list[Slip]) -> None:
+        sent = {number: 0 for number in answers}
+        passed: set[int] = set()
+        pending = list(slips)
+        current: int | None = None
+        while (number := self.shown) is not None:
+            again = number in passed and number != current
+            if number != current:
+                if current is not None and sent[current]:
+                    passed.add(current)
+                if again:
+                    sent[number] = 0
+                current = number
+            slip = next(
+                (s for s in pending if (s.question, s.after) == (number, sent[number])), None
+            )
+            if slip is not None:
+                pending.remove(slip)
+                for text in slip.texts:
+                    self.send(text, is_content=False)
+                if self.asked:
+                    for command in slip.meant:
+                        self.send(command, is_content=False)
+                continue
+            pastes = answers[number]
+            if sent[number] < len(pastes):
+                self.send(pastes[sent[number]], is_content=number not in passed)
+                sent[number] += 1
+                if not self.is_long(number):
+                    passed.add(number)
+            else:
+                self.send("klar", is_content=False)
+
+    def fix_wrong_answers(self, answers: dict[int, list[str]], sessions: SessionFactory) -> None:
+        stored = self.stored(sessions)
+        wrong = [
+            n
+            for n, pastes in answers.items()
+            if not same_text(stored.get(n), expected_text(self.template, n, pastes))
+        ]
+        if wrong:
+            self.send("/utkast", is_content=False)
+        for number in wrong:
+            self.send(f"/andra {number}", is_content=False)
+            for paste in answers[number]:
+                self.send(paste, is_content=False)
+            if self.is_long(number):
+                self.send("klar", is_content=False)
+
+    def stored(self, sessions: SessionFactory) -> dict[int, str]:
+        keys = {q.key: n for n, q in enumerate(self.template.questions, start=1)}
+        with sessions() as session:
+            case = repo.find_case(session, CASE)
+            if case is None:
+                return {}
+            current = repo.current_answers(session, case.id)
+            return {keys[k]: a.text for k, a in current.items() if k in keys}
+
+
+ISSUE_SLIPS = [
+    Slip(1, 0, ("avsluta",), ("/avbryt", "/fortsatt")),
+    Slip(2, 0, ("?",), ("/hjalp",)),
+    Slip(
+        2,
+        0,
+        (
+            "Kunskaps- och kompetenshöjande insatser för arbetsmarknads- och socialförvaltningen inom barnrät.",
+        ),
+        (),
+    ),
+    Slip(3, 0, ("oj, stavfel. gå tillbaka",), ("/angra",)),
+    Slip(3, 2, ("Arbetet med kunskaps- och kompetenshöjande insatser är förankrat.", "ångra"), ()),
+    Slip(4, 1, ("I don't understand, can I write in English?",), ("/hjalp",)),
+]
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    content: int
+    overhead: int
+    answers_right: bool
+    final_document: bool
+
+    def line(self) -> str:
+        total = self.content + self.overhead
+        right = "every answer as meant" if self.answers_right else "ANSWERS WRONG"
+        final = "final document" if self.final_document else "document marked UTKAST"
+        return (
+            f"{self.name:<12} {total:>3} messages: {self.content:>3} content, "
+            f"{self.overhead:>3} overhead; {right}; {final}"
+        )
+
+
+def write_seed(name: str, slips: list[Slip]) -> Result:
+    with tempfile.TemporaryDirectory() as folder:
+        settings = Settings(
+            database_url=f"sqlite:///{Path(folder) / 'bench.db'}",
+            redovisa_data_dir=Path(folder),
+            openai_api_key=None,
+            telegram_bot_token=None,
+        )
+        assembly = assemble(settings, clock=lambda: datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
+        template = assembly.catalog.get("mall-2019")
+        official = Official(
+            assembly.conversation, template, hasattr(terminal_chat, "grouped_lines")
+        )
+        answers = seed_answers(template)
+        official.send(f"/ny {CASE}", is_content=False)
+        official.send("/mall mall-2019", is_content=False)
+        official.answer_what_is_shown(answers, slips)
+        official.fix_wrong_answers(answers, assembly.sessions)
+        official.send("/dokument", is_content=False)
+        files = [a.filename for r in official.last for a in r.attachments]
+        stored = official.stored(assembly.sessions)
+        right = all(
+            same_text(stored.get(n), expected_text(template, n, p)) for n, p in answers.items()
+        )
+        final = bool(files) and not any("UTKAST" in f for f in files)
+        return Result(name, official.content, official.overhead, right, final)
+
+
+def main(_argv: list[str] | None = None) -> None:
+    print(write_seed("clean", []).line())
+    print(write_seed("with slips", ISSUE_SLIPS).line())
+
+
+if __name__ == "__main__":
+    main()
