@@ -49,6 +49,7 @@ from bot.engine.turn import Clock, Steps, Turn
 from bot.engine.understanding import Understanding
 from bot.engine.undo import Undo
 from bot.mall.case_numbers import looks_like_case_number
+from bot.mall.clean_text import remove_invisible
 from bot.mall.errors import UserFacingError
 from bot.mall.template import TemplateCatalog, TemplateError
 from storage import repository as repo
@@ -181,7 +182,20 @@ class Conversation:
             return self._imports.import_file(turn, incoming.file, incoming.text)
         if incoming.text is None:
             raise UserFacingError(self._texts.unsupported_message)
-        text = self._validated_text(incoming.text)
+        cleaned = remove_invisible(self._validated_text(incoming.text))
+        if not cleaned.text.strip():
+            raise UserFacingError(self._texts.empty_message)
+        replies = self._dispatch_text(turn, cleaned.text.strip(), incoming)
+        if cleaned.changed:
+            # What is signed must be what is stored: the user hears what was taken out.
+            note = self._texts.invisible_removed.format(
+                what=" och ".join(cleaned.removed_kinds()),
+                codes=", ".join(cleaned.removed_codes()),
+            )
+            replies = [say(note), *replies]
+        return replies
+
+    def _dispatch_text(self, turn: Turn, text: str, incoming: Incoming) -> list[Reply]:
         if incoming.edited:
             return self._answering.edited_message(turn, text, incoming.message_ref)
         command = parse_command(text) or parse_phrase(text, self._reports.template_of(turn))

@@ -81,6 +81,7 @@ class BotTexts(TextFile):
     message_too_long: Text = text("length", "limit")
     answer_too_long: Text = text("limit")
     control_characters: Text = text()
+    invisible_removed: Text = text("what", "codes")
     unknown_command: Text = text("command")
     unsupported_message: Text = text()
     import_unavailable: Text = text()
