@@ -233,6 +233,9 @@ def write_seed(name: str, slips: list[Slip]) -> Result:
         official.answer_what_is_shown(answers, slips)
         official.fix_wrong_answers(answers, assembly.sessions)
         official.send("/dokument", is_content=False)
+        offered = [b.command for r in official.last for row in r.buttons for b in row]
+        if "/dokument vanliga" in offered:  # the ärende is not registered: its facts are asked
+            official.send("/dokument vanliga", is_content=False)
         files = [a.filename for r in official.last for a in r.attachments]
         stored = official.stored(assembly.sessions)
         right = all(

@@ -152,8 +152,8 @@ LOADERS: dict[str, Callable[[Path], object]] = {
     },
     "documents.toml": DocumentTexts.load,
 }
-# Word lists, not texts: read by their own loaders (bot/mall/amounts.py).
-WORD_LISTS = {"amounts.toml"}
+# Word lists, not texts: read by their own loaders (bot/mall/amounts.py, bot/engine/cues.py).
+WORD_LISTS = {"amounts.toml", "cues.toml"}
 
 
 def test_every_text_file_in_prompts_has_a_loader_and_loads() -> None:
