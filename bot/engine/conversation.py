@@ -25,6 +25,7 @@ import unicodedata
 from collections.abc import Callable
 
 from bot.engine.access import NO_ACCESS, AccessPolicy
+from bot.engine.after_signing import AfterSigning
 from bot.engine.answering import Answering
 from bot.engine.coordination import CoordinatorDesk
 from bot.engine.importing import DraftImport
@@ -94,6 +95,7 @@ class Conversation:
         self._output = ReportOutput(
             self._reports, services.review, services.documents, session_factory, clock
         )
+        self._after_signing = AfterSigning(services.after_signing)
 
     def handle(self, user: UserRef, incoming: Incoming) -> list[Reply]:
         """Handle one input and return all the replies, the slow ones included."""
@@ -146,6 +148,8 @@ class Conversation:
 
     def _dispatch(self, turn: Turn, incoming: Incoming) -> list[Reply]:
         if incoming.file is not None:
+            if self._after_signing.claims(incoming.file, incoming.text):
+                return self._after_signing.receive(turn, incoming.file)
             name = incoming.file.filename.lower()
             if name.endswith((".csv", ".xlsx")):
                 return self._desk.import_sheet(turn, incoming.file.filename, incoming.file.data)
@@ -196,6 +200,8 @@ class Conversation:
             "ja": self._confirm_yes,
             "nej": self._confirm_no,
         }
+        if command.name in AfterSigning.COMMANDS:
+            return self._after_signing.run(turn, command.name, command.argument)
         if command.name in CoordinatorDesk.COMMANDS:
             return self._desk.run(turn, command.name, command.argument)
         if command.name == "kod":

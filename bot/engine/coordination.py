@@ -33,6 +33,8 @@ STATUS_KEYS = {
     "not_started": "status_not_started",
     "finished": "status_finished",
     "sent_for_signature": "status_sent_for_signature",
+    "signed": "status_signed",
+    "submitted": "status_submitted",
 }
 
 

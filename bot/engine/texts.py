@@ -186,6 +186,8 @@ class CoordinationTexts(TextFile):
     status_in_progress: Text = text("answered", "total")
     status_finished: Text = text()
     status_sent_for_signature: Text = text()
+    status_signed: Text = text()
+    status_submitted: Text = text()
     status_open_findings: Text = text("count")
     sheet_title: Text = text()
     sheet_case_number: Text = text()
