@@ -306,6 +306,7 @@ class OverviewRow:
     state: str
     answered: int
     open_findings: int | None = None  # errors and warnings of the last review
+    submitted_at: datetime | None = None  # when the signed report was mailed
 
 
 def overview_rows(session: Session, coordinator_id: int | None = None) -> list[OverviewRow]:
@@ -338,6 +339,7 @@ def overview_rows(session: Session, coordinator_id: int | None = None) -> list[O
             state,
             count,
             Case.open_findings,
+            Case.submitted_at,
         )
         .outerjoin(answered, answered.c.case_id == Case.id)
         .outerjoin(User, User.id == Case.responsible_user_id)

@@ -50,10 +50,10 @@ class AfterSigning:
 
     def claims(self, file: IncomingFile, caption: str | None) -> bool:
         """Is this file the signed report coming back (rather than a draft to import)? A PDF
-        that carries a signature, or one whose caption says it is signed."""
+        that carries a signature, or one whose caption or name says it is signed."""
         if not file.filename.lower().endswith(".pdf") and not file.data.startswith(b"%PDF"):
             return False
-        said = (caption or "").lower()
+        said = f"{caption or ''} {file.filename}".lower()
         if any(word in said for word in CLAIMS_SIGNED):
             return True
         return self._port is not None and self._port.looks_signed(file.data)

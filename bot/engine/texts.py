@@ -188,6 +188,7 @@ class CoordinationTexts(TextFile):
     status_sent_for_signature: Text = text()
     status_signed: Text = text()
     status_submitted: Text = text()
+    status_submitted_on: Text = text("date")
     status_open_findings: Text = text("count")
     sheet_title: Text = text()
     sheet_case_number: Text = text()

@@ -67,3 +67,4 @@ def test_a_signed_and_a_submitted_case_show_as_such(
         ("STK-2026-0002", "submitted"),
         ("STK-2026-0003", "sent_for_signature"),
     ]
+    assert rows[1].submitted_at == now and rows[0].submitted_at is None

@@ -165,7 +165,7 @@ async def test_signed_report_sent_back_verified_and_mailed_once(
             other = next(row for row in rows if OTHER_CASE in row)
             assert "inskickad" in ours and "inskickad" not in other
             overview = await admin.ask("/oversikt", lambda ms: len(documents(ms)) == 1, timeout=SLOW)
-            assert f"{CASE} – inskickad" in "\n".join(m.text for m in overview)
+            assert f"{CASE} – inskickad 2 mars 2026" in "\n".join(m.text for m in overview)
 
             # An official may not have the sammanställning; the tjänsteskrivelse is theirs.
             refused = await official.ask("/sammanstallning", says("samordnare"))
