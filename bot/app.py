@@ -10,19 +10,22 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
+from bot.documents import after_signing
 from bot.documents.case_record import document_case
 from bot.documents.for_signature import render_for_signature
 from bot.documents.importer import import_report
-from bot.documents.render import (
-    RenderedDocuments,
-)
+from bot.documents.mail import MailSettings
+from bot.documents.render import RenderedDocuments
 from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Clock, Conversation
 from bot.engine.services import (
     EngineServices,
     ImportedDraft,
+    OutputFile,
     PhrasingProposal,
     ReportSnapshot,
+    SignedReportCheck,
+    SubmissionResult,
 )
 from bot.engine.texts import load_coordination_texts, load_texts
 from bot.llm_usage import StorageUsageRecorder
@@ -37,7 +40,7 @@ from bot.review.llm_reviewer import LlmReviewer
 from bot.review.perspectives import Perspective
 from bot.review.service import ReviewResult, review_report
 from storage.db import SessionFactory, open_database
-from storage.models import Case
+from storage.models import Case, User
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +111,58 @@ class ReportServices:
         return PhrasingProposal(found.suggestion, found.explanation) if found else None
 
 
+class AfterSigningServices:
+    """The engine's AfterSigningPort: pyHanko's check, the mail (SMTP or the outbox) and
+    the renderers of the tjänsteskrivelse and the sammanställning (bot/documents)."""
+
+    def __init__(
+        self, sessions: SessionFactory, catalog: TemplateCatalog, mail: MailSettings, clock: Clock
+    ) -> None:
+        self._sessions = sessions
+        self._catalog = catalog
+        self._mail = mail
+        self._clock = clock
+
+    def looks_signed(self, data: bytes) -> bool:
+        return after_signing.looks_signed(data)
+
+    def receive(
+        self, pdf: bytes, expected_case_number: str | None, allowed_case_numbers: frozenset[str]
+    ) -> SignedReportCheck:
+        result = after_signing.receive_signed_pdf(
+            self._sessions, pdf, self._clock(), expected_case_number, allowed_case_numbers
+        )
+        if not result.valid or result.case_number is None:
+            return SignedReportCheck(False, result.message, result.case_number)
+        to, cc = after_signing.case_recipients(self._sessions, result.case_number, self._catalog)
+        return SignedReportCheck(True, result.message, result.case_number, to, cc)
+
+    def submit(self, case_number: str) -> SubmissionResult:
+        sent = after_signing.submit_signed_report(
+            self._sessions, case_number, self._catalog, self._mail, self._clock
+        )
+        return SubmissionResult(sent.outcome.value, sent.message)
+
+    def tjansteskrivelse(
+        self, case_number: str, author_name: str | None
+    ) -> tuple[str, tuple[OutputFile, ...]]:
+        author = User(display_name=author_name) if author_name else None
+        doc, rendered = after_signing.tjansteskrivelse_for_case(
+            self._sessions, case_number, self._catalog, self._clock().date(), author
+        )
+        return doc.title, tuple(
+            OutputFile(name, data, media) for name, media, data in rendered.files
+        )
+
+    def sammanstallning(self, year: int) -> tuple[int, tuple[OutputFile, ...]]:
+        summary, rendered = after_signing.sammanstallning_for_year(
+            self._sessions, year, self._catalog, self._clock().date()
+        )
+        return len(summary.rows), tuple(
+            OutputFile(name, data, media) for name, media, data in rendered.files
+        )
+
+
 def build_services(
     settings: Settings,
     catalog: TemplateCatalog,
@@ -127,6 +182,9 @@ def build_services(
         importer=services.import_draft,
         phrasing=services.phrasing if llm.available else None,
         on_case_registered=plan_reminders,
+        after_signing=AfterSigningServices(
+            sessions, catalog, MailSettings.from_settings(settings), clock
+        ),
     )
 
 

@@ -302,9 +302,11 @@ class OverviewRow:
     template_id: str
     last_reply_date: date | None
     responsible_name: str | None
-    state: str  # 'not_started' | 'in_progress' | 'finished' | 'sent_for_signature'
+    # 'not_started' | 'in_progress' | 'finished' | 'sent_for_signature' | 'signed' | 'submitted'
+    state: str
     answered: int
     open_findings: int | None = None  # errors and warnings of the last review
+    submitted_at: datetime | None = None  # when the signed report was mailed
 
 
 def overview_rows(session: Session, coordinator_id: int | None = None) -> list[OverviewRow]:
@@ -320,6 +322,8 @@ def overview_rows(session: Session, coordinator_id: int | None = None) -> list[O
     )
     count = func.coalesce(answered.c.answered, 0)
     state = case(
+        (Case.submitted_at.is_not(None), literal("submitted")),
+        (Case.signed_at.is_not(None), literal("signed")),
         (Case.status.in_(FINISHED_STATUSES), Case.status),
         (count == 0, literal("not_started")),
         else_=literal("in_progress"),
@@ -335,6 +339,7 @@ def overview_rows(session: Session, coordinator_id: int | None = None) -> list[O
             state,
             count,
             Case.open_findings,
+            Case.submitted_at,
         )
         .outerjoin(answered, answered.c.case_id == Case.id)
         .outerjoin(User, User.id == Case.responsible_user_id)

@@ -1,4 +1,5 @@
-"""The `redovisa` command's parser and dispatch: start, chat, telegram, review, render, migrate."""
+"""The `redovisa` command's parser and dispatch: start, chat, telegram, review, render,
+verify, tjansteskrivelse, sammanstallning, migrate."""
 
 from __future__ import annotations
 
@@ -48,6 +49,22 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument(
         "--force", action="store_true", help="skriv dokumentet även om filen inte är en mall"
     )
+    verify = commands.add_parser(
+        "verify", help="kontrollera en signerad PDF (slutstatus 0 giltig, 1 ogiltig, 2 oläslig)"
+    )
+    verify.add_argument("path", type=Path, help="den signerade PDF-filen")
+    verify.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
+    tjanste = commands.add_parser(
+        "tjansteskrivelse", help="utkast till nämndens tjänsteskrivelse som DOCX och PDF"
+    )
+    tjanste.add_argument("case_number", help="diarienumret på ett sparat ärende")
+    tjanste.add_argument("--namndens-dnr", dest="committee_case_number", help="nämndens dnr")
+    tjanste.add_argument("--out", type=Path, default=Path("."), help="mappen filerna skrivs till")
+    summary = commands.add_parser(
+        "sammanstallning", help="årets ärenden som XLSX och PDF för kommunstyrelsen"
+    )
+    summary.add_argument("year", nargs="?", type=int, help="året (standard: i år)")
+    summary.add_argument("--out", type=Path, default=Path("."), help="mappen filerna skrivs till")
     commands.add_parser("migrate", help="uppdatera databasens schema och avsluta")
     return parser
 
@@ -99,6 +116,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         )
     if args.command == "render":
         return run_render(args, settings)
+    if args.command in ("verify", "tjansteskrivelse", "sammanstallning"):
+        return run_after_signing(args, settings)
     if args.command == "migrate":
         from storage.db import open_database
 
@@ -151,6 +170,36 @@ def run_render(args: argparse.Namespace, settings: Settings) -> int:
         session_factory=sessions,
         catalog=catalog,
         draft=draft,
+    )
+
+
+def run_after_signing(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import date
+
+    from bot.app import load_templates
+    from storage.db import open_database
+
+    _, sessions = open_database(settings.resolved_database_url())
+    if args.command == "verify":
+        from bot.cli.verify_command import run_verify_command
+
+        return run_verify_command(args.path, as_json=args.json, session_factory=sessions)
+    catalog, today = load_templates(settings), date.today()
+    if args.command == "tjansteskrivelse":
+        from bot.cli.tjansteskrivelse_command import run_tjansteskrivelse_command
+
+        return run_tjansteskrivelse_command(
+            args.case_number,
+            args.out,
+            session_factory=sessions,
+            catalog=catalog,
+            today=today,
+            committee_case_number=args.committee_case_number,
+        )
+    from bot.cli.sammanstallning_command import run_sammanstallning_command
+
+    return run_sammanstallning_command(
+        args.year or today.year, args.out, session_factory=sessions, catalog=catalog, today=today
     )
 
 

@@ -7,7 +7,7 @@ the documents to send. They are the seams for the wiring (not wired here).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -52,10 +52,15 @@ from storage.models import User
 SessionMaker = sessionmaker[Session]
 
 
-def answers_lookup(session: Session) -> StoredAnswersLookup:
-    """The stored answers of an ärende by diarienummer (None for an unknown one)."""
+def answers_lookup(
+    session: Session, allowed_case_numbers: Collection[str] | None = None
+) -> StoredAnswersLookup:
+    """The stored answers of an ärende by diarienummer (None for an unknown one, and for
+    one outside `allowed_case_numbers` when that is given: another user's ärende)."""
 
     def lookup(case_number: str) -> Mapping[str, str] | None:
+        if allowed_case_numbers is not None and case_number not in allowed_case_numbers:
+            return None
         case = repo.find_case(session, case_number)
         if case is None:
             return None
@@ -69,13 +74,16 @@ def receive_signed_pdf(
     pdf_bytes: bytes,
     now: datetime,
     expected_case_number: str | None = None,
+    allowed_case_numbers: Collection[str] | None = None,
 ) -> VerificationResult:
     """Verify a signed PDF sent back; when valid, keep it and make the ärende "signerad".
 
-    An invalid or unreadable file changes nothing; the result's message says why.
+    An invalid or unreadable file changes nothing; the result's message says why. With
+    `allowed_case_numbers` (the sender's ärenden) any other ärende counts as unknown.
     """
     with session_factory() as session, session.begin():
-        result = verify(pdf_bytes, answers_lookup(session), expected_case_number)
+        lookup = answers_lookup(session, allowed_case_numbers)
+        result = verify(pdf_bytes, lookup, expected_case_number)
         if result.valid and result.case_number:
             case = repo.find_case(session, result.case_number)
             if case is not None:
@@ -83,6 +91,24 @@ def receive_signed_pdf(
                     session, case.id, pdf_bytes, result.signer, result.signed_at, now
                 )
     return result
+
+
+def looks_signed(pdf_bytes: bytes) -> bool:
+    """A quick look, without validating anything: does the PDF hold a signature value (the
+    /ByteRange of a signature dictionary)? `verify` decides whether it is a valid one."""
+    return b"/ByteRange" in pdf_bytes
+
+
+def case_recipients(
+    session_factory: SessionMaker, case_number: str, catalog: TemplateCatalog
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(to, cc) of the report mail of a stored ärende, as submit_signed_report sends it."""
+    with session_factory() as session:
+        case = repo.find_case(session, case_number)
+        if case is None:
+            return (), ()
+        template = catalog.get(case.template_id) if case.template_id in catalog else None
+        return report_recipients(case.recipients or [], template)
 
 
 def verify_file(path: Path, session_factory: SessionMaker) -> VerificationResult:

@@ -30,6 +30,7 @@ import unicodedata
 from collections.abc import Callable
 
 from bot.engine.access import NO_ACCESS, AccessPolicy
+from bot.engine.after_signing import AfterSigning
 from bot.engine.answering import Answering
 from bot.engine.coordination import CoordinatorDesk
 from bot.engine.cues import load_cues
@@ -124,6 +125,7 @@ class Conversation:
         self._output = ReportOutput(
             self._reports, services.review, services.documents, session_factory, clock
         )
+        self._after_signing = AfterSigning(services.after_signing)
 
     def handle(self, user: UserRef, incoming: Incoming) -> list[Reply]:
         """Handle one input and return all the replies, the slow ones included."""
@@ -176,6 +178,8 @@ class Conversation:
 
     def _dispatch(self, turn: Turn, incoming: Incoming) -> list[Reply]:
         if incoming.file is not None:
+            if self._after_signing.claims(incoming.file, incoming.text):
+                return self._after_signing.receive(turn, incoming.file)
             name = incoming.file.filename.lower()
             if name.endswith((".csv", ".xlsx")):
                 return self._desk.import_sheet(turn, incoming.file.filename, incoming.file.data)
@@ -247,6 +251,8 @@ class Conversation:
             state.clear_waiting()  # the user chose a command: the waiting message goes
         if command.name not in KEEP_SIGNATURE_OPEN:
             state.signature_open = None
+        if command.name in AfterSigning.COMMANDS:
+            return self._after_signing.run(turn, command.name, command.argument)
         if command.name in CoordinatorDesk.COMMANDS:
             return self._desk.run(turn, command.name, command.argument)
         if command.name == "kod":

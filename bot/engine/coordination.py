@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.engine import case_sheet
 from bot.engine.access import ROLE_BY_SWEDISH_WORD, is_admin, may_coordinate, role_name
@@ -27,12 +28,15 @@ from storage.models import Case, User
 from storage.reminder_repository import OverviewRow, overview_rows
 
 INVITE_VALID_FOR = timedelta(days=7)
+SWEDISH_TIME = ZoneInfo("Europe/Stockholm")
 # Each state of an ärende and the key of its name in prompts/coordination.toml (a state
 # "in_progress" is written with its progress, status_in_progress).
 STATUS_KEYS = {
     "not_started": "status_not_started",
     "finished": "status_finished",
     "sent_for_signature": "status_sent_for_signature",
+    "signed": "status_signed",
+    "submitted": "status_submitted",
 }
 
 
@@ -291,6 +295,9 @@ def overview_state(texts: CoordinationTexts, row: OverviewRow, total: int) -> st
     An unknown state is shown as it is."""
     if row.state == "in_progress":
         text = texts.status_in_progress.format(answered=row.answered, total=total)
+    elif row.state == "submitted" and row.submitted_at is not None:
+        day = row.submitted_at.astimezone(SWEDISH_TIME).date()
+        text = texts.status_submitted_on.format(date=format_swedish_date(day))
     else:
         key = STATUS_KEYS.get(row.state)
         text = texts[key] if key else row.state

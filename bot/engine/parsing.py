@@ -23,6 +23,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("granska", "Granska redovisningen"),
     ("dokument", "Hämta redovisningen som Word och PDF"),
     ("angra", "Ångra: ta bort den senaste delen eller det senaste svaret"),
+    ("skicka", "Skicka den signerade redovisningen till registratorn"),
+    ("tjansteskrivelse", "Utkast till nämndens tjänsteskrivelse, som Word och PDF"),
     ("avbryt", "Avbryt det du håller på med"),
     ("hjalp", "Hjälp och alla kommandon"),
 )
@@ -30,6 +32,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 COORDINATOR_COMMANDS: tuple[tuple[str, str], ...] = (
     ("registrera", "Registrera ett ärende steg för steg (eller skicka en CSV/XLSX-fil)"),
     ("oversikt", "Alla dina ärenden efter sista svarsdatum, också som Excel-fil"),
+    ("sammanstallning", "Årets sammanställning för kommunstyrelsen: /sammanstallning 2019"),
     ("inbjudan", "Skapa en inbjudningskod: /inbjudan handläggare eller samordnare"),
     ("ansvarig", "Gör en användare ansvarig för ett ärende: /ansvarig STK-2018-1307 #12"),
     ("anvandare", "Alla användare med nummer och roll"),
@@ -46,6 +49,8 @@ ALIASES = {
     "översikt": "oversikt",
     "spärra": "sparra",
     "användare": "anvandare",
+    "tjänsteskrivelse": "tjansteskrivelse",
+    "sammanställning": "sammanstallning",
 }
 
 SLASH_COMMAND = re.compile(r"^/([A-Za-zÅÄÖåäö_]+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)

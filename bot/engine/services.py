@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -84,6 +85,65 @@ ImportPort = Callable[[str, bytes], ImportedDraft]
 CaseRegisteredHook = Callable[[Session, Case, datetime], None]
 
 
+@dataclass(frozen=True)
+class OutputFile:
+    """A file the engine hands to the user (a rendered document)."""
+
+    filename: str
+    data: bytes
+    media_type: str
+
+
+@dataclass(frozen=True)
+class SignedReportCheck:
+    """What the check of a signed PDF sent back found; `message` says it in Swedish.
+
+    When valid, the ärende is "signerad"; `to` and `cc` are where it would be sent."""
+
+    valid: bool
+    message: str
+    case_number: str | None = None
+    to: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    """The mail to the registrator: sent now, sent before, or being sent (Swedish message)."""
+
+    outcome: str  # "sent" | "already_sent" | "in_progress"
+    message: str
+
+
+class AfterSigningPort(Protocol):
+    """What comes after the signature. Each call may be slow (pyHanko, SMTP, rendering) and
+    owns its transactions: the engine calls them only after its turn is committed."""
+
+    def looks_signed(self, data: bytes) -> bool:
+        """A quick look (no validation): does this PDF carry a signature?"""
+        ...
+
+    def receive(
+        self, pdf: bytes, expected_case_number: str | None, allowed_case_numbers: frozenset[str]
+    ) -> SignedReportCheck:
+        """Verify a signed PDF of one of `allowed_case_numbers`; valid: keep it, "signerad"."""
+        ...
+
+    def submit(self, case_number: str) -> SubmissionResult:
+        """Mail the ärende's verified signed PDF to its recipients, once."""
+        ...
+
+    def tjansteskrivelse(
+        self, case_number: str, author_name: str | None
+    ) -> tuple[str, tuple[OutputFile, ...]]:
+        """The nämnd's tjänsteskrivelse drafted from the stored report: (title, files)."""
+        ...
+
+    def sammanstallning(self, year: int) -> tuple[int, tuple[OutputFile, ...]]:
+        """The year's sammanställning: (how many ärenden, files)."""
+        ...
+
+
 @dataclass
 class EngineServices:
     """The ports of one installation; a port left out is one the engine says is not running."""
@@ -93,3 +153,4 @@ class EngineServices:
     importer: ImportPort | None = None
     phrasing: PhrasingPort | None = None
     on_case_registered: CaseRegisteredHook | None = None
+    after_signing: AfterSigningPort | None = None

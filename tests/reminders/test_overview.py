@@ -42,3 +42,29 @@ def test_states_sorted_by_deadline(session_factory: SessionFactory, clock: Movab
     assert [r.case_number for r in everything][0] == "STK-2026-0004"
     assert isinstance(rows[0], OverviewRow) and rows[2].last_reply_date == date(2026, 6, 1)
     assert answered == {late.id: {"namnd", "budget"}, done.id: {"namnd"}}
+
+
+def test_a_signed_and_a_submitted_case_show_as_such(
+    session_factory: SessionFactory, clock: MovableClock
+) -> None:
+    now = clock()
+    with session_factory.begin() as session:
+        cecilia = user(session, "telegram:1", "Cecilia", now, "coordinator")
+        olle = user(session, "telegram:3", "Olle", now, "official")
+        signed = register_case(session, "STK-2026-0001", cecilia, olle, date(2026, 3, 1), now,
+                               status="sent_for_signature")  # fmt: skip
+        submitted = register_case(session, "STK-2026-0002", cecilia, olle, date(2026, 4, 1), now,
+                                  status="sent_for_signature")  # fmt: skip
+        register_case(session, "STK-2026-0003", cecilia, olle, date(2026, 5, 1), now,
+                      status="sent_for_signature")  # fmt: skip
+        signed.signed_at = now
+        submitted.signed_at = now
+        submitted.submitted_at = now
+    with session_factory() as session:
+        rows = overview_rows(session)
+    assert [(r.case_number, r.state) for r in rows] == [
+        ("STK-2026-0001", "signed"),
+        ("STK-2026-0002", "submitted"),
+        ("STK-2026-0003", "sent_for_signature"),
+    ]
+    assert rows[1].submitted_at == now and rows[0].submitted_at is None

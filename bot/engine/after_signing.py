@@ -1,0 +1,146 @@
+"""After the signature: the signed PDF sent back, the mail to the registrator, the nämnd's
+tjänsteskrivelse and the coordinator's sammanställning.
+
+The turn itself only decides (whose ärende, may they, is it signed) and records that the
+user asked; the slow part (pyHanko's check, the SMTP dialogue, rendering) goes through the
+AfterSigningPort after the turn is committed, outside the transaction and on the adapter's
+slow worker thread, never inside an event loop. A refused file changes nothing.
+"""
+
+from __future__ import annotations
+
+from bot.engine.access import may_coordinate
+from bot.engine.after_signing_view import (
+    AfterSigningTexts,
+    checked_replies,
+    files_reply,
+    load_after_signing_texts,
+)
+from bot.engine.messages import IncomingFile, Reply, say
+from bot.engine.services import AfterSigningPort
+from bot.engine.turn import Turn
+from bot.mall.case_numbers import looks_like_case_number, normalise_case_number
+from bot.mall.errors import UserFacingError
+from storage import access_repository as access_repo
+from storage import repository as repo
+from storage.models import Case
+
+# A caption that says the file is signed ("signerad", "signerat", "signering …").
+CLAIMS_SIGNED = ("signer", "underskriven", "undertecknad")
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+class AfterSigning:
+    """/skicka, /tjansteskrivelse, /sammanstallning and the signed PDF sent in the chat."""
+
+    COMMANDS = ("skicka", "tjansteskrivelse", "sammanstallning")
+
+    def __init__(
+        self, port: AfterSigningPort | None, texts: AfterSigningTexts | None = None
+    ) -> None:
+        self._port = port
+        self.texts = texts or load_after_signing_texts()
+
+    def _running(self) -> AfterSigningPort:
+        if self._port is None:
+            raise UserFacingError(self.texts.not_running)
+        return self._port
+
+    # -- the signed PDF -------------------------------------------------------------------
+
+    def claims(self, file: IncomingFile, caption: str | None) -> bool:
+        """Is this file the signed report coming back (rather than a draft to import)? A PDF
+        that carries a signature, or one whose caption or name says it is signed."""
+        if not file.filename.lower().endswith(".pdf") and not file.data.startswith(b"%PDF"):
+            return False
+        said = f"{caption or ''} {file.filename}".lower()
+        if any(word in said for word in CLAIMS_SIGNED):
+            return True
+        return self._port is not None and self._port.looks_signed(file.data)
+
+    def receive(self, turn: Turn, file: IncomingFile) -> list[Reply]:
+        """Check the signed PDF after the commit; it may belong to any of the user's
+        ärenden, and to the current one when one is open."""
+        port = self._running()
+        current = turn.current_case()
+        expected = current.case_number if current is not None else None
+        allowed = frozenset(c.case_number for c in repo.cases_of_user(turn.session, turn.user.id))
+        access_repo.audit(
+            turn.session,
+            turn.user,
+            "signed_pdf_received",
+            turn.now,
+            case_id=current.id if current else None,
+        )
+        data = file.data
+        turn.after_commit.append(
+            lambda: checked_replies(self.texts, port.receive(data, expected, allowed))
+        )
+        return [say(self.texts.checking.format(filename=file.filename[:80]))]
+
+    # -- commands -------------------------------------------------------------------------
+
+    def run(self, turn: Turn, name: str, argument: str) -> list[Reply]:
+        handler = {
+            "skicka": self._submit,
+            "tjansteskrivelse": self._tjansteskrivelse,
+            "sammanstallning": self._sammanstallning,
+        }[name]
+        return handler(turn, argument)
+
+    def _case_of(self, turn: Turn, argument: str, command: str) -> Case:
+        """The ärende named in the argument, or the current one; it must be the user's."""
+        word = argument.strip().split()[0] if argument.strip() else ""
+        if not word:
+            current = turn.current_case()
+            if current is None:
+                raise UserFacingError(self.texts.which_case.format(command=command))
+            return current
+        if not looks_like_case_number(word):
+            raise UserFacingError(self.texts.which_case.format(command=command))
+        number = normalise_case_number(word)
+        case = repo.find_case(turn.session, number)
+        if case is None or not turn.is_member(case):
+            raise UserFacingError(self.texts.case_not_yours.format(case_number=number[:40]))
+        return case
+
+    def _submit(self, turn: Turn, argument: str) -> list[Reply]:
+        port = self._running()
+        case = self._case_of(turn, argument, "skicka")
+        if case.signed_at is None:
+            raise UserFacingError(self.texts.not_signed_yet.format(case_number=case.case_number))
+        access_repo.audit(turn.session, turn.user, "submit_confirmed", turn.now, case_id=case.id)
+        number = case.case_number
+        turn.after_commit.append(lambda: [say(port.submit(number).message)])
+        return [say(self.texts.sending.format(case_number=number))]
+
+    def _tjansteskrivelse(self, turn: Turn, argument: str) -> list[Reply]:
+        port = self._running()
+        case = self._case_of(turn, argument, "tjansteskrivelse")
+        number, author = case.case_number, turn.user.display_name
+
+        def drafted() -> list[Reply]:
+            title, files = port.tjansteskrivelse(number, author)
+            return [files_reply(self.texts.tjanste_ready.format(title=title), files)]
+
+        turn.after_commit.append(drafted)
+        return [say(self.texts.tjanste_started.format(case_number=number))]
+
+    def _sammanstallning(self, turn: Turn, argument: str) -> list[Reply]:
+        if not may_coordinate(turn.user):
+            raise UserFacingError(self.texts.summary_coordinators_only)
+        port = self._running()
+        word = argument.strip()
+        if not word:
+            year = turn.now.year
+        elif word.isdecimal() and word.isascii() and EARLIEST_YEAR <= int(word) <= LATEST_YEAR:
+            year = int(word)
+        else:
+            raise UserFacingError(self.texts.summary_year_invalid)
+
+        def summarised() -> list[Reply]:
+            count, files = port.sammanstallning(year)
+            return [files_reply(self.texts.summary_ready.format(year=year, count=count), files)]
+
+        turn.after_commit.append(summarised)
+        return [say(self.texts.summary_started.format(year=year))]

@@ -1,0 +1,63 @@
+"""What comes after the signature, as the chat shows it: the texts
+(prompts/after_signing.toml, checked at load) and the replies built from the ports' results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.engine.messages import Attachment, Button, Reply, say
+from bot.engine.services import OutputFile, SignedReportCheck
+from bot.mall.datafiles import PROMPTS_DIR
+from bot.mall.texts import Text, TextFile, text
+
+
+class AfterSigningTexts(TextFile):
+    """The signed PDF sent back, the mail to the registrator, the tjänsteskrivelse and the
+    sammanställning, as the chat says them."""
+
+    not_running: Text = text()
+    checking: Text = text("filename")
+    nothing_changed: Text = text()
+    signed_now: Text = text("case_number")
+    send_offer: Text = text("to", "copy")
+    send_offer_copy: Text = text("cc")
+    send_offer_later: Text = text("case_number")
+    button_send: Text = text()
+    which_case: Text = text("command")
+    case_not_yours: Text = text("case_number")
+    not_signed_yet: Text = text("case_number")
+    sending: Text = text("case_number")
+    tjanste_started: Text = text("case_number")
+    tjanste_ready: Text = text("title")
+    summary_coordinators_only: Text = text()
+    summary_year_invalid: Text = text()
+    summary_started: Text = text("year")
+    summary_ready: Text = text("year", "count")
+
+
+def load_after_signing_texts(path: Path | None = None) -> AfterSigningTexts:
+    return AfterSigningTexts.load(path or PROMPTS_DIR / "after_signing.toml")
+
+
+def checked_replies(texts: AfterSigningTexts, check: SignedReportCheck) -> list[Reply]:
+    """A valid signed report: what was found, and the offer to send it (one button).
+    Anything else: why not, and that nothing changed."""
+    if not check.valid or check.case_number is None:
+        return [say(check.message, texts.nothing_changed)]
+    copy = texts.send_offer_copy.format(cc=", ".join(check.cc)) if check.cc else ""
+    offer = texts.send_offer.format(to=", ".join(check.to), copy=copy)
+    button = Button(texts.button_send, f"/skicka {check.case_number}")
+    return [
+        say(check.message, texts.signed_now.format(case_number=check.case_number)),
+        say(
+            offer,
+            texts.send_offer_later.format(case_number=check.case_number),
+            buttons=((button,),),
+        ),
+    ]
+
+
+def files_reply(message: str, files: tuple[OutputFile, ...]) -> Reply:
+    """A message with the files under it."""
+    attachments = tuple(Attachment(f.filename, f.data, f.media_type) for f in files)
+    return Reply(say(message).blocks, attachments=attachments)

@@ -1,0 +1,102 @@
+"""The engine's side of what comes after the signature, where no port is needed to see it:
+what is refused in the turn itself, with a Swedish message, changing nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.engine.access import AccessPolicy
+from bot.engine.conversation import Conversation
+from bot.engine.messages import Incoming, IncomingFile, UserRef
+from bot.engine.services import (
+    EngineServices,
+    OutputFile,
+    SignedReportCheck,
+    SubmissionResult,
+)
+from bot.engine.texts import load_texts
+from bot.mall.template import TemplateCatalog
+from storage.db import SessionFactory
+from tests.conftest import MovableClock
+from tests.engine.conftest import ChatUser, database_snapshot
+
+
+@dataclass
+class RecordingPort:
+    """An AfterSigningPort that says every check failed and records what it was asked."""
+
+    calls: list[tuple[object, ...]] = field(default_factory=list)
+
+    def looks_signed(self, data: bytes) -> bool:
+        return b"/ByteRange" in data
+
+    def receive(
+        self, pdf: bytes, expected_case_number: str | None, allowed_case_numbers: frozenset[str]
+    ) -> SignedReportCheck:
+        self.calls.append(("receive", expected_case_number, allowed_case_numbers))
+        return SignedReportCheck(False, "Underskriften är inte giltig.")
+
+    def submit(self, case_number: str) -> SubmissionResult:
+        self.calls.append(("submit", case_number))
+        return SubmissionResult("sent", "Skickad.")
+
+    def tjansteskrivelse(
+        self, case_number: str, author_name: str | None
+    ) -> tuple[str, tuple[OutputFile, ...]]:
+        self.calls.append(("tjansteskrivelse", case_number, author_name))
+        return "Tjänsteskrivelse", ()
+
+    def sammanstallning(self, year: int) -> tuple[int, tuple[OutputFile, ...]]:
+        self.calls.append(("sammanstallning", year))
+        return 0, ()
+
+
+def test_without_the_port_a_signed_pdf_is_not_imported_as_a_draft(
+    conversation: Conversation, anna: ChatUser, session_factory: SessionFactory
+) -> None:
+    anna.say("/ny STK-2018-1307")
+    anna.say("/mall mall-2019")
+    before = database_snapshot(session_factory)
+    signed_looking = IncomingFile("signerad.pdf", b"%PDF-1.7 ... /ByteRange [0 1 2 3] ...")
+    replies = conversation.handle(anna.ref, Incoming(file=signed_looking))
+    text = "\n".join(r.plain_text for r in replies)
+    assert "inte igång" in text
+    assert database_snapshot(session_factory)[0] == before[0]
+    claimed = IncomingFile("redovisning.pdf", b"%PDF-1.7 inget signerat")
+    replies = conversation.handle(anna.ref, Incoming(text="Här är den signerade", file=claimed))
+    assert "inte igång" in "\n".join(r.plain_text for r in replies)
+
+
+def test_a_signed_pdf_is_checked_against_the_users_own_cases(
+    session_factory: SessionFactory, catalog: TemplateCatalog, clock: MovableClock
+) -> None:
+    port = RecordingPort()
+    conversation = Conversation(
+        session_factory, catalog, load_texts(), clock, EngineServices(after_signing=port),
+        access=AccessPolicy.open_to_all(),
+    )  # fmt: skip
+    anna = ChatUser(conversation, UserRef("terminal:anna", "Anna"))
+    bertil = ChatUser(conversation, UserRef("terminal:bertil", "Bertil"))
+    bertil.say("/ny STK-2018-0001")
+    bertil.say("/mall mall-2019")
+    anna.say("/ny STK-2018-1307")
+    anna.say("/mall mall-2019")
+    signed = IncomingFile("signerad.pdf", b"%PDF-1.7 ... /ByteRange [0 1 2 3] ...")
+    replies = conversation.handle(anna.ref, Incoming(file=signed))
+    text = "\n".join(r.plain_text for r in replies)
+    assert "kontrollerar" in text and "Ingenting i ärendet har ändrats" in text
+    assert port.calls == [("receive", "STK-2018-1307", frozenset({"STK-2018-1307"}))]
+
+    port.calls.clear()
+    assert "Vilket ärende" in anna.say("/skicka inget-nummer")
+    assert "hör inte till ärende STK-2018-0001" in anna.say("/skicka STK-2018-0001")
+    assert "ingen kontrollerad signerad" in anna.say("/skicka")
+    assert "samordnare" in anna.say("/sammanstallning 2019")
+    assert port.calls == []  # nothing refused reaches the port
+    assert "Tjänsteskrivelse" in anna.say("/tjänsteskrivelse")
+    assert port.calls == [("tjansteskrivelse", "STK-2018-1307", "Anna")]
+
+
+def test_send_and_summary_need_the_port(anna: ChatUser) -> None:
+    assert "inte igång" in anna.say("/skicka")
+    assert "samordnare" in anna.say("/sammanstallning 2019")
