@@ -89,7 +89,9 @@ def test_a_phrasing_suggestion_is_offered_and_applied_only_when_chosen(
 def test_keeping_ones_own_text_changes_nothing(
     tmp_path: Path, openai_server: FakeOpenAIServer
 ) -> None:
-    openai_server.enqueue(reply(json.dumps({"suggestion": "Ny text.", "explanation": "Kortare."})))
+    # The suggestion keeps the answer's facts ("fem"); one that dropped them is not offered.
+    suggestion = {"suggestion": "Fem workshops. Ny text.", "explanation": "Kortare."}
+    openai_server.enqueue(reply(json.dumps(suggestion, ensure_ascii=False)))
     conversation = build_conversation(settings_for(tmp_path, openai_server), MovableClock())
     write_short_report(conversation)
     assert "behålls" in text_of(say(conversation, "/forslag nej"))

@@ -52,7 +52,7 @@ _YEAR = r"(?:19|20)\d{2}"
 _PATTERNS: tuple[tuple[Precision, re.Pattern[str]], ...] = (
     (
         Precision.DAY,
-        re.compile(rf"(?<![\w-])(?P<y>{_YEAR})-(?P<m>\d{{2}})-(?P<d>\d{{2}})(?![\w-])"),
+        re.compile(rf"(?<![\w-])(?P<y>{_YEAR})-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\w-])"),
     ),
     (
         Precision.DAY,
@@ -102,10 +102,20 @@ def _period(precision: Precision, match: re.Match[str]) -> tuple[date, date]:
     return day, day
 
 
-def find_dates(text: str) -> list[DatePeriod]:
-    """Every date or period in the text, in order; the most precise reading wins."""
+class DateMentions(BaseModel):
+    """The dates of a text, and what looks like a date but cannot be one (`30 februari`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    periods: list[DatePeriod]
+    impossible: list[str]
+
+
+def find_date_mentions(text: str) -> DateMentions:
+    """Every date or period in the text, in order, and the impossible ones as written."""
     taken: list[tuple[int, int]] = []
     found: list[DatePeriod] = []
+    impossible: list[tuple[int, str]] = []
     for precision, pattern in _PATTERNS:
         for match in pattern.finditer(text):
             span = (match.start(), match.end())
@@ -114,12 +124,23 @@ def find_dates(text: str) -> list[DatePeriod]:
             try:
                 start, end = _period(precision, match)
             except ValueError:
+                if precision is Precision.DAY:
+                    taken.append(span)
+                    impossible.append((span[0], match.group()))
                 continue
             taken.append(span)
             found.append(
                 DatePeriod(start=start, end=end, precision=precision, span=span, text=match.group())
             )
-    return sorted(found, key=lambda period: period.span)
+    return DateMentions(
+        periods=sorted(found, key=lambda period: period.span),
+        impossible=[written for _, written in sorted(impossible)],
+    )
+
+
+def find_dates(text: str) -> list[DatePeriod]:
+    """Every date or period in the text, in order; the most precise reading wins."""
+    return find_date_mentions(text).periods
 
 
 def format_swedish_date(day: date) -> str:

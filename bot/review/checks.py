@@ -1,52 +1,54 @@
 """The deterministic review: rules that need no language model.
 
-Every finding tells the official, in Swedish, what to do about it. The budget rules read
-the budget answer; unit errors (`200 000 tkr`) are looked for in every answer.
+Every finding tells the official, in Swedish, what to do about it (the texts are in
+prompts/review/checks.toml). The budget rules read the budget answer as a person does
+(budget.py, budget_checks.py); what the answers say is checked in text_checks.py.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
-from bot.mall.amounts import Amount, Role, find_amounts, format_kronor
 from bot.mall.case_numbers import case_numbers_in
 from bot.mall.template import QuestionKind, Template
+from bot.review.budget import BudgetReading, read_budget
+from bot.review.budget_checks import (
+    PLAUSIBLE_MAX_KR,
+    PLAUSIBLE_MIN_KR,
+    UNDERSPENT_SHARE,
+    budget_answer_findings,
+    finding,
+    implausible_amounts,
+)
+from bot.review.check_texts import message
 from bot.review.findings import CaseFacts, Finding, Severity
 from bot.review.spelling import SpellChecker, default_checker
+from bot.review.text_checks import (
+    cancelled_findings,
+    date_findings,
+    language_findings,
+    looks_like_name,
+    signature_findings,
+)
 
-PLAUSIBLE_MIN_KR = 1_000
-PLAUSIBLE_MAX_KR = 10_000_000
-UNDERSPENT_SHARE = 0.9
-
-_NAME_WORD = r"[A-ZÅÄÖÉ][a-zåäöéüø]+(?:-[A-ZÅÄÖÉ][a-zåäöéüø]+)?"
-_PARTICLE = r"(?:af|av|de|del|van|von|der|la|le|bin|el)"
-_PERSON_NAME = re.compile(rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{1,3}}")
-
-
-def looks_like_name(text: str) -> bool:
-    """Whether the first line is a person's name: two to four capitalised words."""
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    return bool(lines) and _PERSON_NAME.fullmatch(lines[0]) is not None
-
-
-def _finding(
-    code: str, severity: Severity, question: str | None, message: str, evidence: str = ""
-) -> Finding:
-    return Finding(
-        code=code, severity=severity, question=question, message=message, evidence=evidence
-    )
+__all__ = [
+    "PLAUSIBLE_MAX_KR",
+    "PLAUSIBLE_MIN_KR",
+    "UNDERSPENT_SHARE",
+    "budget_reading",
+    "looks_like_name",
+    "run_checks",
+]
 
 
 def _missing_answers(template: Template, answers: dict[str, str]) -> list[Finding]:
     # A signature has its own rule, signature_missing; one finding is enough.
     return [
-        _finding(
+        finding(
             "missing_answer",
             Severity.ERROR,
             q.key,
-            f"Frågan ”{q.text.rstrip(':')}” är inte besvarad. Skriv ett svar innan "
-            "redovisningen skickas.",
+            message("missing_answer", question=q.text.rstrip(":")),
         )
         for q in template.questions
         if q.required
@@ -55,147 +57,26 @@ def _missing_answers(template: Template, answers: dict[str, str]) -> list[Findin
     ]
 
 
-def _signature(template: Template, answers: dict[str, str]) -> list[Finding]:
-    findings = []
-    for q in template.questions:
-        if q.kind is not QuestionKind.SIGNATURE:
-            continue
-        answer = answers.get(q.key, "").strip()
-        if looks_like_name(answer):
-            continue
-        first_line = answer.splitlines()[0].strip() if answer else ""
-        findings.append(
-            _finding(
-                "signature_missing",
-                Severity.ERROR,
-                q.key,
-                "Skriv för- och efternamn på den chef som ska skriva under redovisningen"
-                + (", till exempel ”Anna Andersson”." if answer else ". Fältet är tomt."),
-                first_line,
-            )
-        )
-    return findings
+def _budget_keys(template: Template) -> list[str]:
+    return [q.key for q in template.questions if q.kind is QuestionKind.BUDGET]
 
 
-def _implausible(answers: dict[str, str]) -> list[Finding]:
-    findings = []
-    for key, answer in answers.items():
-        for amount in find_amounts(answer):
-            if amount.role is None or PLAUSIBLE_MIN_KR <= amount.value <= PLAUSIBLE_MAX_KR:
-                continue
-            findings.append(
-                _finding(
-                    "amount_implausible",
-                    Severity.WARNING,
-                    key,
-                    f"”{amount.text}” blir {format_kronor(amount.value)}, vilket är orimligt "
-                    "för de här medlen. Kontrollera enheten (kr, tkr eller mnkr) och beloppet.",
-                    amount.text,
-                )
-            )
-    return findings
-
-
-def _largest(amounts: list[Amount], role: Role) -> Amount | None:
-    """The total is usually the largest amount of a kind; the rest are its parts."""
-    of_role = [
-        a for a in amounts if a.role is role and PLAUSIBLE_MIN_KR <= a.value <= PLAUSIBLE_MAX_KR
-    ]
-    return max(of_role, key=lambda a: a.value, default=None)
+def budget_reading(
+    template: Template, answers: dict[str, str], facts: CaseFacts, other_text: Sequence[str] = ()
+) -> BudgetReading | None:
+    """The budget as the answers say it: the budget answer, else the other text; None if
+    neither says anything."""
+    text = "\n\n".join(answers.get(key, "") for key in _budget_keys(template)).strip()
+    text = text or "\n\n".join(other_text).strip()
+    return read_budget(text, granted_hint=facts.granted_kr) if text else None
 
 
 def _budget(template: Template, answers: dict[str, str], facts: CaseFacts) -> list[Finding]:
-    keys = [q.key for q in template.questions if q.kind is QuestionKind.BUDGET]
     findings: list[Finding] = []
-    for key in keys:
+    for key in _budget_keys(template):
         answer = answers.get(key, "")
         if answer.strip():
-            findings += _budget_answer(key, answer, facts)
-    return findings
-
-
-def _budget_answer(key: str, answer: str, facts: CaseFacts) -> list[Finding]:
-    amounts = find_amounts(answer)
-    implausible = [
-        a for a in amounts if a.role and not PLAUSIBLE_MIN_KR <= a.value <= PLAUSIBLE_MAX_KR
-    ]
-    granted_amount, used_amount = _largest(amounts, Role.GRANTED), _largest(amounts, Role.USED)
-    findings: list[Finding] = []
-    known_grant = (
-        f" Enligt ärendet beviljades {format_kronor(facts.granted_amount_kr)}."
-        if (facts.granted_amount_kr)
-        else ""
-    )
-
-    if not any(a.role is Role.GRANTED for a in amounts):
-        findings.append(
-            _finding(
-                "budget_granted_missing",
-                Severity.WARNING,
-                key,
-                "Skriv hur mycket pengar som beviljades, i kronor, till exempel ”Nämnden "
-                f"beviljades 200 000 kr”.{known_grant}",
-            )
-        )
-    elif (
-        granted_amount
-        and facts.granted_amount_kr
-        and granted_amount.value != facts.granted_amount_kr
-    ):
-        findings.append(
-            _finding(
-                "budget_granted_mismatch",
-                Severity.ERROR,
-                key,
-                f"Svaret säger att {format_kronor(granted_amount.value)} beviljades, men i ärendet "
-                f"är det beviljade beloppet {format_kronor(facts.granted_amount_kr)}. Rätta "
-                "beloppet eller kontakta samordnaren.",
-                granted_amount.text,
-            )
-        )
-    if not any(a.role is Role.USED for a in amounts):
-        findings.append(
-            _finding(
-                "budget_spent_missing",
-                Severity.WARNING,
-                key,
-                "Skriv hur mycket av medlen som har använts, i kronor, till exempel ”Vi har "
-                "använt 194 000 kr”, och till vad.",
-            )
-        )
-    if implausible or used_amount is None:
-        return findings
-
-    granted = granted_amount.value if granted_amount else facts.granted_amount_kr
-    if not granted:
-        return findings
-    used = used_amount.value
-    if used > granted:
-        findings.append(
-            _finding(
-                "budget_overspent",
-                Severity.ERROR,
-                key,
-                f"Enligt svaret har {format_kronor(used)} använts, men bara "
-                f"{format_kronor(granted)} beviljades ({format_kronor(used - granted)} för mycket). "
-                "Kontrollera beloppen och förklara hur mellanskillnaden har betalats.",
-                used_amount.text,
-            )
-        )
-    elif used < UNDERSPENT_SHARE * granted:
-        share = round(100 * used / granted)
-        findings.append(
-            _finding(
-                "budget_underspent",
-                Severity.WARNING,
-                key,
-                f"Av beviljade {format_kronor(granted)} har {format_kronor(used)} använts "
-                f"({share} %). Redovisa vad som händer med resterande "
-                f"{format_kronor(granted - used)}: om de betalas tillbaka, används senare eller "
-                "varför de inte behövdes.",
-                used_amount.text,
-            )
-        )
+            findings += budget_answer_findings(key, answer, facts)
     return findings
 
 
@@ -209,27 +90,25 @@ def _case_numbers(
     for number in in_text:
         places.setdefault(number, None)
     if facts.case_number:
-        wrong = [n for n in places if n != facts.case_number]
         return [
-            _finding(
+            finding(
                 "case_number_mismatch",
                 Severity.ERROR,
                 places[n],
-                f"Diarienumret {n} stämmer inte med ärendets diarienummer "
-                f"{facts.case_number}. Rätta det så att redovisningen hamnar i rätt ärende.",
+                message("case_number_against_case", found=n, case_number=facts.case_number),
                 n,
             )
-            for n in wrong
+            for n in places
+            if n != facts.case_number
         ]
     if len(places) > 1:
         numbers = ", ".join(places)
         return [
-            _finding(
+            finding(
                 "case_number_mismatch",
                 Severity.ERROR,
                 None,
-                f"Dokumentet anger olika diarienummer ({numbers}). Kontrollera vilket som är "
-                "rätt och använd samma överallt.",
+                message("case_numbers_differ", numbers=numbers),
                 numbers,
             )
         ]
@@ -244,20 +123,12 @@ def _spelling(answers: dict[str, str], checker: SpellChecker) -> list[Finding]:
             if unknown.word in seen:
                 continue
             seen.add(unknown.word)
-            advice = (
-                f"Menar du ”{unknown.suggestion}”?"
+            text = (
+                message("spelling_suggestion", word=unknown.word, suggestion=unknown.suggestion)
                 if unknown.suggestion
-                else "Kontrollera stavningen."
+                else message("spelling_check", word=unknown.word)
             )
-            findings.append(
-                _finding(
-                    "spelling",
-                    Severity.INFO,
-                    key,
-                    f"Ordet ”{unknown.word}” finns inte i ordlistan. {advice}",
-                    unknown.word,
-                )
-            )
+            findings.append(finding("spelling", Severity.INFO, key, text, unknown.word))
     return findings
 
 
@@ -267,10 +138,9 @@ def _other_text(
     if not text.strip():
         return []
     found = _spelling({"": text}, checker)
-    budget_keys = [q.key for q in template.questions if q.kind is QuestionKind.BUDGET]
-    if not any(answers.get(key, "").strip() for key in budget_keys):
+    if not any(answers.get(key, "").strip() for key in _budget_keys(template)):
         missing = ("budget_granted_missing", "budget_spent_missing")
-        found += [f for f in _budget_answer("", text, facts) if f.code not in missing]
+        found += [f for f in budget_answer_findings("", text, facts) if f.code not in missing]
     return [f.model_copy(update={"question": None}) for f in found]
 
 
@@ -286,16 +156,24 @@ def run_checks(
 
     `other_text` is text of the document that belongs to no question (an imported
     tjänsteskrivelse, say): it is spell-checked, and when the budget question has no
-    answer its amounts are checked as the budget answer's would be.
+    answer its amounts are checked as the budget answer's would be. An answer in another
+    language gets one `not_swedish` finding instead of a spelling finding per word.
     """
     checker = spell_checker()
+    foreign = language_findings(template, answers)
+    foreign_keys = {f.question for f in foreign}
+    in_swedish = {k: v for k, v in answers.items() if k not in foreign_keys}
+    reading = budget_reading(template, answers, facts, other_text)
     findings = [
         *_missing_answers(template, answers),
-        *_signature(template, answers),
-        *_implausible(answers),
+        *signature_findings(template, answers),
+        *implausible_amounts(answers),
         *_budget(template, answers, facts),
+        *cancelled_findings(template, answers, reading, facts),
+        *date_findings(template, answers, facts),
+        *foreign,
         *_case_numbers(answers, facts, case_numbers_in_text),
-        *_spelling(answers, checker),
+        *_spelling(in_swedish, checker),
         *_other_text(template, answers, facts, "\n\n".join(other_text), checker),
     ]
     order = {q.key: i for i, q in enumerate(template.questions)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -26,7 +27,22 @@ class Finding(BaseModel):
 
 
 class CaseFacts(BaseModel):
-    """What the coordinator registered for the ärende, when anything was."""
+    """What the coordinator registered for the ärende, and what the official confirmed.
+
+    Confirmed budget figures (the official said "stämmer" to the budget line) take
+    precedence over what the review reads from the text. Missing dates fall back to the
+    mall's decision date and last reply date.
+    """
 
     case_number: str | None = None
     granted_amount_kr: int | None = None
+    decided_by: str | None = None
+    decision_date: date | None = None
+    last_reply_date: date | None = None
+    confirmed_granted_kr: int | None = None
+    confirmed_used_kr: int | None = None
+
+    @property
+    def granted_kr(self) -> int | None:
+        """The granted amount the checks go by: confirmed, else registered."""
+        return self.confirmed_granted_kr or self.granted_amount_kr

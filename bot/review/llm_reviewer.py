@@ -9,6 +9,12 @@ its question a key of the template (or None), its severity one of `Severity`.
 
 When the model is not configured, fails or is slow, the reviews return None or [] and the
 conversation goes on without them.
+
+The model is a careful second reader (llm_guard.py): it is given the facts of the ärende
+beside the answers; a finding of its is kept only when its quoted evidence is in the
+answers, and is at most a warning; a phrasing suggestion that adds, drops or changes an
+amount, date, number, name or placeholder is dropped (or, with allow_changes=True, returned
+with exactly those changes listed, for a chat that asks for a second confirmation).
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import logging
 import re
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +44,7 @@ from bot.review.llm import (
     UsageRecorder,
     ignore_usage,
 )
+from bot.review.llm_guard import FactChange, capped, evidence_in_answers, fact_changes
 from bot.review.masking import PLACEHOLDER_PATTERN, MaskPolicy
 
 log = logging.getLogger(__name__)
@@ -192,6 +199,11 @@ class PhrasingSuggestion(BaseModel):
     original: str
     suggestion: str
     explanation: str
+    changes: tuple[FactChange, ...] = ()  # facts it changed; empty unless allow_changes
+
+    @property
+    def needs_second_confirmation(self) -> bool:
+        return bool(self.changes)
 
 
 # --- the reviewer ------------------------------------------------------------------------------
@@ -247,9 +259,12 @@ class LlmReviewer:
         self.close()
 
     def suggest_phrasing(
-        self, question: Question, answer: str, case_id: int | None
+        self, question: Question, answer: str, case_id: int | None, *, allow_changes: bool = False
     ) -> PhrasingSuggestion | None:
-        """A clearer phrasing of one answer, or None (nothing to improve, or no model)."""
+        """A clearer phrasing of one answer, or None (nothing to improve, or no model).
+
+        A suggestion that changes a fact (amount, date, number, name, placeholder) is None,
+        unless `allow_changes`: then it comes with `changes` listing exactly what changed."""
         if self._client is None or question.kind not in PHRASED_KINDS:
             return None
         if not answer.strip() or len(answer) > MAX_ANSWER_CHARS:
@@ -267,21 +282,39 @@ class LlmReviewer:
         if PLACEHOLDER_PATTERN.search(suggestion) or PLACEHOLDER_PATTERN.search(explanation):
             log.warning("LLM phrasing: the reply has placeholders it was never given; dropped")
             return None
+        changes = tuple(fact_changes(answer, suggestion))
+        if changes and not allow_changes:
+            log.info("LLM phrasing: the suggestion changes %s; dropped", [c.kind for c in changes])
+            return None
         return PhrasingSuggestion(
-            question=question.key, original=answer, suggestion=suggestion, explanation=explanation
+            question=question.key,
+            original=answer,
+            suggestion=suggestion,
+            explanation=explanation,
+            changes=changes,
         )
 
     def check_consistency(
-        self, template: Template, answers: dict[str, str], case_id: int | None
+        self,
+        template: Template,
+        answers: dict[str, str],
+        case_id: int | None,
+        facts: Mapping[str, object] | None = None,
     ) -> list[Finding]:
         """Contradictions across the answers of one report; [] when none, or no model."""
-        return self.consistency_or_none(template, answers, case_id) or []
+        return self.consistency_or_none(template, answers, case_id, facts) or []
 
     def consistency_or_none(
-        self, template: Template, answers: dict[str, str], case_id: int | None
+        self,
+        template: Template,
+        answers: dict[str, str],
+        case_id: int | None,
+        facts: Mapping[str, object] | None = None,
     ) -> list[Finding] | None:
         """Like check_consistency, but None when the model was not asked or did not answer,
-        so the caller can say plainly that the language model was not used."""
+        so the caller can say plainly that the language model was not used.
+
+        `facts` (see llm_guard.model_facts) go to the model beside the answers."""
         if self._client is None:
             return None
         masking = self._masking.session()
@@ -293,13 +326,17 @@ class LlmReviewer:
         if len(items) < 2 or sum(len(i["answer"]) for i in items) > MAX_ANSWER_CHARS * 3:
             return None
         codes = "\n".join(f"- {code}: {meaning}" for code, meaning in KNOWN_CODES.items())
-        messages = self._prompts.consistency.render(codes=codes, data=as_data({"questions": items}))
+        document = {"facts": dict(facts or {}), "questions": items}
+        messages = self._prompts.consistency.render(codes=codes, data=as_data(document))
         reply = self._ask(self._prompts.consistency, messages, ConsistencyReply, case_id)
         if reply is None:
             return None
         findings: list[Finding] = []
         for item in reply.findings:
             finding = _repair_finding(item, template, masking.unmask)
+            if finding is not None and not evidence_in_answers(finding.evidence, answers):
+                log.info("LLM consistency: dropped a finding whose evidence is not in the answers")
+                continue
             if finding is not None and finding not in findings:
                 findings.append(finding)
         return findings[:MAX_FINDINGS]
@@ -355,10 +392,12 @@ def _repair_finding(
     evidence = unmask(item.evidence).strip()
     if len(evidence) > MAX_EVIDENCE_CHARS:
         evidence = evidence[: MAX_EVIDENCE_CHARS - 1].rstrip() + "…"
-    return Finding(
-        code=code,
-        severity=item.severity,
-        question=repair_question(item.question, template),
-        message=message,
-        evidence=evidence,
+    return capped(
+        Finding(
+            code=code,
+            severity=item.severity,
+            question=repair_question(item.question, template),
+            message=message,
+            evidence=evidence,
+        )
     )

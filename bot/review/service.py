@@ -6,10 +6,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.mall.template import Template
-from bot.review.checks import run_checks
+from bot.review.budget import BudgetReading
+from bot.review.checks import budget_reading, run_checks
 from bot.review.findings import CaseFacts, Finding, Severity
+from bot.review.llm_guard import model_facts
 from bot.review.llm_reviewer import LlmReviewer
-from bot.review.perspectives import Coverage, Perspective, coverage, perspective_findings
+from bot.review.perspectives import (
+    Coverage,
+    Perspective,
+    coverage,
+    load_keywords,
+    perspective_findings,
+)
 from bot.review.readability import Readability, readability
 
 SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
@@ -22,6 +30,7 @@ class ReviewResult:
     llm_note: str | None  # why the language model was not used, in Swedish
     readability: dict[str, Readability] = field(default_factory=dict)
     perspectives: dict[Perspective, Coverage] = field(default_factory=dict)
+    budget: BudgetReading | None = None  # the budget as read from the answers
 
     @property
     def errors(self) -> list[Finding]:
@@ -54,7 +63,12 @@ def review_report(
             "Ingen språkmodell är inställd, så bara de fasta kontrollerna gjordes."
         )
     else:
-        found = llm.consistency_or_none(template, answers, case_id)
+        labels = None
+        if granted_for is not None:
+            keywords = load_keywords()
+            labels = [keywords[p].label for p in granted_for]
+        context = model_facts(template, facts, labels)
+        found = llm.consistency_or_none(template, answers, case_id, context)
         if found is None:
             note = LLM_FAILED_NOTE
         else:
@@ -69,4 +83,5 @@ def review_report(
         for q in template.questions
         if q.kind.collects_several_messages and (score := readability(answers.get(q.key, "")))
     }
-    return ReviewResult(findings, llm_used, note, scores, covered)
+    budget = budget_reading(template, answers, facts, other_text)
+    return ReviewResult(findings, llm_used, note, scores, covered, budget)

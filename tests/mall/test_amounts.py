@@ -104,3 +104,51 @@ def test_a_written_amount_reads_back_as_itself(
 @given(st.integers(min_value=0, max_value=10**12))
 def test_formatted_kronor_read_back(kronor: int) -> None:
     assert parse_amount(format_kronor(kronor)) == kronor
+
+
+@pytest.mark.parametrize(
+    ("text", "kronor", "unit"),
+    [
+        ("Vi fick SEK 150.000 för arbetet.", 150_000, "SEK"),
+        ("Kursen kostade 150.000:- totalt.", 150_000, ":-"),
+        ("Vi beviljades en halv miljon kronor.", 500_000, "miljon kronor"),
+        ("Vi beviljades en miljon.", 1_000_000, "miljon"),
+        ("Vi beviljades två miljoner kronor.", 2_000_000, "miljoner kronor"),
+        ("Vi beviljades en kvarts miljon.", 250_000, "miljon"),
+        ("Vi fick femtio tusen kronor.", 50_000, "tusen kronor"),
+    ],
+)
+def test_amounts_written_in_other_ways(text: str, kronor: int, unit: str) -> None:
+    [amount] = find_amounts(text)
+    assert (amount.value, amount.unit) == (kronor, unit)
+
+
+def test_spending_verbs_are_many_and_a_linking_verb_takes_its_subject() -> None:
+    for verb in ["kostade", "förbrukat", "nyttjat", "bokfört", "fakturerat", "spenderat"]:
+        [amount] = find_amounts(f"Vi har {verb} 40 000 kr.")
+        assert amount.role is Role.USED, verb
+    [cost] = find_amounts("Kostnaderna uppgick till 312 000 kr.")
+    [grant] = find_amounts("Det beviljade beloppet uppgick till 300 000 kr.")
+    [outcome] = find_amounts("Utfallet landade på 99 000 kr.")
+    assert (cost.role, grant.role, outcome.role) == (Role.USED, Role.GRANTED, Role.USED)
+
+
+def test_what_is_left_and_the_whole_it_is_left_of() -> None:
+    amounts = find_amounts("Det återstår 120 000 kr av 300 000 kr.")
+    assert [(a.value, a.role) for a in amounts] == [
+        (120_000, Role.REMAINING),
+        (300_000, Role.GRANTED),
+    ]
+    [unused] = find_amounts("Vi har inte använt 40 000 kr, som betalas tillbaka.")
+    assert unused.role is Role.REMAINING
+
+
+def test_plus_vat_and_bare_numbers() -> None:
+    [vat] = find_amounts("Beviljat 100 000 kr plus moms.")
+    assert vat.plus_vat
+    [no_vat] = find_amounts("Beviljat 100 000 kr.")
+    assert not no_vat.plus_vat
+    assert find_amounts("Vi har använt drygt 200 000.") == []
+    [bare] = find_amounts("Vi har använt drygt 200 000.", bare_numbers=True)
+    assert (bare.value, bare.approximate, bare.unit, bare.role) == (200_000, True, "", Role.USED)
+    assert find_amounts("Ca 300 chefer deltog under 2019.", bare_numbers=True) == []

@@ -7,7 +7,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.mall.dates import Precision, find_dates, format_swedish_date
+from bot.mall.dates import Precision, find_date_mentions, find_dates, format_swedish_date
 
 
 def _read(text: str) -> list[tuple[str, date, date, Precision]]:
@@ -60,3 +60,10 @@ def test_format_swedish_date() -> None:
 def test_a_formatted_date_is_found_again(day: date) -> None:
     [found] = find_dates(f"Mötet hölls den {format_swedish_date(day)}.")
     assert (found.start, found.end, found.precision) == (day, day, Precision.DAY)
+
+
+def test_dates_that_cannot_exist_are_named_not_read() -> None:
+    mentions = find_date_mentions("Möten den 30 februari 2020, 2019-13-01 och 11 mars 2019.")
+    assert mentions.impossible == ["den 30 februari 2020", "2019-13-01"]
+    assert [p.text for p in mentions.periods] == ["11 mars 2019"]
+    assert [p.text for p in find_dates("den 30 februari 2020")] == []

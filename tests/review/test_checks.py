@@ -51,9 +51,13 @@ def test_seed_001_says_what_was_granted_but_not_what_was_used(
     findings = run_checks(template, answers, CaseFacts(granted_amount_kr=500_000))
     assert _codes(findings) == [
         ("budget_spent_missing", "budget"),
+        ("cancelled_activities", "budget"),
         ("spelling", "erfarenheter"),
     ]
-    assert findings[1].evidence == "förvaltningsamordnaren"
+    # Activities "uteblivit" and no word of what became of their money (issue 11).
+    assert findings[1].evidence == "uteblivit"
+    assert "betalas tillbaka" in findings[1].message
+    assert findings[2].evidence == "förvaltningsamordnaren"
 
 
 def test_seed_002(seeds_dir: Path, catalog: TemplateCatalog) -> None:

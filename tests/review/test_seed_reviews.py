@@ -25,11 +25,13 @@ EXPECTED: dict[str, tuple[str, set[tuple[str, str | None, str]]]] = {
             ("signature_missing", "underskrift", ""),
         },
     ),
-    # 500 000 kronor granted, but only what was not done is described, never what was used.
+    # 500 000 kronor granted, but only what was not done is described, never what was used
+    # nor what became of the money for the activities that "uteblivit".
     "001": (
         "mall-2019",
         {
             ("budget_spent_missing", "budget", ""),
+            ("cancelled_activities", "budget", "uteblivit"),
             ("spelling", "erfarenheter", "förvaltningsamordnaren"),
         },
     ),

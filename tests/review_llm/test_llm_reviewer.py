@@ -24,9 +24,11 @@ ANSWER = (
     "Det har under året genomförts utbildningsinsatser av förvaltningen. Kontaktperson var "
     "Anna Svensson (anna.svensson@malmo.se, 070-123 45 67, personnummer 850101-1234)."
 )
+# The suggestion keeps every fact of the answer; one that dropped the personnummer would not
+# be offered as it stands (see test_llm_guard.py).
 PHRASED = {
     "suggestion": "Förvaltningen ordnade utbildningar under året. [PERSON_1] var kontaktperson "
-    "([EPOST_1], [TELEFON_1]).",
+    "([EPOST_1], [TELEFON_1], personnummer [PERSONNUMMER_1]).",
     "explanation": "Jag skrev en aktiv mening och satte den som gjorde något först.",
 }
 ANSWERS = {
@@ -61,7 +63,7 @@ def test_suggest_phrasing_returns_a_suggestion_with_the_people_put_back(
     assert suggestion.original == ANSWER
     assert suggestion.suggestion == (
         "Förvaltningen ordnade utbildningar under året. Anna Svensson var kontaktperson "
-        "(anna.svensson@malmo.se, 070-123 45 67)."
+        "(anna.svensson@malmo.se, 070-123 45 67, personnummer 850101-1234)."
     )
     assert suggestion.explanation == PHRASED["explanation"]
     sent = data_part(openai_server.requests[0])

@@ -1,0 +1,216 @@
+"""The budget rules: granted, used and left-over money, read as a person reads the answer.
+
+The figures come from `read_budget`; figures the official confirmed (`CaseFacts`) take
+precedence. No conclusion (over- or underspent) is drawn from a figure the reading is
+unsure of: the finding then says that the figure is unclear.
+"""
+
+from __future__ import annotations
+
+from bot.mall.amounts import find_amounts, format_kronor
+from bot.review.budget import BudgetReading, Confidence, Figure, Source, read_budget
+from bot.review.check_texts import message, word_pattern
+from bot.review.findings import CaseFacts, Finding, Severity
+
+PLAUSIBLE_MIN_KR = 1_000
+PLAUSIBLE_MAX_KR = 10_000_000
+UNDERSPENT_SHARE = 0.9
+APPROXIMATE_MARGIN = 0.05  # "ca 170 000 kr" of 200 000 is too close to 90 % to tell
+
+
+def plausible(value: int) -> bool:
+    return PLAUSIBLE_MIN_KR <= value <= PLAUSIBLE_MAX_KR
+
+
+def finding(
+    code: str, severity: Severity, question: str | None, text: str, evidence: str = ""
+) -> Finding:
+    return Finding(code=code, severity=severity, question=question, message=text, evidence=evidence)
+
+
+def _written(figure: Figure) -> str:
+    return ", ".join(figure.evidence) or format_kronor(figure.value)
+
+
+def used_figure(reading: BudgetReading, facts: CaseFacts) -> Figure | None:
+    """What was used: confirmed by the official, else read from the answer."""
+    if facts.confirmed_used_kr is not None:
+        return Figure(
+            value=facts.confirmed_used_kr, confidence=Confidence.HIGH, source=Source.CONFIRMED
+        )
+    return reading.used
+
+
+def granted_figure(reading: BudgetReading, facts: CaseFacts) -> Figure | None:
+    """What was granted: confirmed, else as the answer says, else as registered."""
+    if facts.confirmed_granted_kr is not None:
+        return Figure(
+            value=facts.confirmed_granted_kr, confidence=Confidence.HIGH, source=Source.CONFIRMED
+        )
+    return reading.granted
+
+
+def _granted_findings(key: str, reading: BudgetReading, facts: CaseFacts) -> list[Finding]:
+    known = facts.granted_kr
+    if not reading.granted_in_text or reading.granted is None:
+        if facts.confirmed_granted_kr is not None:
+            return []
+        hint = message("budget_known_grant", granted=format_kronor(known)) if known else ""
+        return [
+            finding(
+                "budget_granted_missing",
+                Severity.WARNING,
+                key,
+                message("budget_granted_missing") + hint,
+            )
+        ]
+    stated = reading.granted
+    if stated.confidence is Confidence.LOW:
+        return [
+            finding(
+                "budget_figure_unclear",
+                Severity.WARNING,
+                key,
+                message("budget_granted_unclear", written=_written(stated)),
+                _written(stated),
+            )
+        ]
+    if known and stated.value != known and not stated.approximate:
+        return [
+            finding(
+                "budget_granted_mismatch",
+                Severity.ERROR,
+                key,
+                message(
+                    "budget_granted_mismatch",
+                    stated=format_kronor(stated.value),
+                    registered=format_kronor(known),
+                ),
+                stated.evidence[0] if stated.evidence else "",
+            )
+        ]
+    return []
+
+
+def _used_findings(key: str, reading: BudgetReading, facts: CaseFacts) -> list[Finding]:
+    read = reading.used
+    if facts.confirmed_used_kr is not None:
+        if (
+            read
+            and read.confidence > Confidence.LOW
+            and not read.approximate
+            and (abs(read.value - facts.confirmed_used_kr) > 0.01 * max(facts.confirmed_used_kr, 1))
+        ):
+            return [
+                finding(
+                    "budget_text_disagrees",
+                    Severity.WARNING,
+                    key,
+                    message(
+                        "budget_text_disagrees",
+                        written=_written(read),
+                        confirmed=format_kronor(facts.confirmed_used_kr),
+                    ),
+                    _written(read),
+                )
+            ]
+        return []
+    if read is None:
+        return [
+            finding("budget_spent_missing", Severity.WARNING, key, message("budget_spent_missing"))
+        ]
+    if read.confidence is Confidence.LOW:
+        return [
+            finding(
+                "budget_figure_unclear",
+                Severity.WARNING,
+                key,
+                message("budget_used_unclear", written=_written(read)),
+                _written(read),
+            )
+        ]
+    return []
+
+
+def _conclusion(
+    key: str, granted: Figure | None, used: Figure | None, facts: CaseFacts, answer: str
+) -> list[Finding]:
+    """Over- or underspent, when the figures are sure enough and the answer does not
+    already say how the difference was paid for or what happens to the rest."""
+    if used is None or used.confidence is Confidence.LOW:
+        return []
+    if granted is None or granted.confidence is Confidence.LOW:
+        if not facts.granted_kr:
+            return []
+        granted = Figure(
+            value=facts.granted_kr, confidence=Confidence.HIGH, source=Source.REGISTERED
+        )
+    total, spent = granted.value, used.value
+    if total <= 0:
+        return []
+    evidence = (" + " if used.source is Source.SUM else ", ").join(
+        used.evidence[:1] if used.source is Source.REMAINDER else used.evidence
+    )
+    if spent > total and word_pattern("overspend_explained").search(answer):
+        return []
+    if spent > total and not (used.approximate and spent <= total * (1 + APPROXIMATE_MARGIN)):
+        return [
+            finding(
+                "budget_overspent",
+                Severity.ERROR,
+                key,
+                message(
+                    "budget_overspent",
+                    used=format_kronor(spent),
+                    granted=format_kronor(total),
+                    over=format_kronor(spent - total),
+                ),
+                evidence,
+            )
+        ]
+    threshold = UNDERSPENT_SHARE * total
+    margin = APPROXIMATE_MARGIN * total if (used.approximate or granted.approximate) else 0
+    if spent < threshold - margin and not word_pattern("money_explained").search(answer):
+        return [
+            finding(
+                "budget_underspent",
+                Severity.WARNING,
+                key,
+                message(
+                    "budget_underspent",
+                    granted=format_kronor(total),
+                    used=format_kronor(spent),
+                    share=round(100 * spent / total),
+                    rest=format_kronor(total - spent),
+                ),
+                evidence,
+            )
+        ]
+    return []
+
+
+def budget_answer_findings(key: str, answer: str, facts: CaseFacts) -> list[Finding]:
+    """Every budget finding for one budget answer."""
+    reading = read_budget(answer, granted_hint=facts.granted_kr)
+    findings = _granted_findings(key, reading, facts) + _used_findings(key, reading, facts)
+    implausible = [a for a in find_amounts(answer) if a.role and not plausible(a.value)]
+    if implausible:
+        return findings
+    granted = granted_figure(reading, facts)
+    return findings + _conclusion(key, granted, used_figure(reading, facts), facts, answer)
+
+
+def implausible_amounts(answers: dict[str, str]) -> list[Finding]:
+    """An amount with a role that cannot be right for these funds (`200 000 tkr`)."""
+    return [
+        finding(
+            "amount_implausible",
+            Severity.WARNING,
+            key,
+            message("amount_implausible", written=a.text, kronor=format_kronor(a.value)),
+            a.text,
+        )
+        for key, answer in answers.items()
+        for a in find_amounts(answer)
+        if a.role is not None and not plausible(a.value)
+    ]

@@ -1,0 +1,214 @@
+"""Checks of what the answers say: the signature, dates, language, cancelled activities."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from bot.mall.dates import Precision, find_date_mentions, format_swedish_date
+from bot.mall.template import QuestionKind, Template
+from bot.review.budget import BudgetReading, Confidence
+from bot.review.budget_checks import UNDERSPENT_SHARE, finding, granted_figure, used_figure
+from bot.review.check_texts import message, review_words, word_pattern
+from bot.review.findings import CaseFacts, Finding, Severity
+
+_NAME_WORD = r"[A-ZÅÄÖÉ][a-zåäöéüø]+(?:-[A-ZÅÄÖÉ][a-zåäöéüø]+)?"
+_INITIAL = r"[A-ZÅÄÖ]\."
+_PARTICLE = r"(?:af|av|de|del|van|von|der|la|le|bin|el)"
+_PERSON_NAME = re.compile(
+    rf"(?:{_NAME_WORD}|{_INITIAL})(?:\s+(?:{_PARTICLE}\s+)?(?:{_NAME_WORD}|{_INITIAL})){{1,3}}"
+)
+_PARTS = re.compile(r"[,;\n]|\s[-–]\s")
+_WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
+
+PLAUSIBLE_YEARS = 1  # a date this many years outside decision..last reply is implausible
+FAR_YEARS = 20  # a bare year ("2091") this far after the last reply date is implausible
+MIN_WORDS_FOR_LANGUAGE = 8
+SWEDISH_SHARE = 0.12  # Swedish text has 30-45 % of its words among the most common ones
+
+
+def _is_title(word: str) -> bool:
+    lowered = word.lower()
+    words = review_words()
+    return lowered in words.title_words or any(
+        lowered.endswith(ending) for ending in words.title_endings
+    )
+
+
+def names_a_person(part: str) -> bool:
+    """Whether a piece of a signature holds a name: capitalised words beyond any title."""
+    words = [w.title() if w.isalpha() and w.isupper() and len(w) > 1 else w for w in part.split()]
+    kept = [w for w in words if not _is_title(w.strip(".:"))]
+    return _PERSON_NAME.fullmatch(" ".join(kept)) is not None if len(kept) >= 2 else False
+
+
+def looks_like_name(text: str) -> bool:
+    """Whether the signature names a person ("Anna Svensson, förvaltningschef" does;
+    "Förvaltningschef Miljöförvaltningen" does not)."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if not lines:
+        return False
+    return any(names_a_person(p.strip()) for p in _PARTS.split(lines[0]) if p.strip())
+
+
+def signature_findings(template: Template, answers: dict[str, str]) -> list[Finding]:
+    findings = []
+    for q in template.questions:
+        if q.kind is not QuestionKind.SIGNATURE:
+            continue
+        answer = answers.get(q.key, "").strip()
+        if looks_like_name(answer):
+            continue
+        first_line = answer.splitlines()[0].strip() if answer else ""
+        titles_only = (
+            bool(first_line)
+            and all(_is_title(w) for w in _WORDS.findall(first_line))
+            and any(w[0].isupper() for w in _WORDS.findall(first_line))
+        )
+        if not answer:
+            text = message("signature_empty")
+        elif titles_only:
+            text = message("signature_title_only", written=first_line)
+        else:
+            text = message("signature_not_a_name")
+        findings.append(finding("signature_missing", Severity.ERROR, q.key, text, first_line))
+    return findings
+
+
+def _mall_date(written: str | None) -> date | None:
+    """A mall's date as written there: `2019-03-11`, or only `2018-02` or `2018`."""
+    match = re.match(r"\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", written or "")
+    if not match:
+        return None
+    try:
+        return date(int(match[1]), int(match[2] or 1), int(match[3] or 1))
+    except ValueError:
+        return None
+
+
+def report_span(template: Template, facts: CaseFacts) -> tuple[date, date] | None:
+    """From the decision to the last reply date; the mall's own dates when none registered,
+    and the year after the decision when the mall has no last reply date."""
+    first = facts.decision_date or _mall_date(template.decision_date)
+    if first is None:
+        return None
+    last = facts.last_reply_date or _mall_date(template.defaults.get("last_reply_date"))
+    return first, max(first, last or date(first.year + 1, 12, 31))
+
+
+def date_findings(template: Template, answers: dict[str, str], facts: CaseFacts) -> list[Finding]:
+    span_dates = report_span(template, facts)
+    if span_dates is None:
+        return []
+    first, last = span_dates
+    earliest = date(first.year - PLAUSIBLE_YEARS, first.month, min(first.day, 28))
+    latest = date(last.year + PLAUSIBLE_YEARS, last.month, min(last.day, 28))
+    span = {"first": format_swedish_date(first), "last": format_swedish_date(last)}
+    findings: list[Finding] = []
+    for key, answer in answers.items():
+        mentions = find_date_mentions(answer)
+        for written in mentions.impossible:
+            findings.append(
+                finding(
+                    "date_implausible",
+                    Severity.WARNING,
+                    key,
+                    message("date_impossible", written=written),
+                    written,
+                )
+            )
+        for period in mentions.periods:
+            if period.precision is Precision.YEAR:
+                # Plans, laws and goals name years far off ("Agenda 2030", "1989").
+                wrong = period.start.year > last.year + FAR_YEARS
+            else:
+                wrong = period.end < earliest or period.start > latest
+            if wrong:
+                findings.append(
+                    finding(
+                        "date_implausible",
+                        Severity.WARNING,
+                        key,
+                        message("date_outside", written=period.text, **span),
+                        period.text,
+                    )
+                )
+    return findings
+
+
+def not_swedish(answer: str) -> bool:
+    """Whether an answer is mostly in another language than Swedish."""
+    words = [w.lower() for w in _WORDS.findall(answer)]
+    if len(words) < MIN_WORDS_FOR_LANGUAGE:
+        return False
+    swedish, foreign = set(review_words().swedish_common), set(review_words().foreign_common)
+    latin = sum(1 for w in words if re.fullmatch(r"[a-zåäöéüæøàèáóíú-]+", w))
+    if latin < len(words) / 2:
+        return True  # another script altogether
+    in_swedish = sum(1 for w in words if w in swedish)
+    in_foreign = sum(1 for w in words if w in foreign - swedish)
+    return in_swedish / len(words) < SWEDISH_SHARE or in_foreign > in_swedish
+
+
+def language_findings(template: Template, answers: dict[str, str]) -> list[Finding]:
+    return [
+        finding(
+            "not_swedish",
+            Severity.ERROR,
+            q.key,
+            message("not_swedish"),
+            " ".join(answers[q.key].split()[:8]),
+        )
+        for q in template.questions
+        if q.kind.collects_several_messages and not_swedish(answers.get(q.key, ""))
+    ]
+
+
+def _cancellations(answer: str) -> list[str]:
+    negation = word_pattern("negations")
+    found = []
+    for match in word_pattern("cancelled").finditer(answer):
+        sentence_start = max(
+            answer.rfind(".", 0, match.start()), answer.rfind("\n", 0, match.start())
+        )
+        if negation.search(answer, sentence_start + 1, match.start()):
+            continue
+        found.append(match.group())
+    return found
+
+
+def cancelled_findings(
+    template: Template, answers: dict[str, str], reading: BudgetReading | None, facts: CaseFacts
+) -> list[Finding]:
+    """Activities that did not happen, and money used in full or not accounted for."""
+    said = [(q.key, c) for q in template.questions for c in _cancellations(answers.get(q.key, ""))]
+    if not said:
+        return []
+    if any(word_pattern("money_explained").search(a) for a in answers.values()):
+        return []
+    budget_key = next(
+        (q.key for q in template.questions if q.kind is QuestionKind.BUDGET), said[0][0]
+    )
+    used = used_figure(reading, facts) if reading else None
+    if used is not None and used.confidence is Confidence.LOW:
+        used = None
+    granted = granted_figure(reading, facts) if reading else None
+    granted_kr = granted.value if granted else facts.granted_kr
+    fully_used = bool(used and granted_kr and used.value >= UNDERSPENT_SHARE * granted_kr)
+    if used is not None and not fully_used:
+        return []  # underspent: budget_underspent already asks what happens to the rest
+    written = said[0][1]
+    text = (
+        message("cancelled_fully_used", written=written)
+        if fully_used
+        else message("cancelled_unexplained", written=written)
+    )
+    return [
+        finding(
+            "cancelled_activities",
+            Severity.WARNING,
+            budget_key,
+            text,
+            written,
+        )
+    ]
