@@ -26,8 +26,10 @@ from collections.abc import Callable
 
 from bot.engine.access import NO_ACCESS, AccessPolicy
 from bot.engine.answering import Answering
+from bot.engine.budget_ledger import BudgetLedger
 from bot.engine.coordination import CoordinatorDesk
 from bot.engine.importing import DraftImport
+from bot.engine.ledger_texts import load_ledger_texts
 from bot.engine.lifecycle import Lifecycle
 from bot.engine.messages import Incoming, Reply, UserRef, say
 from bot.engine.navigation import Navigation
@@ -91,6 +93,7 @@ class Conversation:
         self._navigation = Navigation(self._reports, self._suggestions)
         self._answering = Answering(self._reports)
         self._imports = DraftImport(self._reports, services.importer)
+        self._ledger = BudgetLedger(self._reports, load_ledger_texts())
         self._output = ReportOutput(
             self._reports, services.review, services.documents, session_factory, clock
         )
@@ -132,6 +135,7 @@ class Conversation:
                 state = ConversationState.model_validate(stored) if stored else ConversationState()
                 turn = Turn(session, row, state, now)
                 replies = self._dispatch(turn, incoming)
+                replies = [*replies, *self._ledger.after_saves(turn)]
                 repo.save_state(session, row.id, turn.state.model_dump(mode="json"), now)
         except UserFacingError as error:
             return Steps([say(error.message)])
@@ -193,6 +197,7 @@ class Conversation:
             "dokument": self._output.documents,
             "avbryt": self._navigation.cancel,
             "forslag": self._suggestions.choose,
+            "budget": self._ledger.command,
             "ja": self._confirm_yes,
             "nej": self._confirm_no,
         }
@@ -207,6 +212,8 @@ class Conversation:
 
     def _plain_text(self, turn: Turn, text: str, message_ref: str | None) -> list[Reply]:
         state = turn.state
+        if self._ledger.takes(turn, text):
+            return self._ledger.reply(turn, text)
         if state.awaiting is Awaiting.REGISTRATION:
             return self._desk.registration_input(turn, text)
         if state.awaiting is Awaiting.IMPORT_CONFIRM:
@@ -233,11 +240,11 @@ class Conversation:
         return [say(self._texts.not_understood)]
 
     def _confirm_yes(self, turn: Turn, _argument: str) -> list[Reply]:
-        if turn.state.awaiting in (Awaiting.IMPORT_CONFIRM, Awaiting.REGISTRATION):
+        if turn.state.awaiting in (Awaiting.IMPORT_CONFIRM, Awaiting.REGISTRATION, Awaiting.BUDGET):
             return self._plain_text(turn, "ja", None)
         return self._navigation.confirm_yes(turn, "")
 
     def _confirm_no(self, turn: Turn, _argument: str) -> list[Reply]:
-        if turn.state.awaiting in (Awaiting.IMPORT_CONFIRM, Awaiting.REGISTRATION):
+        if turn.state.awaiting in (Awaiting.IMPORT_CONFIRM, Awaiting.REGISTRATION, Awaiting.BUDGET):
             return self._plain_text(turn, "nej", None)
         return self._navigation.confirm_no(turn, "")

@@ -72,6 +72,7 @@ class Reports:
             turn.now,
         )
         turn.forget_answers(case)
+        turn.saved.append((case.id, key))
         answers = turn.answers(case)
         complete = all(
             q.key in answers and answers[q.key].text.strip()

@@ -15,6 +15,7 @@ class Awaiting(StrEnum):
     CONFIRM = "confirm"  # a yes/no before something is thrown away
     REGISTRATION = "registration"  # a coordinator registering an ärende step by step
     IMPORT_CONFIRM = "import_confirm"  # replace written answers with an imported draft?
+    BUDGET = "budget"  # the budget's figures read from the answer: confirm or correct
 
 
 class AnswerPart(BaseModel):
@@ -35,6 +36,7 @@ class ConversationState(BaseModel):
     registration: dict[str, Any] = Field(default_factory=dict)
     pending_import: dict[str, Any] = Field(default_factory=dict)
     suggestion: dict[str, Any] = Field(default_factory=dict)  # a phrasing awaiting a choice
+    ledger: dict[str, Any] = Field(default_factory=dict)  # budget figures awaiting a word
 
     def clear_waiting(self) -> None:
         self.awaiting = Awaiting.NOTHING
@@ -42,3 +44,4 @@ class ConversationState(BaseModel):
         self.confirm_action = None
         self.registration = {}
         self.pending_import = {}
+        self.ledger = {}
