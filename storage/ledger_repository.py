@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import BudgetLedgerEntry
+from storage.models import BudgetLedgerEntry, Case
 from storage.submission_repository import confirm_used_amount
 
 SOURCES = ("read", "corrected")
@@ -89,3 +89,32 @@ def current_entries(session: Session, case_ids: Collection[int]) -> dict[int, Bu
     )
     rows = session.scalars(select(BudgetLedgerEntry).where(BudgetLedgerEntry.id.in_(newest)))
     return {row.case_id: row for row in rows}
+
+
+@dataclass(frozen=True)
+class BudgetFigures:
+    """What the overview shows of an ärende's money: granted (confirmed, else registered)
+    and used (confirmed only; None until the official confirmed it)."""
+
+    granted_kr: int | None
+    used_kr: int | None
+    confirmed: bool
+
+
+def overview_budgets(session: Session, case_ids: Collection[int]) -> dict[int, BudgetFigures]:
+    """The budget figures of each of these ärenden, from the ledger where it has an entry."""
+    if not case_ids:
+        return {}
+    entries = current_entries(session, case_ids)
+    registered = session.execute(
+        select(Case.id, Case.granted_amount_kr).where(Case.id.in_(case_ids))
+    )
+    result = {}
+    for case_id, granted in registered:
+        entry = entries.get(case_id)
+        result[case_id] = (
+            BudgetFigures(entry.granted_kr, entry.used_kr, True)
+            if entry is not None
+            else BudgetFigures(granted, None, False)
+        )
+    return result

@@ -46,6 +46,12 @@ def budget_question(template: Template) -> Question | None:
     return next((q for q in template.questions if q.kind is QuestionKind.BUDGET), None)
 
 
+def _disagrees(entry: BudgetLedgerEntry, pending: PendingBudget, granted_in_text: bool) -> bool:
+    """Whether the answer's sure figures differ from the confirmed ones (by more than 1 %)."""
+    read_granted = pending.granted if granted_in_text else None
+    return differs(read_granted, entry.granted_kr) or differs(pending.used, entry.used_kr)
+
+
 class BudgetLedger:
     """Reading the budget back to the official, and storing what they confirm."""
 
@@ -77,13 +83,13 @@ class BudgetLedger:
         pending, granted_in_text = self._reading(case, answer.text, entry)
         if entry is None:
             return self._offer(turn, case, pending)
-        read_granted = pending.granted if granted_in_text else None
-        if not (differs(read_granted, entry.granted_kr) or differs(pending.used, entry.used_kr)):
+        if not _disagrees(entry, pending, granted_in_text):
             return []  # the new text agrees with what was confirmed, or says nothing sure
+        return self._offer(turn, case, pending, self._disagreement(entry))
+
+    def _disagreement(self, entry: BudgetLedgerEntry) -> str:
         confirmed = confirmed_line(entry.granted_kr, entry.used_kr)
-        return self._offer(
-            turn, case, pending, self.texts.text_disagrees.format(confirmed=confirmed)
-        )
+        return self.texts.text_disagrees.format(confirmed=confirmed)
 
     def _reading(
         self, case: Case, text: str, entry: BudgetLedgerEntry | None
@@ -209,13 +215,17 @@ class BudgetLedger:
                     self.texts.no_budget_answer.format(case_number=case.case_number)
                 )
             return [say(*shown)]
-        pending, _ = self._reading(case, answer.text, entry)
+        pending, granted_in_text = self._reading(case, answer.text, entry)
         if argument:
             turn.state.clear_waiting()
             turn.state.awaiting = Awaiting.BUDGET
             turn.state.ledger = pending.model_dump(mode="json")
             return self.reply(turn, argument)
-        return [*([say(*shown)] if shown else []), *self._offer(turn, case, pending)]
+        if entry is None:
+            return self._offer(turn, case, pending)
+        if not _disagrees(entry, pending, granted_in_text):
+            return [say(*shown)]
+        return [say(*shown), *self._offer(turn, case, pending, self._disagreement(entry))]
 
     def _entry_text(self, turn: Turn, case: Case, entry: BudgetLedgerEntry) -> str:
         user = access_repo.find_user_by_id(turn.session, entry.confirmed_by_user_id)

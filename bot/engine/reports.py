@@ -11,6 +11,7 @@ from bot.engine.texts import BotTexts
 from bot.engine.turn import Turn
 from bot.mall.errors import UserFacingError
 from bot.mall.template import Template, TemplateCatalog
+from storage import ledger_repository as ledger_repo
 from storage import repository as repo
 from storage.models import Case
 
@@ -120,4 +121,6 @@ class Reports:
     def snapshot(self, turn: Turn) -> ReportSnapshot:
         case, template = self.current(turn)
         answers = {k: a.text for k, a in turn.answers(case).items() if a.text.strip()}
-        return ReportSnapshot.from_case(case, template, answers)
+        entry = ledger_repo.current_entry(turn.session, case.id)
+        confirmed = (entry.granted_kr, entry.used_kr) if entry else None
+        return ReportSnapshot.from_case(case, template, answers, confirmed)
