@@ -18,6 +18,7 @@ from bot.mall.amounts import Role, cue_regex, format_kronor, parse_amount
 from bot.review.budget import BudgetReading, Confidence, Figure, Source
 from bot.review.budget_summary import budget_summary
 
+MAX_CORRECTION_CHARS = 200  # a longer message is an answer, not a correction
 TOLERANCE = 0.01  # a figure within 1 % of the confirmed one agrees with it
 _SEGMENTS = re.compile(r"\s*(?:·|;|\n|,\s+|\s+och\s+|\s+samt\s+)\s*", re.IGNORECASE)
 _PARENTHESES = re.compile(r"\([^)]*\)")
@@ -200,18 +201,24 @@ def normalised_word(text: str) -> str:
 
 
 def looks_like_correction(text: str) -> bool:
-    """Whether a message written while the figures wait is meant for them: yes, no, or a
-    short line with an amount and a figure's word (or only an amount). Anything else is an
-    answer to the question the official is on."""
+    """Whether a message written while the figures wait is meant for them: yes, no, only
+    an amount, or a short line whose every amount follows a figure's word ("använt
+    194 000", "beviljat 500 000 kr, använt 194 000 kr"). Anything else ("Vi använde
+    20 000 kr till fika") is an answer to the question the official is on."""
     word = normalised_word(text)
     if word in YES or word in NO:
         return True
-    if len(text) > 300 or re.search(r"\d", text) is None:
+    if len(text) > MAX_CORRECTION_CHARS or re.search(r"\d", text) is None:
         return False
-    if any(cue_regex(role).search(text) for role in _ROLES):
-        return True
     try:
         parse_amount(text.strip().rstrip(".!"))
     except ValueError:
-        return False
-    return True
+        pass
+    else:
+        return True
+    segments = [s.strip() for s in _SEGMENTS.split(_PARENTHESES.sub(" ", text)) if s.strip()]
+    return all(
+        any(cue_regex(role).match(segment) for role in _ROLES)
+        for segment in segments
+        if re.search(r"\d", segment)
+    )

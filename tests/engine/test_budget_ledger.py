@@ -285,3 +285,15 @@ def test_history_keeps_every_confirmation(
         rows = session.scalars(select(BudgetLedgerEntry)).all()
     assert current is not None and current.used_kr == 210_000
     assert len(rows) == 2 and rows[1].confirmed_at > rows[0].confirmed_at
+
+
+def test_an_answer_with_amounts_to_another_question_is_not_taken_for_a_correction(
+    anna: ChatUser, session_factory: SessionFactory
+) -> None:
+    at_budget_question(anna)
+    anna.say("/fraga 3")
+    anna.say("/andra 7 " + BUDGET)  # edited from question 3: back there afterwards
+    assert "stämmer det?" in anna.received[-1].plain_text
+    reply = anna.say("Vi använde 20 000 kr till fika under träffarna.")
+    assert "Sparat (del 1)" in reply
+    assert ledger(session_factory) == []

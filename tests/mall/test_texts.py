@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.engine.ledger_texts import load_ledger_texts
 from bot.engine.texts import load_coordination_texts, load_texts
 from bot.mall.datafiles import PROMPTS_DIR, DataFileError
 from bot.mall.texts import Text, TextFile, TextFileError, TextFormatError, text
@@ -144,6 +145,7 @@ LOADERS: dict[str, Callable[[Path], object]] = {
     "coordination.toml": load_coordination_texts,
     "telegram.toml": load_telegram_texts,
     "reminders.toml": load_reminder_texts,
+    "budget_ledger.toml": load_ledger_texts,
 }
 
 
