@@ -297,3 +297,13 @@ def test_an_answer_with_amounts_to_another_question_is_not_taken_for_a_correctio
     reply = anna.say("Vi använde 20 000 kr till fika under träffarna.")
     assert "Sparat (del 1)" in reply
     assert ledger(session_factory) == []
+
+
+def test_cancel_sets_the_figures_aside_and_stores_nothing(
+    anna: ChatUser, session_factory: SessionFactory
+) -> None:
+    at_budget_question(anna)
+    answer_budget(anna, BUDGET)
+    assert "Inget ändrades" in anna.say("/avbryt")
+    assert ledger(session_factory) == []
+    assert "Det finns ingen budget som väntar" in anna.say("/budget ja")
