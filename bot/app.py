@@ -56,7 +56,13 @@ def load_templates(settings: Settings) -> TemplateCatalog:
 
 
 def facts_of(snapshot: ReportSnapshot) -> CaseFacts:
-    return CaseFacts(case_number=snapshot.case_number, granted_amount_kr=snapshot.granted_amount_kr)
+    """What the checks know of the ärende: registered, and confirmed in the budget ledger."""
+    return CaseFacts(
+        case_number=snapshot.case_number,
+        granted_amount_kr=snapshot.granted_amount_kr,
+        confirmed_granted_kr=snapshot.confirmed_granted_kr,
+        confirmed_used_kr=snapshot.confirmed_used_kr,
+    )
 
 
 

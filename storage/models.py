@@ -300,3 +300,25 @@ class Job(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class BudgetLedgerEntry(Base):
+    """Budget figures an official confirmed or corrected; the newest row is the current one.
+
+    Every confirmation adds a row, so the history of what was confirmed, by whom and when
+    is kept. `source` is 'read' (the figures read from the answer, confirmed as they were)
+    or 'corrected' (the official changed at least one). `activities` holds the costs per
+    activity read from the answer ({"label": ..., "value": kronor}).
+    """
+
+    __tablename__ = "budget_ledger_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    granted_kr: Mapped[int] = mapped_column(BigInteger)
+    used_kr: Mapped[int] = mapped_column(BigInteger)
+    remaining_kr: Mapped[int] = mapped_column(BigInteger)
+    activities: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    source: Mapped[str] = mapped_column(String(20))
+    confirmed_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 
 from bot.engine.registration import CASE_FIELDS, JsonValue, ParseContext
 from bot.engine.texts import CoordinationTexts
@@ -115,16 +117,21 @@ def parse_rows(
     return parsed, problems
 
 
-def overview_workbook(rows: list[list[object]], texts: CoordinationTexts) -> bytes:
+def overview_workbook(
+    rows: list[list[object]], texts: CoordinationTexts, extra_headings: Sequence[str] = ()
+) -> bytes:
+    """The overview as XLSX; `extra_headings` name columns after the usual ones."""
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = texts.sheet_title
-    sheet.append([texts[key] for key in OVERVIEW_COLUMNS])
+    sheet.append([*(texts[key] for key in OVERVIEW_COLUMNS), *extra_headings])
     for row in rows:
         sheet.append(row)
     for column, width in zip("ABCDEFGH", (18, 36, 12, 30, 10, 14, 16, 24), strict=True):
         sheet.column_dimensions[column].width = width
+    for offset in range(len(extra_headings)):
+        sheet.column_dimensions[get_column_letter(len(OVERVIEW_COLUMNS) + 1 + offset)].width = 18
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

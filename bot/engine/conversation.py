@@ -32,9 +32,11 @@ from collections.abc import Callable
 from bot.engine.access import NO_ACCESS, AccessPolicy
 from bot.engine.after_signing import AfterSigning
 from bot.engine.answering import Answering
+from bot.engine.budget_ledger import BudgetLedger
 from bot.engine.coordination import CoordinatorDesk
 from bot.engine.cues import load_cues
 from bot.engine.importing import DraftImport
+from bot.engine.ledger_texts import load_ledger_texts
 from bot.engine.lifecycle import Lifecycle
 from bot.engine.messages import Incoming, Reply, UserRef, say
 from bot.engine.navigation import Navigation
@@ -70,7 +72,12 @@ log = logging.getLogger(__name__)
 
 ALLOWED_CONTROL_CHARACTERS = {"\n", "\r", "\t"}
 # What the plain-text "ja" and "nej" answer, rather than a /ja or /nej of navigation.
-WAITING_FOR_YES_OR_NO = (Awaiting.IMPORT_CONFIRM, Awaiting.REGISTRATION, Awaiting.UNCLEAR)
+WAITING_FOR_YES_OR_NO = (
+    Awaiting.IMPORT_CONFIRM,
+    Awaiting.REGISTRATION,
+    Awaiting.UNCLEAR,
+    Awaiting.BUDGET,
+)
 # Commands that leave a message waiting for "Ja, det är mitt svar" where it is.
 KEEP_WAITING_MESSAGE = {"svar", "lasin", "ja", "nej", "hjalp", "status", "angra", "start"}
 # Commands after which further lines still go to the signature block just written.
@@ -122,6 +129,7 @@ class Conversation:
             can_import=services.importer is not None,
         )
         self._undo = Undo(self._reports, cues)
+        self._ledger = BudgetLedger(self._reports, load_ledger_texts())
         self._output = ReportOutput(
             self._reports, services.review, services.documents, session_factory, clock
         )
@@ -164,6 +172,7 @@ class Conversation:
                 state = ConversationState.model_validate(stored) if stored else ConversationState()
                 turn = Turn(session, row, state, now)
                 replies = self._dispatch(turn, incoming)
+                replies = [*replies, *self._ledger.after_saves(turn)]
                 repo.save_state(session, row.id, turn.state.model_dump(mode="json"), now)
         except UserFacingError as error:
             return Steps([say(error.message)])
@@ -243,6 +252,7 @@ class Conversation:
             "angra": self._undo.undo,
             "svar": self._understanding.keep,
             "lasin": self._understanding.read_in,
+            "budget": self._ledger.command,
             "ja": self._confirm_yes,
             "nej": self._confirm_no,
         }
@@ -264,6 +274,8 @@ class Conversation:
 
     def _plain_text(self, turn: Turn, text: str, message_ref: str | None) -> list[Reply]:
         state = turn.state
+        if self._ledger.takes(turn, text):
+            return self._ledger.reply(turn, text)
         if state.awaiting is Awaiting.UNCLEAR:
             meant = self._understanding.meant_command(turn, text)
             if meant is not None:

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 from bot.engine import case_sheet
 from bot.engine.access import ROLE_BY_SWEDISH_WORD, is_admin, may_coordinate, role_name
+from bot.engine.budget_overview import budget_cells, budget_headings, budget_text
+from bot.engine.ledger_texts import load_ledger_texts
 from bot.engine.messages import Attachment, Block, Button, Reply, Style, say
 from bot.engine.registration import CASE_FIELDS, ParseContext, summary_lines, user_number
 from bot.engine.services import CaseRegisteredHook
@@ -23,6 +25,7 @@ from bot.mall.dates import format_swedish_date
 from bot.mall.errors import UserFacingError
 from bot.mall.template import TemplateCatalog
 from storage import access_repository as access_repo
+from storage import ledger_repository as ledger_repo
 from storage import repository as repo
 from storage.models import Case, User
 from storage.reminder_repository import OverviewRow, overview_rows
@@ -56,6 +59,7 @@ class CoordinatorDesk:
         self._catalog = catalog
         self.texts = texts
         self._on_case_registered = on_case_registered
+        self._ledger_texts = load_ledger_texts()
 
     def _context(self, turn: Turn) -> ParseContext:
         return ParseContext(turn.session, self._catalog, self.texts)
@@ -268,14 +272,22 @@ class CoordinatorDesk:
         texts = self.texts
         if not rows:
             return [say(texts.overview_empty)]
+        budgets = ledger_repo.overview_budgets(turn.session, [row.case_id for row in rows])
         blocks = [Block(texts.overview_heading, Style.HEADING)]
         for row in rows[:50]:
-            blocks.append(Block(overview_line(texts, row, self._question_count(row.template_id))))
+            line = overview_line(texts, row, self._question_count(row.template_id))
+            budget = budget_text(self._ledger_texts, budgets.get(row.case_id))
+            blocks.append(Block(f"{line} {budget}"))
         if len(rows) > 50:
             blocks.append(Block(texts.overview_more.format(count=len(rows) - 50)))
         workbook = case_sheet.overview_workbook(
-            [overview_cells(texts, row, self._question_count(row.template_id)) for row in rows],
+            [
+                overview_cells(texts, row, self._question_count(row.template_id))
+                + budget_cells(budgets.get(row.case_id))
+                for row in rows
+            ],
             texts,
+            budget_headings(self._ledger_texts),
         )
         attachment = Attachment(
             texts.overview_filename.format(date=turn.now.date().isoformat()),

@@ -20,6 +20,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("andra", "Ändra ett svar: /andra 7 eller /andra budget ny text"),
     ("klar", "Svaret är färdigt, gå vidare"),
     ("utkast", "Visa hela redovisningen så här långt"),
+    ("budget", "Budgetens siffror: se, bekräfta eller rätta dem"),
     ("granska", "Granska redovisningen"),
     ("dokument", "Hämta redovisningen som Word och PDF"),
     ("angra", "Ångra: ta bort den senaste delen eller det senaste svaret"),

@@ -13,6 +13,7 @@ from bot.engine.turn import Turn
 from bot.mall.dates import format_swedish_date
 from bot.mall.errors import UserFacingError
 from bot.mall.template import Template, TemplateCatalog
+from storage import ledger_repository as ledger_repo
 from storage import repository as repo
 from storage.models import Case
 
@@ -91,6 +92,7 @@ class Reports:
             saved.append(SavedAnswer(case_id=case.id, key=key, version=stored.version))
             del saved[:-MAX_UNDO]
         turn.forget_answers(case)
+        turn.saved.append((case.id, key))
         answers = turn.answers(case)
         complete = all(
             q.key in answers and answers[q.key].text.strip()
@@ -153,4 +155,6 @@ class Reports:
     def snapshot(self, turn: Turn) -> ReportSnapshot:
         case, template = self.current(turn)
         answers = {k: a.text for k, a in turn.answers(case).items() if a.text.strip()}
-        return ReportSnapshot.from_case(case, template, answers)
+        entry = ledger_repo.current_entry(turn.session, case.id)
+        confirmed = (entry.granted_kr, entry.used_kr) if entry else None
+        return ReportSnapshot.from_case(case, template, answers, confirmed)

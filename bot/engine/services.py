@@ -33,9 +33,19 @@ class ReportSnapshot:
     last_reply_date: date | None = None
     recipients: tuple[str, ...] = ()
     perspectives: tuple[str, ...] | None = None  # what the grant was for, when registered
+    # The budget the official confirmed (the ledger's current entry); None when not confirmed.
+    confirmed_granted_kr: int | None = None
+    confirmed_used_kr: int | None = None
 
     @classmethod
-    def from_case(cls, case: Case, template: Template, answers: dict[str, str]) -> ReportSnapshot:
+    def from_case(
+        cls,
+        case: Case,
+        template: Template,
+        answers: dict[str, str],
+        confirmed: tuple[int, int] | None = None,
+    ) -> ReportSnapshot:
+        """`confirmed` is the ledger's (granted, used) in kronor, if the official confirmed it."""
         return cls(
             case_id=case.id,
             case_number=case.case_number,
@@ -47,6 +57,8 @@ class ReportSnapshot:
             last_reply_date=case.last_reply_date,
             recipients=tuple(case.recipients or ()),
             perspectives=tuple(case.perspectives) if case.perspectives is not None else None,
+            confirmed_granted_kr=confirmed[0] if confirmed else None,
+            confirmed_used_kr=confirmed[1] if confirmed else None,
         )
 
     @property

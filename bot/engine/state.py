@@ -16,6 +16,7 @@ class Awaiting(StrEnum):
     REGISTRATION = "registration"  # a coordinator registering an ärende step by step
     IMPORT_CONFIRM = "import_confirm"  # replace written answers with an imported draft?
     UNCLEAR = "unclear"  # was that message an answer, or talk about the chat (or a whole report)?
+    BUDGET = "budget"  # the budget's figures read from the answer: confirm or correct
 
 
 class AnswerPart(BaseModel):
@@ -60,6 +61,7 @@ class ConversationState(BaseModel):
     pending: PendingMessage | None = None  # with Awaiting.UNCLEAR
     saved: list[SavedAnswer] = Field(default_factory=list)  # newest last, for "ångra"
     signature_open: str | None = None  # the signature's key while more lines may follow
+    ledger: dict[str, Any] = Field(default_factory=dict)  # budget figures awaiting a word
 
     def clear_waiting(self) -> None:
         self.awaiting = Awaiting.NOTHING
@@ -68,3 +70,4 @@ class ConversationState(BaseModel):
         self.registration = {}
         self.pending_import = {}
         self.pending = None
+        self.ledger = {}

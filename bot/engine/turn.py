@@ -54,6 +54,8 @@ class Turn:
     # Slow work (the language model, rendering) runs after the commit, outside the
     # transaction, so one user's wait never holds a database lock that others need.
     after_commit: list[SlowWork] = field(default_factory=list)
+    # (case id, question key) of every answer saved in this input, in order.
+    saved: list[tuple[int, str]] = field(default_factory=list)
     _cases: dict[int, Case | None] = field(default_factory=dict, repr=False)
     _members: dict[int, bool] = field(default_factory=dict, repr=False)
     _answers: dict[int, Answers] = field(default_factory=dict, repr=False)

@@ -14,6 +14,7 @@ import pytest
 from bot.documents.phrases import FILES as AFTER_SIGNING_FILES
 from bot.documents.texts import DocumentTexts
 from bot.engine.after_signing_view import load_after_signing_texts
+from bot.engine.ledger_texts import load_ledger_texts
 from bot.engine.texts import load_coordination_texts, load_texts
 from bot.mall.datafiles import PROMPTS_DIR, DataFileError
 from bot.mall.texts import Text, TextFile, TextFileError, TextFormatError, text
@@ -153,6 +154,7 @@ LOADERS: dict[str, Callable[[Path], object]] = {
     },
     "documents.toml": DocumentTexts.load,
     "after_signing.toml": load_after_signing_texts,
+    "budget_ledger.toml": load_ledger_texts,
 }
 # Word lists, not texts: read by their own loaders (bot/mall/amounts.py, bot/engine/cues.py).
 WORD_LISTS = {"amounts.toml", "cues.toml"}
