@@ -55,6 +55,7 @@ from bot.engine.conversation import Conversation
 from bot.engine.texts import load_texts
 from bot.mall.template import load_catalog
 from bot.telegram.app import SQLITE_ENGINE_THREADS, TelegramBot, freeze_startup_objects
+from bot.telegram.inbox import Inbox
 from bot.telegram.outbound import Limits
 from storage.db import open_database
 
@@ -138,9 +139,12 @@ def full_bot_in(folder: Path, engine_threads: int = SQLITE_ENGINE_THREADS) -> Bo
             # Telegram's flood limits are switched off here: the bench measures the bot's own
             # cost per update, as it does for the echo and plain bots, which have none.
             unlimited = Limits(per_second=1_000_000, per_chat_interval=0)
+            # As `redovisa telegram` runs it: every update stored in the inbox first.
+            inbox = Inbox(sessions, lambda: datetime.now(UTC))
             async with TelegramBot(
-                settings, conversation, engine_threads=engine_threads, limits=unlimited
-            ):
+                settings, conversation, engine_threads=engine_threads, limits=unlimited,
+                inbox=inbox,
+            ):  # fmt: skip
                 freeze_startup_objects()
                 yield
         finally:
