@@ -135,7 +135,7 @@ class Conversation:
                 repo.save_state(session, row.id, turn.state.model_dump(mode="json"), now)
         except UserFacingError as error:
             return Steps([say(error.message)])
-        return Steps(replies, turn.after_commit)
+        return Steps(replies, turn.after_commit, turn.notices)
 
     def _gate(self, turn: Turn, incoming: Incoming) -> list[Reply]:
         """What a user without access can do: redeem an invite code, nothing else."""

@@ -11,17 +11,26 @@ from typing import Any
 
 from bot.engine import case_sheet
 from bot.engine.access import ROLE_BY_SWEDISH_WORD, is_admin, may_coordinate, role_name
+from bot.engine.membership import Membership
 from bot.engine.messages import Attachment, Block, Button, Reply, Style, say
-from bot.engine.registration import CASE_FIELDS, ParseContext, summary_lines, user_number
+from bot.engine.overview_findings import findings_text, stale_reviews
+from bot.engine.registration import (
+    CASE_FIELDS,
+    LONG_PASSED_DAYS,
+    ParseContext,
+    days_passed,
+    summary_lines,
+)
 from bot.engine.services import CaseRegisteredHook
 from bot.engine.state import Awaiting
 from bot.engine.texts import CoordinationTexts
 from bot.engine.turn import Turn
-from bot.mall.case_numbers import normalise_case_number
+from bot.engine.user_choice import user_label, user_number
 from bot.mall.dates import format_swedish_date
 from bot.mall.errors import UserFacingError
 from bot.mall.template import TemplateCatalog
 from storage import access_repository as access_repo
+from storage import membership_repository as members_repo
 from storage import repository as repo
 from storage.models import Case, User
 from storage.reminder_repository import OverviewRow, overview_rows
@@ -41,7 +50,9 @@ class CoordinatorDesk:
     prompts/coordination.toml's. `on_case_registered` is called with (session, case, now)
     after an ärende is registered or its deadline set, so that its reminders are (re)created."""
 
-    COMMANDS = ("inbjudan", "sparra", "anvandare", "registrera", "oversikt", "ansvarig")
+    COMMANDS = (
+        "inbjudan", "sparra", "anvandare", "registrera", "oversikt", "ansvarig", "ta_bort",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -52,9 +63,12 @@ class CoordinatorDesk:
         self._catalog = catalog
         self.texts = texts
         self._on_case_registered = on_case_registered
+        self.membership = Membership(texts, on_case_changed=on_case_registered)
 
-    def _context(self, turn: Turn) -> ParseContext:
-        return ParseContext(turn.session, self._catalog, self.texts)
+    def _context(self, turn: Turn, from_file: bool = False) -> ParseContext:
+        return ParseContext(
+            turn.session, self._catalog, self.texts, turn.now.date(), from_file=from_file
+        )
 
     def run(self, turn: Turn, name: str, argument: str) -> list[Reply]:
         if not may_coordinate(turn.user):
@@ -66,6 +80,7 @@ class CoordinatorDesk:
             "registrera": self._start_registration,
             "oversikt": self._overview,
             "ansvarig": self._assign,
+            "ta_bort": self.membership.remove,
         }[name]
         return handler(turn, argument)
 
@@ -105,9 +120,7 @@ class CoordinatorDesk:
         parts = argument.split(maxsplit=1)
         if len(parts) != 2:
             raise UserFacingError(self.texts.assign_usage)
-        case = repo.find_case(turn.session, normalise_case_number(parts[0]))
-        if case is None or not (is_admin(turn.user) or case.created_by_user_id == turn.user.id):
-            raise UserFacingError(self.texts.assign_no_case.format(case_number=parts[0][:40]))
+        case = self.membership.managed_case(turn, parts[0])
         context = self._context(turn)
         user_id = CASE_FIELDS[-1].parse(parts[1], context)
         user = (
@@ -115,16 +128,30 @@ class CoordinatorDesk:
         )
         if user is None:
             raise UserFacingError(self.texts.assign_who)
+        previous_id = case.responsible_user_id
+        previous = access_repo.find_user_by_id(turn.session, previous_id) if previous_id else None
         case.responsible_user_id = user.id
         repo.add_member(turn.session, case, user, turn.now)
         access_repo.audit(
-            turn.session, turn.user, "responsible_set", turn.now, case_id=case.id, user_id=user.id
+            turn.session,
+            turn.user,
+            "responsible_set",
+            turn.now,
+            case_id=case.id,
+            user_id=user.id,
+            previous_user_id=previous_id,
         )
         if self._on_case_registered is not None and case.last_reply_date is not None:
             self._on_case_registered(turn.session, case, turn.now)
-        return [
-            say(self.texts.assigned.format(name=user.display_name, case_number=case.case_number))
+        if previous_id != user.id:
+            self.membership.notify_responsible(turn, case, user)
+        lines = [
+            self.texts.assigned.format(
+                name=user_label(self.texts, user), case_number=case.case_number
+            ),
+            self.membership.moved_note(previous, case),
         ]
+        return [say(*filter(None, lines))]
 
     def _users(self, turn: Turn, _argument: str) -> list[Reply]:
         users = access_repo.users_with_role(turn.session, "official", "coordinator", "admin")
@@ -165,7 +192,7 @@ class CoordinatorDesk:
             buttons = tuple((Button(t.name, t.id),) for t in self._catalog.all())
         elif field.key == "responsible_user_id":
             officials = access_repo.users_with_role(turn.session, "official")[:8]
-            buttons = tuple((Button(u.display_name, f"#{u.id}"),) for u in officials)
+            buttons = tuple((Button(user_label(self.texts, u), f"#{u.id}"),) for u in officials)
             buttons += ((Button(self.texts.button_nobody_yet, "ingen"),),)
         return Reply(tuple(blocks), buttons)
 
@@ -181,6 +208,13 @@ class CoordinatorDesk:
         if len(state.registration) < len(CASE_FIELDS):
             return [self._ask_field(turn)]
         lines = [self.texts.registration_confirm, *summary_lines(state.registration, context)]
+        deadline = date.fromisoformat(str(state.registration["last_reply_date"]))
+        if (days := days_passed(deadline, context)) > LONG_PASSED_DAYS:
+            lines.append(
+                self.texts.last_reply_date_passed_confirm.format(
+                    date=format_swedish_date(deadline), days=days
+                )
+            )
         buttons = (
             (Button(self.texts.button_yes_register, "ja"), Button(self.texts.button_no, "nej")),
         )
@@ -196,12 +230,16 @@ class CoordinatorDesk:
         if answer not in ("ja", "j"):
             raise UserFacingError(self.texts.registration_yes_or_no)
         values = state.registration
-        case = self.register(turn, values, context)
+        case, started = self.register(turn, values, context)
         state.clear_waiting()
         state.registration = {}
-        return [say(self.texts.registered.format(case_number=case.case_number))]
+        return [say(self.texts.registered.format(case_number=case.case_number), *started)]
 
-    def register(self, turn: Turn, values: dict[str, Any], context: ParseContext) -> Case:
+    def register(
+        self, turn: Turn, values: dict[str, Any], context: ParseContext
+    ) -> tuple[Case, list[str]]:
+        """Register the ärende, or give one an official started its facts; the second value
+        says, when so, who had started it (their answers stay)."""
         responsible_id = values.get("responsible_user_id")
         responsible = (
             access_repo.find_user_by_id(turn.session, responsible_id)
@@ -209,10 +247,9 @@ class CoordinatorDesk:
             else None
         )
         # The diarienummer may have been taken since it was typed; check again.
-        CASE_FIELDS[0].parse(str(values["case_number"]), context)
-        case = access_repo.register_case(
-            turn.session,
-            case_number=str(values["case_number"]),
+        case_number = str(CASE_FIELDS[0].parse(str(values["case_number"]), context))
+        started = repo.find_case(turn.session, case_number)
+        facts: dict[str, Any] = dict(
             template_id=str(values["template_id"]),
             committee=str(values["committee"]),
             granted_amount_kr=int(values["granted_amount_kr"]),
@@ -224,6 +261,15 @@ class CoordinatorDesk:
             now=turn.now,
             perspectives=values.get("perspectives"),
         )
+        notes: list[str] = []
+        if started is None:
+            case = access_repo.register_case(turn.session, case_number=case_number, **facts)
+        else:
+            names = ", ".join(
+                user_label(self.texts, u) for u in members_repo.members(turn.session, started.id)
+            )
+            notes.append(self.texts.started_case_kept.format(case_number=case_number, names=names))
+            case = members_repo.register_started_case(turn.session, started, **facts)
         access_repo.audit(
             turn.session,
             turn.user,
@@ -231,27 +277,40 @@ class CoordinatorDesk:
             turn.now,
             case_id=case.id,
             responsible_user_id=responsible.id if responsible else None,
+            started_before=started is not None,
         )
         if self._on_case_registered is not None:
             self._on_case_registered(turn.session, case, turn.now)
-        return case
+        self.membership.notify_responsible(turn, case, responsible)
+        return case, notes
 
     def import_sheet(self, turn: Turn, filename: str, data: bytes) -> list[Reply]:
         """Register every row of a CSV/XLSX file, or none of them with a per-row report."""
         if not may_coordinate(turn.user):
             raise UserFacingError(self.texts.import_coordinators_only)
         rows = case_sheet.read_rows(filename, data, self.texts)
-        context = self._context(turn)
+        context = self._context(turn, from_file=True)
         parsed, problems = case_sheet.parse_rows(rows, context)
         if problems:
-            lines = [self.texts.import_refused.format(count=len(problems))]
+            count = len(problems)
+            lines = [
+                self.texts.import_refused.format(count=count)
+                if count != 1
+                else self.texts.import_refused_one
+            ]
             lines.extend(problems[:40])
             if len(problems) > 40:
                 lines.append(self.texts.import_more_problems.format(count=len(problems) - 40))
             return [say(*lines)]
+        notes: list[str] = []
         for values in parsed:
-            self.register(turn, values, context)
-        return [say(self.texts.import_done.format(count=len(parsed), filename=filename))]
+            notes.extend(self.register(turn, values, context)[1])
+        done = (
+            self.texts.import_done.format(count=len(parsed), filename=filename)
+            if len(parsed) != 1
+            else self.texts.import_done_one.format(filename=filename)
+        )
+        return [say(done, *notes)]
 
     # -- overview -------------------------------------------------------------------------
 
@@ -264,13 +323,20 @@ class CoordinatorDesk:
         texts = self.texts
         if not rows:
             return [say(texts.overview_empty)]
+        stale = stale_reviews(turn, rows)
         blocks = [Block(texts.overview_heading, Style.HEADING)]
         for row in rows[:50]:
-            blocks.append(Block(overview_line(texts, row, self._question_count(row.template_id))))
+            total = self._question_count(row.template_id)
+            blocks.append(Block(overview_line(texts, row, total, row.case_id in stale)))
         if len(rows) > 50:
             blocks.append(Block(texts.overview_more.format(count=len(rows) - 50)))
         workbook = case_sheet.overview_workbook(
-            [overview_cells(texts, row, self._question_count(row.template_id)) for row in rows],
+            [
+                overview_cells(
+                    texts, row, self._question_count(row.template_id), row.case_id in stale
+                )
+                for row in rows
+            ],
             texts,
         )
         attachment = Attachment(
@@ -286,37 +352,43 @@ def _user_by_number(turn: Turn, argument: str) -> User | None:
     return None if number is None else access_repo.find_user_by_id(turn.session, number)
 
 
-def overview_state(texts: CoordinationTexts, row: OverviewRow, total: int) -> str:
-    """The row's state in Swedish, with the last review's open findings when there are any.
-    An unknown state is shown as it is."""
+def overview_state(
+    texts: CoordinationTexts, row: OverviewRow, total: int, stale: bool = False
+) -> str:
+    """The row's state in Swedish, with the last review's open findings when there are any
+    (marked as older than the answers when `stale`). An unknown state is shown as it is."""
     if row.state == "in_progress":
         text = texts.status_in_progress.format(answered=row.answered, total=total)
     else:
         key = STATUS_KEYS.get(row.state)
         text = texts[key] if key else row.state
     if row.open_findings:
-        text += texts.status_open_findings.format(count=row.open_findings)
+        text += findings_text(texts, row.open_findings, stale)
     return text
 
 
-def overview_line(texts: CoordinationTexts, row: OverviewRow, total: int) -> str:
+def overview_line(
+    texts: CoordinationTexts, row: OverviewRow, total: int, stale: bool = False
+) -> str:
     deadline = (
         format_swedish_date(row.last_reply_date) if row.last_reply_date else texts.overview_no_date
     )
     return texts.overview_line.format(
         case_number=row.case_number,
-        state=overview_state(texts, row, total),
+        state=overview_state(texts, row, total, stale),
         deadline=deadline,
         who=row.responsible_name or texts.overview_no_responsible,
     )
 
 
-def overview_cells(texts: CoordinationTexts, row: OverviewRow, total: int) -> list[object]:
+def overview_cells(
+    texts: CoordinationTexts, row: OverviewRow, total: int, stale: bool = False
+) -> list[object]:
     return [
         row.case_number,
         row.committee or "",
         row.template_id,
-        overview_state(texts, row, total),
+        overview_state(texts, row, total, stale),
         row.answered,
         row.open_findings,
         row.last_reply_date,

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.engine.messages import Reply, say
+from bot.engine.messages import Notice, Reply, say
 from bot.engine.state import ConversationState
 from bot.mall.errors import UserFacingError
 from storage import repository as repo
@@ -31,6 +31,7 @@ class Steps:
 
     now: list[Reply]
     later: list[SlowWork] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)  # for other users' chats
 
     def finish(self) -> list[Reply]:
         """Run the slow work; a Swedish message stands in for a step that was refused."""
@@ -54,6 +55,7 @@ class Turn:
     # Slow work (the language model, rendering) runs after the commit, outside the
     # transaction, so one user's wait never holds a database lock that others need.
     after_commit: list[SlowWork] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)  # sent to others after the commit
     _cases: dict[int, Case | None] = field(default_factory=dict, repr=False)
     _members: dict[int, bool] = field(default_factory=dict, repr=False)
     _answers: dict[int, Answers] = field(default_factory=dict, repr=False)
