@@ -137,6 +137,17 @@ class Conversation:
             return Steps([say(error.message)])
         return Steps(replies, turn.after_commit, turn.notices)
 
+    def has_access(self, user: UserRef) -> bool:
+        """Whether `user` gets past the gate; read only, so an adapter can ask before it
+        fetches what the user sent (a file)."""
+        with self._sessions() as session:
+            row = repo.find_user(session, user.external_id)
+            if user.external_id in self._access.admin_external_ids:
+                return row is None or row.active
+            if row is None:
+                return self._access.initial_role(user.external_id) != NO_ACCESS
+            return row.active and row.role != NO_ACCESS
+
     def _gate(self, turn: Turn, incoming: Incoming) -> list[Reply]:
         """What a user without access can do: redeem an invite code, nothing else."""
         command = parse_command(incoming.text or "")
