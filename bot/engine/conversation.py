@@ -121,6 +121,7 @@ class Conversation:
                     user.display_name,
                     now,
                     role=self._access.initial_role(user.external_id),
+                    username=user.username,
                 )
                 self._access.settle_role(row)
                 if not row.active:

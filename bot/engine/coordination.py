@@ -25,7 +25,7 @@ from bot.engine.services import CaseRegisteredHook
 from bot.engine.state import Awaiting
 from bot.engine.texts import CoordinationTexts
 from bot.engine.turn import Turn
-from bot.engine.user_choice import user_label, user_number
+from bot.engine.user_choice import name_and_username, user_label, user_number
 from bot.mall.dates import format_swedish_date
 from bot.mall.errors import UserFacingError
 from bot.mall.template import TemplateCatalog
@@ -160,7 +160,7 @@ class CoordinatorDesk:
         lines.extend(
             Block(
                 texts.user_line.format(
-                    number=u.id, name=u.display_name, role=role_name(texts, u.role)
+                    number=u.id, name=name_and_username(u), role=role_name(texts, u.role)
                 )
             )
             for u in users

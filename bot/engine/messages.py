@@ -12,6 +12,7 @@ class UserRef:
 
     external_id: str
     display_name: str
+    username: str | None = None  # the platform's @name, when the user has one
 
 
 @dataclass(frozen=True)

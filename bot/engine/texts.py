@@ -241,6 +241,7 @@ class CoordinationTexts(TextFile):
     value_missing: Text = text()
     responsible_nobody: Text = text()
     user_shown: Text = text("name", "number")
+    user_shown_username: Text = text("name", "username", "number")
     user_unknown: Text = text()
 
 

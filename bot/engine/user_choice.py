@@ -1,8 +1,8 @@
 """Choosing a user by what a coordinator types: a number (#12), a whole name, or part of one.
 
-Users are shown as "Namn (#12)", so two users with the same name are never two identical
-choices; a name typed in part is taken when it fits one user only, and when it fits several
-the candidates are listed with their numbers.
+Users are shown as "Namn @användarnamn (#12)", so two users with the same name are never two
+identical choices; a name typed in part is taken when it fits one user only, and when it
+fits several the candidates are listed with their numbers. "@användarnamn" names one user.
 """
 
 from __future__ import annotations
@@ -21,8 +21,16 @@ MAX_CANDIDATES = 8
 
 
 def user_label(texts: CoordinationTexts, user: User) -> str:
-    """The user as every list and button shows them: name and number."""
+    """The user as every list and button shows them: name, username and number."""
+    if user.username:
+        return texts.user_shown_username.format(
+            name=user.display_name, username=user.username, number=user.id
+        )
     return texts.user_shown.format(name=user.display_name, number=user.id)
+
+
+def name_and_username(user: User) -> str:
+    return f"{user.display_name} @{user.username}" if user.username else user.display_name
 
 
 def user_number(text: str) -> int | None:
@@ -47,6 +55,8 @@ def matching_users(session: Session, wanted: str) -> list[User]:
     if not folded:
         return []
     users = _eligible(session)
+    if folded.startswith("@"):
+        return [u for u in users if u.username and u.username.casefold() == folded[1:]]
     exact = [u for u in users if " ".join(u.display_name.split()).casefold() == folded]
     if exact:
         return exact

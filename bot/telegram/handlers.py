@@ -63,7 +63,9 @@ class ConversationPort(Protocol):
 
 
 def user_ref(user: TelegramUser) -> UserRef:
-    return UserRef(external_id=f"telegram:{user.id}", display_name=user.full_name)
+    return UserRef(
+        external_id=f"telegram:{user.id}", display_name=user.full_name, username=user.username
+    )
 
 
 def normalize_command(text: str, bot_username: str | None) -> str:

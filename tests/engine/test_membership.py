@@ -266,3 +266,26 @@ def test_access_is_known_before_anything_is_fetched(
     assert strict.has_access(anna.ref)
     assert "spärrad" in admin.say(f"/sparra {user_id(session_factory, 2)}")
     assert not strict.has_access(UserRef("telegram:2", "Anna"))
+
+
+def test_usernames_tell_apart_users_with_the_same_name(
+    strict: Conversation, session_factory: SessionFactory
+) -> None:
+    admin = telegram_user(strict, ADMIN_ID, "Admin")
+    for number, username in [(2, "anna_s"), (3, "annasv")]:
+        user = ChatUser(strict, UserRef(f"telegram:{number}", "Anna Svensson", username))
+        assert "Välkommen" in user.say(f"/start {invite_code(admin.say('/inbjudan'))}")
+    second = user_id(session_factory, 3)
+    listing = admin.say("/anvandare")
+    assert "Anna Svensson @anna_s" in listing and "Anna Svensson @annasv" in listing
+    admin.say("/registrera")
+    for value in [CASE, "Servicenämnden", "mall-2019", "500 000 kr", "alla", "2019-03-11",
+                  "2020-02-28", "a@malmo.se"]:  # fmt: skip
+        admin.say(value)
+    labels = [b.label for row in admin.received[-1].buttons for b in row]
+    assert f"Anna Svensson @annasv (#{second})" in labels
+    assert f"Anna Svensson @annasv (#{second})" in admin.say("@annasv")
+    admin.say("ja")
+    with session_factory() as session:
+        case = repo.find_case(session, CASE)
+        assert case is not None and case.responsible_user_id == second
