@@ -162,12 +162,16 @@ class TelegramAdapter:
         goes no further."""
         query = update.callback_query
         assert query is not None
-        message = query.message
+        message = query.message  # an InaccessibleMessage when it is old: chat and id only
         own = (
-            isinstance(message, Message)
+            message is not None
             and message.chat.type == ChatType.PRIVATE
             and message.chat.id == query.from_user.id
-            and (message.from_user is None or message.from_user.id == context.bot.id)
+            and not (
+                isinstance(message, Message)
+                and message.from_user is not None
+                and message.from_user.id != context.bot.id
+            )
         )
         command = self.commands.decode(query.data or "") if own else None
         note = None if command else self.texts.button_not_ours
@@ -175,10 +179,10 @@ class TelegramAdapter:
             note = self.texts.button_other_chat
         with suppress(TelegramError):
             await query.answer(text=note)
-        if not own or not isinstance(message, Message):
+        if not own or message is None:
             return
         chat_id = message.chat.id
-        if message.reply_markup:
+        if isinstance(message, Message) and message.reply_markup:
             keep = keyboard_after_press(message.reply_markup, query.data or "", command)
             with suppress(TelegramError):
                 await message.edit_reply_markup(reply_markup=keep)
