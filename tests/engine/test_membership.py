@@ -289,3 +289,25 @@ def test_usernames_tell_apart_users_with_the_same_name(
     with session_factory() as session:
         case = repo.find_case(session, CASE)
         assert case is not None and case.responsible_user_id == second
+
+
+def test_a_started_arende_registered_step_by_step_keeps_its_answers_under_the_new_mall(
+    strict: Conversation, session_factory: SessionFactory
+) -> None:
+    admin = telegram_user(strict, ADMIN_ID, "Admin")
+    anna = make_official(admin, strict, 2, "Anna")
+    start_report(anna, "Annas nämnd")  # on mall-2019
+    admin.say("/registrera")
+    for value in [CASE, "Servicenämnden", "mall-2018", "300 000 kr", "okänt", "2018-03-01",
+                  "2020-02-28", "a@malmo.se"]:  # fmt: skip
+        admin.say(value)
+    admin.say("ingen")
+    done = admin.say("ja")
+    assert "är registrerat" in done and "hade redan påbörjats av Anna" in done
+    anna_id = user_id(session_factory, 2)
+    with session_factory() as session:
+        case = repo.find_case(session, CASE)
+        assert case is not None and case.template_id == "mall-2018"
+        assert case.responsible_user_id == anna_id, "no one named: the one who started stays"
+    draft = anna.say("/utkast")
+    assert "Annas nämnd" in draft
