@@ -112,7 +112,11 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "telegram_bot_token", "openai_api_key", "smtp_host", "smtp_user", "smtp_password",
+        "telegram_bot_token",
+        "openai_api_key",
+        "smtp_host",
+        "smtp_user",
+        "smtp_password",
         mode="before",
     )
     @classmethod
@@ -147,8 +151,6 @@ class Settings(BaseSettings):
     def outbox_dir(self) -> Path:
         """Return the folder the mail is written to when no SMTP server is set."""
         return self.redovisa_outbox_dir or self.redovisa_data_dir / "outbox"
-
-
 
 
 def describe_settings() -> str:

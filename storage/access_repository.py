@@ -97,15 +97,6 @@ def find_user_by_id(session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
 
 
-def find_users_by_name(session: Session, name: str) -> Sequence[User]:
-    wanted = name.strip().lower()
-    return [
-        u
-        for u in session.scalars(select(User).where(User.active.is_(True), User.role.in_(ROLES)))
-        if u.display_name.lower() == wanted
-    ]
-
-
 def register_case(
     session: Session,
     *,

@@ -6,9 +6,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session
 
 
-def insert_for(
-    session: Session, model: type[DeclarativeBase]
-) -> postgresql.Insert | sqlite.Insert:
+def insert_for(session: Session, model: type[DeclarativeBase]) -> postgresql.Insert | sqlite.Insert:
     """An INSERT into `model`'s table in the session's database, with its ON CONFLICT clauses."""
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(model)

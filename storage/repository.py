@@ -28,19 +28,29 @@ from storage.models import (
 
 
 def get_or_create_user(
-    session: Session, external_id: str, display_name: str, now: datetime, role: str = "official"
+    session: Session,
+    external_id: str,
+    display_name: str,
+    now: datetime,
+    role: str = "official",
+    username: str | None = None,
 ) -> User:
+    """The user, created on their first message; a changed platform username is kept up to
+    date (it tells apart users with the same name)."""
     user = session.scalar(select(User).where(User.external_id == external_id))
     if user is None:
         user = User(
             external_id=external_id,
             display_name=display_name,
+            username=username,
             role=role,
             active=True,
             created_at=now,
         )
         session.add(user)
         session.flush()
+    elif username and user.username != username:
+        user.username = username
     return user
 
 

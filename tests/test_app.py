@@ -204,7 +204,7 @@ def test_review_compares_the_report_with_what_the_grant_was_for(tmp_path: Path) 
     row = "STK-2018-1307;Nämnden;2019;200 000 kr;barnrätt, nationella minoriteter;2019-03-11;2026-02-28;a@malmo.se;ingen"
     sheet = f"{header}\n{row}\n".encode()
     registered = conversation.handle(coordinator, Incoming(file=IncomingFile("a.csv", sheet)))
-    assert "1 ärenden" in text_of(registered)
+    assert "1 ärende är registrerat" in text_of(registered)
     for text in [
         "/fortsatt STK-2018-1307",
         "Nämnden",

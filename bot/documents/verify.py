@@ -57,8 +57,6 @@ class Problem(StrEnum):
     ANSWERS_DIFFER = "answers_differ"
 
 
-
-
 @dataclass(frozen=True)
 class SignatureInfo:
     field_name: str

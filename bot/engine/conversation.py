@@ -161,6 +161,7 @@ class Conversation:
                     user.display_name,
                     now,
                     role=self._access.initial_role(user.external_id),
+                    username=user.username,
                 )
                 self._access.settle_role(row)
                 if not row.active:
@@ -176,7 +177,18 @@ class Conversation:
                 repo.save_state(session, row.id, turn.state.model_dump(mode="json"), now)
         except UserFacingError as error:
             return Steps([say(error.message)])
-        return Steps(replies, turn.after_commit)
+        return Steps(replies, turn.after_commit, turn.notices)
+
+    def has_access(self, user: UserRef) -> bool:
+        """Whether `user` gets past the gate; read only, so an adapter can ask before it
+        fetches what the user sent (a file)."""
+        with self._sessions() as session:
+            row = repo.find_user(session, user.external_id)
+            if user.external_id in self._access.admin_external_ids:
+                return row is None or row.active
+            if row is None:
+                return self._access.initial_role(user.external_id) != NO_ACCESS
+            return row.active and row.role != NO_ACCESS
 
     def _gate(self, turn: Turn, incoming: Incoming) -> list[Reply]:
         """What a user without access can do: redeem an invite code, nothing else."""

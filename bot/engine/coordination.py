@@ -8,39 +8,38 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.engine import case_sheet
 from bot.engine.access import ROLE_BY_SWEDISH_WORD, is_admin, may_coordinate, role_name
 from bot.engine.budget_overview import budget_cells, budget_headings, budget_text
 from bot.engine.ledger_texts import load_ledger_texts
+from bot.engine.membership import Membership
 from bot.engine.messages import Attachment, Block, Button, Reply, Style, say
-from bot.engine.registration import CASE_FIELDS, ParseContext, summary_lines, user_number
+from bot.engine.overview_findings import stale_reviews
+from bot.engine.overview_view import overview_cells, overview_line
+from bot.engine.registration import (
+    CASE_FIELDS,
+    LONG_PASSED_DAYS,
+    ParseContext,
+    days_passed,
+    summary_lines,
+)
 from bot.engine.services import CaseRegisteredHook
 from bot.engine.state import Awaiting
 from bot.engine.texts import CoordinationTexts
 from bot.engine.turn import Turn
-from bot.mall.case_numbers import normalise_case_number
+from bot.engine.user_choice import name_and_username, user_label, user_number
 from bot.mall.dates import format_swedish_date
 from bot.mall.errors import UserFacingError
 from bot.mall.template import TemplateCatalog
 from storage import access_repository as access_repo
 from storage import ledger_repository as ledger_repo
+from storage import membership_repository as members_repo
 from storage import repository as repo
 from storage.models import Case, User
-from storage.reminder_repository import OverviewRow, overview_rows
+from storage.reminder_repository import overview_rows
 
 INVITE_VALID_FOR = timedelta(days=7)
-SWEDISH_TIME = ZoneInfo("Europe/Stockholm")
-# Each state of an ärende and the key of its name in prompts/coordination.toml (a state
-# "in_progress" is written with its progress, status_in_progress).
-STATUS_KEYS = {
-    "not_started": "status_not_started",
-    "finished": "status_finished",
-    "sent_for_signature": "status_sent_for_signature",
-    "signed": "status_signed",
-    "submitted": "status_submitted",
-}
 
 
 class CoordinatorDesk:
@@ -48,7 +47,9 @@ class CoordinatorDesk:
     prompts/coordination.toml's. `on_case_registered` is called with (session, case, now)
     after an ärende is registered or its deadline set, so that its reminders are (re)created."""
 
-    COMMANDS = ("inbjudan", "sparra", "anvandare", "registrera", "oversikt", "ansvarig")
+    COMMANDS = (
+        "inbjudan", "sparra", "anvandare", "registrera", "oversikt", "ansvarig", "ta_bort",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -60,9 +61,12 @@ class CoordinatorDesk:
         self.texts = texts
         self._on_case_registered = on_case_registered
         self._ledger_texts = load_ledger_texts()
+        self.membership = Membership(texts, on_case_changed=on_case_registered)
 
-    def _context(self, turn: Turn) -> ParseContext:
-        return ParseContext(turn.session, self._catalog, self.texts)
+    def _context(self, turn: Turn, from_file: bool = False) -> ParseContext:
+        return ParseContext(
+            turn.session, self._catalog, self.texts, turn.now.date(), from_file=from_file
+        )
 
     def run(self, turn: Turn, name: str, argument: str) -> list[Reply]:
         if not may_coordinate(turn.user):
@@ -74,6 +78,7 @@ class CoordinatorDesk:
             "registrera": self._start_registration,
             "oversikt": self._overview,
             "ansvarig": self._assign,
+            "ta_bort": self.membership.remove,
         }[name]
         return handler(turn, argument)
 
@@ -113,9 +118,7 @@ class CoordinatorDesk:
         parts = argument.split(maxsplit=1)
         if len(parts) != 2:
             raise UserFacingError(self.texts.assign_usage)
-        case = repo.find_case(turn.session, normalise_case_number(parts[0]))
-        if case is None or not (is_admin(turn.user) or case.created_by_user_id == turn.user.id):
-            raise UserFacingError(self.texts.assign_no_case.format(case_number=parts[0][:40]))
+        case = self.membership.managed_case(turn, parts[0])
         context = self._context(turn)
         user_id = CASE_FIELDS[-1].parse(parts[1], context)
         user = (
@@ -123,16 +126,30 @@ class CoordinatorDesk:
         )
         if user is None:
             raise UserFacingError(self.texts.assign_who)
+        previous_id = case.responsible_user_id
+        previous = access_repo.find_user_by_id(turn.session, previous_id) if previous_id else None
         case.responsible_user_id = user.id
         repo.add_member(turn.session, case, user, turn.now)
         access_repo.audit(
-            turn.session, turn.user, "responsible_set", turn.now, case_id=case.id, user_id=user.id
+            turn.session,
+            turn.user,
+            "responsible_set",
+            turn.now,
+            case_id=case.id,
+            user_id=user.id,
+            previous_user_id=previous_id,
         )
         if self._on_case_registered is not None and case.last_reply_date is not None:
             self._on_case_registered(turn.session, case, turn.now)
-        return [
-            say(self.texts.assigned.format(name=user.display_name, case_number=case.case_number))
+        if previous_id != user.id:
+            self.membership.notify_responsible(turn, case, user)
+        lines = [
+            self.texts.assigned.format(
+                name=user_label(self.texts, user), case_number=case.case_number
+            ),
+            self.membership.moved_note(previous, case),
         ]
+        return [say(*filter(None, lines))]
 
     def _users(self, turn: Turn, _argument: str) -> list[Reply]:
         users = access_repo.users_with_role(turn.session, "official", "coordinator", "admin")
@@ -141,7 +158,7 @@ class CoordinatorDesk:
         lines.extend(
             Block(
                 texts.user_line.format(
-                    number=u.id, name=u.display_name, role=role_name(texts, u.role)
+                    number=u.id, name=name_and_username(u), role=role_name(texts, u.role)
                 )
             )
             for u in users
@@ -173,7 +190,7 @@ class CoordinatorDesk:
             buttons = tuple((Button(t.name, t.id),) for t in self._catalog.all())
         elif field.key == "responsible_user_id":
             officials = access_repo.users_with_role(turn.session, "official")[:8]
-            buttons = tuple((Button(u.display_name, f"#{u.id}"),) for u in officials)
+            buttons = tuple((Button(user_label(self.texts, u), f"#{u.id}"),) for u in officials)
             buttons += ((Button(self.texts.button_nobody_yet, "ingen"),),)
         return Reply(tuple(blocks), buttons)
 
@@ -189,6 +206,13 @@ class CoordinatorDesk:
         if len(state.registration) < len(CASE_FIELDS):
             return [self._ask_field(turn)]
         lines = [self.texts.registration_confirm, *summary_lines(state.registration, context)]
+        deadline = date.fromisoformat(str(state.registration["last_reply_date"]))
+        if (days := days_passed(deadline, context)) > LONG_PASSED_DAYS:
+            lines.append(
+                self.texts.last_reply_date_passed_confirm.format(
+                    date=format_swedish_date(deadline), days=days
+                )
+            )
         buttons = (
             (Button(self.texts.button_yes_register, "ja"), Button(self.texts.button_no, "nej")),
         )
@@ -204,12 +228,16 @@ class CoordinatorDesk:
         if answer not in ("ja", "j"):
             raise UserFacingError(self.texts.registration_yes_or_no)
         values = state.registration
-        case = self.register(turn, values, context)
+        case, started = self.register(turn, values, context)
         state.clear_waiting()
         state.registration = {}
-        return [say(self.texts.registered.format(case_number=case.case_number))]
+        return [say(self.texts.registered.format(case_number=case.case_number), *started)]
 
-    def register(self, turn: Turn, values: dict[str, Any], context: ParseContext) -> Case:
+    def register(
+        self, turn: Turn, values: dict[str, Any], context: ParseContext
+    ) -> tuple[Case, list[str]]:
+        """Register the ärende, or give one an official started its facts; the second value
+        says, when so, who had started it (their answers stay)."""
         responsible_id = values.get("responsible_user_id")
         responsible = (
             access_repo.find_user_by_id(turn.session, responsible_id)
@@ -217,10 +245,9 @@ class CoordinatorDesk:
             else None
         )
         # The diarienummer may have been taken since it was typed; check again.
-        CASE_FIELDS[0].parse(str(values["case_number"]), context)
-        case = access_repo.register_case(
-            turn.session,
-            case_number=str(values["case_number"]),
+        case_number = str(CASE_FIELDS[0].parse(str(values["case_number"]), context))
+        started = repo.find_case(turn.session, case_number)
+        facts: dict[str, Any] = dict(
             template_id=str(values["template_id"]),
             committee=str(values["committee"]),
             granted_amount_kr=int(values["granted_amount_kr"]),
@@ -232,6 +259,15 @@ class CoordinatorDesk:
             now=turn.now,
             perspectives=values.get("perspectives"),
         )
+        notes: list[str] = []
+        if started is None:
+            case = access_repo.register_case(turn.session, case_number=case_number, **facts)
+        else:
+            names = ", ".join(
+                user_label(self.texts, u) for u in members_repo.members(turn.session, started.id)
+            )
+            notes.append(self.texts.started_case_kept.format(case_number=case_number, names=names))
+            case = members_repo.register_started_case(turn.session, started, **facts)
         access_repo.audit(
             turn.session,
             turn.user,
@@ -239,27 +275,40 @@ class CoordinatorDesk:
             turn.now,
             case_id=case.id,
             responsible_user_id=responsible.id if responsible else None,
+            started_before=started is not None,
         )
         if self._on_case_registered is not None:
             self._on_case_registered(turn.session, case, turn.now)
-        return case
+        self.membership.notify_responsible(turn, case, responsible)
+        return case, notes
 
     def import_sheet(self, turn: Turn, filename: str, data: bytes) -> list[Reply]:
         """Register every row of a CSV/XLSX file, or none of them with a per-row report."""
         if not may_coordinate(turn.user):
             raise UserFacingError(self.texts.import_coordinators_only)
         rows = case_sheet.read_rows(filename, data, self.texts)
-        context = self._context(turn)
+        context = self._context(turn, from_file=True)
         parsed, problems = case_sheet.parse_rows(rows, context)
         if problems:
-            lines = [self.texts.import_refused.format(count=len(problems))]
+            count = len(problems)
+            lines = [
+                self.texts.import_refused.format(count=count)
+                if count != 1
+                else self.texts.import_refused_one
+            ]
             lines.extend(problems[:40])
             if len(problems) > 40:
                 lines.append(self.texts.import_more_problems.format(count=len(problems) - 40))
             return [say(*lines)]
+        notes: list[str] = []
         for values in parsed:
-            self.register(turn, values, context)
-        return [say(self.texts.import_done.format(count=len(parsed), filename=filename))]
+            notes.extend(self.register(turn, values, context)[1])
+        done = (
+            self.texts.import_done.format(count=len(parsed), filename=filename)
+            if len(parsed) != 1
+            else self.texts.import_done_one.format(filename=filename)
+        )
+        return [say(done, *notes)]
 
     # -- overview -------------------------------------------------------------------------
 
@@ -273,16 +322,20 @@ class CoordinatorDesk:
         if not rows:
             return [say(texts.overview_empty)]
         budgets = ledger_repo.overview_budgets(turn.session, [row.case_id for row in rows])
+        stale = stale_reviews(turn, rows)
         blocks = [Block(texts.overview_heading, Style.HEADING)]
         for row in rows[:50]:
-            line = overview_line(texts, row, self._question_count(row.template_id))
+            total = self._question_count(row.template_id)
+            line = overview_line(texts, row, total, row.case_id in stale)
             budget = budget_text(self._ledger_texts, budgets.get(row.case_id))
             blocks.append(Block(f"{line} {budget}"))
         if len(rows) > 50:
             blocks.append(Block(texts.overview_more.format(count=len(rows) - 50)))
         workbook = case_sheet.overview_workbook(
             [
-                overview_cells(texts, row, self._question_count(row.template_id))
+                overview_cells(
+                    texts, row, self._question_count(row.template_id), row.case_id in stale
+                )
                 + budget_cells(budgets.get(row.case_id))
                 for row in rows
             ],
@@ -300,44 +353,3 @@ class CoordinatorDesk:
 def _user_by_number(turn: Turn, argument: str) -> User | None:
     number = user_number(argument)
     return None if number is None else access_repo.find_user_by_id(turn.session, number)
-
-
-def overview_state(texts: CoordinationTexts, row: OverviewRow, total: int) -> str:
-    """The row's state in Swedish, with the last review's open findings when there are any.
-    An unknown state is shown as it is."""
-    if row.state == "in_progress":
-        text = texts.status_in_progress.format(answered=row.answered, total=total)
-    elif row.state == "submitted" and row.submitted_at is not None:
-        day = row.submitted_at.astimezone(SWEDISH_TIME).date()
-        text = texts.status_submitted_on.format(date=format_swedish_date(day))
-    else:
-        key = STATUS_KEYS.get(row.state)
-        text = texts[key] if key else row.state
-    if row.open_findings:
-        text += texts.status_open_findings.format(count=row.open_findings)
-    return text
-
-
-def overview_line(texts: CoordinationTexts, row: OverviewRow, total: int) -> str:
-    deadline = (
-        format_swedish_date(row.last_reply_date) if row.last_reply_date else texts.overview_no_date
-    )
-    return texts.overview_line.format(
-        case_number=row.case_number,
-        state=overview_state(texts, row, total),
-        deadline=deadline,
-        who=row.responsible_name or texts.overview_no_responsible,
-    )
-
-
-def overview_cells(texts: CoordinationTexts, row: OverviewRow, total: int) -> list[object]:
-    return [
-        row.case_number,
-        row.committee or "",
-        row.template_id,
-        overview_state(texts, row, total),
-        row.answered,
-        row.open_findings,
-        row.last_reply_date,
-        row.responsible_name or "",
-    ]

@@ -16,7 +16,9 @@ from bot.mall.case_numbers import normalise_case_number
 from bot.mall.errors import UserFacingError
 from bot.mall.template import Template, template_named
 from storage import access_repository as access_repo
+from storage import membership_repository as members_repo
 from storage import repository as repo
+from storage.models import Case
 
 
 class Lifecycle:
@@ -110,9 +112,7 @@ class Lifecycle:
                 raise UserFacingError(
                     self._texts.case_belongs_to_other.format(case_number=case_number)
                 )
-            return self._reports.open_case(
-                turn, existing, self._texts.case_exists_resuming.format(case_number=case_number)
-            )
+            return self._reports.open_case(turn, existing, self._resuming_note(turn, existing))
         note = self._reports.commit_parts(turn)
         turn.state.question_index = None
         turn.state.clear_waiting()
@@ -122,6 +122,15 @@ class Lifecycle:
         question = self._texts.choose_template.format(case_number=case_number)
         lines = "\n".join(template_lines(self._texts, self._catalog))
         return [say(*filter(None, [note, question, lines]), buttons=buttons)]
+
+    def _resuming_note(self, turn: Turn, case: Case) -> str:
+        """ "You already have it" to whoever started it; to someone it was given, by whom."""
+        if case.created_by_user_id == turn.user.id:
+            return self._texts.case_exists_resuming.format(case_number=case.case_number)
+        by = members_repo.who_assigned(turn.session, case.id, turn.user.id)
+        by = by or access_repo.find_user_by_id(turn.session, case.created_by_user_id)
+        name = by.display_name if by else self._coordination_texts.user_unknown
+        return self._texts.case_assigned_resuming.format(case_number=case.case_number, by=name)
 
     def choose_template(self, turn: Turn, argument: str) -> list[Reply]:
         if turn.state.awaiting is not Awaiting.TEMPLATE or not turn.state.pending_case_number:

@@ -12,6 +12,7 @@ class UserRef:
 
     external_id: str
     display_name: str
+    username: str | None = None  # the platform's @name, when the user has one
 
 
 @dataclass(frozen=True)
@@ -79,3 +80,12 @@ class Reply:
 def say(*paragraphs: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> Reply:
     """A reply of plain paragraphs."""
     return Reply(blocks=tuple(Block(p) for p in paragraphs), buttons=buttons)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A reply for another user than the one writing (a coordinator made them responsible),
+    delivered to that user's own chat once the turn is committed."""
+
+    recipient_external_id: str
+    reply: Reply

@@ -37,6 +37,7 @@ COORDINATOR_COMMANDS: tuple[tuple[str, str], ...] = (
     ("inbjudan", "Skapa en inbjudningskod: /inbjudan handläggare eller samordnare"),
     ("ansvarig", "Gör en användare ansvarig för ett ärende: /ansvarig STK-2018-1307 #12"),
     ("anvandare", "Alla användare med nummer och roll"),
+    ("ta_bort", "Ta bort någon från ett ärende: /ta_bort STK-2018-1307 #12"),
     ("sparra", "Spärra en användare (administratör): /sparra 12"),
 )
 ALIASES = {

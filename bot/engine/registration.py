@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from bot.engine.texts import CoordinationTexts
+from bot.engine.user_choice import choose_user, user_label
 from bot.mall.amounts import format_kronor, parse_amount
 from bot.mall.case_numbers import normalise_case_number
 from bot.mall.dates import Precision, find_dates, format_swedish_date
@@ -22,7 +23,11 @@ from bot.mall.template import TemplateCatalog, template_named
 from bot.review.perspectives import Perspective
 from storage import access_repository as access_repo
 from storage import repository as repo
+from storage.membership_repository import is_registered
 
+# A last reply date further back than this is a typed year, most likely: a file refuses it,
+# the step-by-step registration asks for a confirmation.
+LONG_PASSED_DAYS = 90
 EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 NOBODY_YET = ("", "-", "ingen", "ingen än", "senare")
 
@@ -32,6 +37,8 @@ class ParseContext:
     session: Session
     catalog: TemplateCatalog
     texts: CoordinationTexts  # prompts/coordination.toml
+    today: date | None = None  # for refusing a last reply date long past
+    from_file: bool = False  # a CSV/XLSX row: nobody is there to confirm a doubtful value
 
 
 JsonValue = str | int | list[str] | None
@@ -53,7 +60,10 @@ class CaseField:
 
 def _case_number(text: str, context: ParseContext) -> JsonValue:
     number = normalise_case_number(text)
-    if repo.find_case(context.session, number) is not None:
+    existing = repo.find_case(context.session, number)
+    # An ärende an official started with /ny is not registered yet: registering it keeps
+    # its answers and adds the facts.
+    if existing is not None and is_registered(existing):
         raise UserFacingError(context.texts.case_already_registered.format(case_number=number))
     return number
 
@@ -99,6 +109,21 @@ def _day(text: str, context: ParseContext) -> JsonValue:
     return parse_day(text, context.texts).isoformat()
 
 
+def days_passed(day: date, context: ParseContext) -> int:
+    """How many days ago `day` was (0 when today or later, or when today is not known)."""
+    return max(0, (context.today - day).days) if context.today else 0
+
+
+def _last_reply_day(text: str, context: ParseContext) -> JsonValue:
+    day = parse_day(text, context.texts)
+    days = days_passed(day, context)
+    if context.from_file and days > LONG_PASSED_DAYS:
+        raise UserFacingError(
+            context.texts.last_reply_date_passed.format(date=format_swedish_date(day), days=days)
+        )
+    return day.isoformat()
+
+
 def _recipients(text: str, context: ParseContext) -> JsonValue:
     addresses = [a.strip() for a in re.split(r"[,;\s]+", text) if a.strip()]
     if not addresses:
@@ -111,29 +136,11 @@ def _recipients(text: str, context: ParseContext) -> JsonValue:
     return addresses
 
 
-def user_number(text: str) -> int | None:
-    """A user's number as /anvandare shows it ("12" or "#12"); None for anything else."""
-    number = text.strip().lstrip("#")
-    if number.isdecimal() and number.isascii() and len(number) <= 9:
-        return int(number)
-    return None
-
-
 def _responsible(text: str, context: ParseContext) -> JsonValue:
     wanted = text.strip()
     if wanted.lower() in NOBODY_YET:
         return None
-    number = user_number(wanted)
-    if number is not None:
-        user = access_repo.find_user_by_id(context.session, number)
-        if user is None or not user.active or user.role == "none":
-            raise UserFacingError(context.texts.responsible_unknown_number.format(given=wanted))
-        return user.id
-    matches = access_repo.find_users_by_name(context.session, wanted)
-    if len(matches) != 1:
-        problem = "responsible_many_matches" if matches else "responsible_no_match"
-        raise UserFacingError(context.texts[problem].format(name=wanted[:40]))
-    return matches[0].id
+    return choose_user(context.session, wanted, context.texts).id
 
 
 PERSPECTIVE_WORDS = {
@@ -192,11 +199,7 @@ def _show_user(value: JsonValue, context: ParseContext) -> str:
     if not isinstance(value, int):
         return texts.responsible_nobody
     user = access_repo.find_user_by_id(context.session, value)
-    return (
-        texts.user_shown.format(name=user.display_name, number=user.id)
-        if user
-        else texts.user_unknown
-    )
+    return user_label(texts, user) if user else texts.user_unknown
 
 
 # The column names are what the CSV/XLSX reader matches, so they stay here; the question
@@ -210,7 +213,7 @@ CASE_FIELDS: tuple[CaseField, ...] = (
         "perspectives", "perspektiv", _perspectives, _show_perspectives, required_column=False
     ),
     CaseField("decision_date", "beslutsdatum", _day, _show_day),
-    CaseField("last_reply_date", "sista svarsdatum", _day, _show_day),
+    CaseField("last_reply_date", "sista svarsdatum", _last_reply_day, _show_day),
     CaseField("recipients", "mottagare", _recipients, _show_list),
     CaseField("responsible_user_id", "ansvarig", _responsible, _show_user),
 )

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.engine.messages import Reply, say
+from bot.engine.messages import Notice, Reply, say
 from bot.engine.state import ConversationState
 from bot.mall.errors import UserFacingError
 from storage import repository as repo
@@ -31,6 +31,7 @@ class Steps:
 
     now: list[Reply]
     later: list[SlowWork] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)  # for other users' chats
 
     def finish(self) -> list[Reply]:
         """Run the slow work; a Swedish message stands in for a step that was refused."""
@@ -56,6 +57,7 @@ class Turn:
     after_commit: list[SlowWork] = field(default_factory=list)
     # (case id, question key) of every answer saved in this input, in order.
     saved: list[tuple[int, str]] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)  # sent to others after the commit
     _cases: dict[int, Case | None] = field(default_factory=dict, repr=False)
     _members: dict[int, bool] = field(default_factory=dict, repr=False)
     _answers: dict[int, Answers] = field(default_factory=dict, repr=False)

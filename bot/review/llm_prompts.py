@@ -111,5 +111,3 @@ def as_data(document: object) -> str:
     """JSON for the <data> part; < and > are escaped so the text cannot close the part."""
     text = json.dumps(document, ensure_ascii=False, indent=2)
     return text.replace("<", "\\u003c").replace(">", "\\u003e")
-
-

@@ -40,6 +40,7 @@ from bot.reminders.service import ReminderJob
 from bot.telegram.chat_lock import PerChatUpdateProcessor
 from bot.telegram.handlers import ConversationPort, TelegramAdapter
 from bot.telegram.inbox import Inbox, use_inbox
+from bot.telegram.keyboards import CallbackCommands
 from bot.telegram.logging_filter import keep_updates_out_of_logs, warn_in_one_line
 from bot.telegram.notifier import TelegramNotifier
 from bot.telegram.outbound import Limits, OutboundLimiter, RetryPolicy
@@ -190,6 +191,7 @@ class TelegramBot:
             self.slow_executor,
             typing_delay=typing_delay,
             texts=texts or load_telegram_texts(),
+            commands=CallbackCommands.for_token(settings.telegram_bot_token),
         )
         self.requests = (
             HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE, read_timeout=read_timeout),

@@ -3,6 +3,8 @@
 Every block is escaped, so whatever the user wrote (`<`, `&`, `*`, `_`) is shown exactly
 as written; the style becomes a tag. A reply longer than Telegram's 4096 characters is
 split between paragraphs, and a paragraph longer than that between lines, then words.
+A heading (a question in the draft) never ends a message: it goes with the start of the
+paragraph under it.
 Telegram counts the limit on the text after entities are parsed, in UTF-16 code units,
 so that is what is measured here.
 """
@@ -18,6 +20,7 @@ from bot.engine.messages import Block, Reply, Style
 TEXT_LIMIT = 4096
 PARAGRAPH_SEPARATOR = "\n\n"
 _TAGS = {Style.PLAIN: "", Style.BOLD: "b", Style.ITALIC: "i", Style.HEADING: "b"}
+_HEADINGS = (Style.BOLD, Style.HEADING)
 _SPLIT_POINTS = (re.compile(r"\n"), re.compile(r"(?<=[.!?…:;])\s"), re.compile(r"\s"))
 
 
@@ -39,22 +42,29 @@ def block_html(text: str, style: Style) -> str:
 
 def render(reply: Reply, limit: int = TEXT_LIMIT) -> list[str]:
     """The reply's text as HTML messages, each within `limit` visible characters."""
-    pieces: list[tuple[str, int]] = []  # (html, visible length)
-    for block in reply.blocks:
-        pieces.extend(_block_pieces(block, limit))
-    messages: list[str] = []
-    current: list[str] = []
-    length = 0
     separator = telegram_length(PARAGRAPH_SEPARATOR)
-    for piece, piece_length in pieces:
-        added = piece_length + (separator if current else 0)
+    pieces: list[tuple[str, int, bool]] = []  # (html, visible length, is a heading)
+    for block in reply.blocks:
+        room = limit
+        if pieces and pieces[-1][2] and pieces[-1][1] + separator <= limit // 2:
+            room = limit - pieces[-1][1] - separator  # its start fits beside the heading
+        heading = block.style in _HEADINGS
+        pieces.extend((html, size, heading) for html, size in _block_pieces(block, room))
+    messages: list[str] = []
+    current: list[tuple[str, int, bool]] = []
+    length = 0
+    for piece in pieces:
+        added = piece[1] + (separator if current else 0)
         if current and length + added > limit:
-            messages.append(PARAGRAPH_SEPARATOR.join(current))
-            current, length, added = [], 0, piece_length
+            carried = [current.pop()] if len(current) > 1 and current[-1][2] else []
+            messages.append(PARAGRAPH_SEPARATOR.join(html for html, _, _ in current))
+            current = carried
+            length = carried[0][1] if carried else 0
+            added = piece[1] + (separator if current else 0)
         current.append(piece)
         length += added
     if current:
-        messages.append(PARAGRAPH_SEPARATOR.join(current))
+        messages.append(PARAGRAPH_SEPARATOR.join(html for html, _, _ in current))
     return messages
 
 

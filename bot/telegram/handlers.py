@@ -28,10 +28,15 @@ from telegram.ext import (
     filters,
 )
 
-from bot.engine.messages import Attachment, Incoming, IncomingFile, Reply, UserRef, say
+from bot.engine.messages import Attachment, Incoming, IncomingFile, Notice, Reply, UserRef, say
 from bot.mall.errors import UserFacingError
 from bot.telegram.formatting import render
-from bot.telegram.keyboards import CallbackCommands, inline_keyboard
+from bot.telegram.keyboards import (
+    HASH_PREFIX,
+    CallbackCommands,
+    inline_keyboard,
+    keyboard_after_press,
+)
 from bot.telegram.outbound import UncertainDelivery, download
 from bot.telegram.texts import TelegramTexts, load_telegram_texts, unsupported
 
@@ -58,7 +63,9 @@ class ConversationPort(Protocol):
 
 
 def user_ref(user: TelegramUser) -> UserRef:
-    return UserRef(external_id=f"telegram:{user.id}", display_name=user.full_name)
+    return UserRef(
+        external_id=f"telegram:{user.id}", display_name=user.full_name, username=user.username
+    )
 
 
 def normalize_command(text: str, bot_username: str | None) -> str:
@@ -148,29 +155,54 @@ class TelegramAdapter:
         await self.run_engine(context.bot, message.chat_id, message.from_user, incoming)
 
     async def on_button(self, update: Update, context: Context) -> None:
-        """Answer the button press, take the keyboard away and send the button's command."""
+        """Answer the button press, take the keyboard away and send the button's command.
+
+        A press counts only on a message the bot sent into the presser's own private chat,
+        and only with data the bot made; anything else is answered with a short note and
+        goes no further."""
         query = update.callback_query
         assert query is not None
+        message = query.message  # an InaccessibleMessage when it is old: chat and id only
+        own = (
+            message is not None
+            and message.chat.type == ChatType.PRIVATE
+            and message.chat.id == query.from_user.id
+            and not (
+                isinstance(message, Message)
+                and message.from_user is not None
+                and message.from_user.id != context.bot.id
+            )
+        )
+        command = self.commands.decode(query.data or "") if own else None
+        note = None if command else self.texts.button_not_ours
+        if not own:
+            note = self.texts.button_other_chat
         with suppress(TelegramError):
-            await query.answer()
-        chat = update.effective_chat
-        if chat is None or chat.type != ChatType.PRIVATE:
+            await query.answer(text=note)
+        if not own or message is None:
             return
-        if isinstance(query.message, Message) and query.message.reply_markup:
+        chat_id = message.chat.id
+        if isinstance(message, Message) and message.reply_markup:
+            keep = keyboard_after_press(message.reply_markup, query.data or "", command)
             with suppress(TelegramError):
-                await query.message.edit_reply_markup(reply_markup=None)
-        command = self.commands.decode(query.data or "")
+                await message.edit_reply_markup(reply_markup=keep)
         if command is None:
-            await self.send_text(context.bot, chat.id, self.texts.old_button)
+            if (query.data or "").startswith(HASH_PREFIX):  # ours, forgotten in a restart
+                await self.send_text(context.bot, chat_id, self.texts.old_button)
             return
         incoming = Incoming(text=command, delivery_id=update.update_id)
-        await self.run_engine(context.bot, chat.id, query.from_user, incoming)
+        await self.run_engine(context.bot, chat_id, query.from_user, incoming)
 
     async def on_file(self, update: Update, context: Context) -> None:
         """Download a document (at most 20 MB) and pass it to the engine."""
         message = update.effective_message
         assert message is not None and message.document is not None and message.from_user
         document = message.document
+        if not await self._may_send_files(message.from_user):
+            # Nothing is downloaded: the engine answers as it answers anything from them.
+            incoming = Incoming(delivery_id=update.update_id)
+            await self.run_engine(context.bot, message.chat_id, message.from_user, incoming)
+            return
         if document.file_size is not None and document.file_size > MAX_DOWNLOAD_BYTES:
             await self.send_text(context.bot, message.chat_id, self.texts.file_too_big)
             return
@@ -188,6 +220,14 @@ class TelegramAdapter:
             delivery_id=update.update_id,
         )
         await self.run_engine(context.bot, message.chat_id, message.from_user, incoming)
+
+    async def _may_send_files(self, user: TelegramUser) -> bool:
+        """Whether the engine lets this user in (an engine that cannot say lets all in)."""
+        has_access = getattr(self.conversation, "has_access", None)
+        if has_access is None:
+            return True
+        loop = asyncio.get_running_loop()
+        return bool(await loop.run_in_executor(self.executor, has_access, user_ref(user)))
 
     async def on_unsupported(self, update: Update, context: Context) -> None:
         """Explain, briefly, that this kind of message is not something the bot handles."""
@@ -239,6 +279,8 @@ class TelegramAdapter:
             await self.send_replies(bot, chat_id, steps)
             return
         await self.send_replies(bot, chat_id, steps.now)
+        for notice in getattr(steps, "notices", ()):
+            await self.send_notice(bot, notice)
         if steps.later:
             later = await self._on_worker(
                 bot, chat_id, lambda *_: steps.finish(), user, incoming, self.slow_executor
@@ -286,6 +328,14 @@ class TelegramAdapter:
                 await self._send_message(bot, chat_id, "Välj:", markup)
             for attachment in reply.attachments:
                 await self._send_document(bot, chat_id, attachment)
+
+    async def send_notice(self, bot: Bot, notice: Notice) -> None:
+        """Deliver a reply meant for another user to their private chat (its id is theirs)."""
+        platform, _, number = notice.recipient_external_id.partition(":")
+        if platform != "telegram" or not number.lstrip("-").isdecimal():
+            log.info("a notice for a user outside Telegram is not sent")
+            return
+        await self.send_replies(bot, int(number), [notice.reply])
 
     async def send_text(self, bot: Bot, chat_id: int, text: str) -> None:
         """Send a plain text of the adapter's own (escaped like everything else)."""

@@ -25,6 +25,8 @@ class TelegramTexts(TextFile):
     file_too_big: Text = text()
     file_unreadable: Text = text()
     old_button: Text = text()
+    button_not_ours: Text = text()
+    button_other_chat: Text = text()
     edit_not_text: Text = text()
     resumed_after_restart: Text = text()
     unsupported: Text = text("reason")

@@ -733,6 +733,19 @@ class FakeUser:
         }
         return self._push({"callback_query": query}), query_id
 
+    def press_forged(self, message: SentMessage, data: str) -> tuple[int, str]:
+        """What a modified client can send: a press by this user on any message the bot sent,
+        in another chat too, with any callback data; return (update_id, query id)."""
+        query_id = f"CQ{next(self.server._callback_ids)}"
+        query = {
+            "id": query_id,
+            "from": self.user,
+            "chat_instance": f"ci{message.chat_id}",
+            "message": self.server._message_json(message),
+            "data": data,
+        }
+        return self._push({"callback_query": query}), query_id
+
     def redeliver(self, update_id: int, payload: dict[str, Any]) -> int:
         return self._push(payload, update_id)
 

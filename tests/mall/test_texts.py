@@ -15,6 +15,7 @@ from bot.documents.phrases import FILES as AFTER_SIGNING_FILES
 from bot.documents.texts import DocumentTexts
 from bot.engine.after_signing_view import load_after_signing_texts
 from bot.engine.ledger_texts import load_ledger_texts
+from bot.engine.membership import load_membership_texts
 from bot.engine.texts import load_coordination_texts, load_texts
 from bot.mall.datafiles import PROMPTS_DIR, DataFileError
 from bot.mall.texts import Text, TextFile, TextFileError, TextFormatError, text
@@ -148,6 +149,7 @@ LOADERS: dict[str, Callable[[Path], object]] = {
     "coordination.toml": load_coordination_texts,
     "telegram.toml": load_telegram_texts,
     "reminders.toml": load_reminder_texts,
+    "membership.toml": load_membership_texts,
     **{
         f"{name}.toml": lambda path, declared=declared: declared.load(path)
         for name, declared in AFTER_SIGNING_FILES.items()

@@ -81,3 +81,35 @@ def test_styled_long_blocks_are_tagged_in_every_part() -> None:
 def test_empty_blocks_are_left_out() -> None:
     assert render(Reply((Block(""), Block("  \n"), Block("Hej")))) == ["Hej"]
     assert render(Reply(())) == []
+
+
+def test_a_question_heading_goes_with_its_answer_into_the_next_message() -> None:
+    answer_one = "Första svaret. " * 240  # about 3 600 characters
+    answer_two = "Andra svaret. " * 60
+    reply = Reply(
+        (
+            Block("Utkast", Style.HEADING),
+            Block("1. Vid vilken nämnd?", Style.BOLD),
+            Block(answer_one.strip()),
+            Block("2. Utvecklingsarbetets måluppfyllelse", Style.BOLD),
+            Block(answer_two.strip()),
+        )
+    )
+    messages = render(reply)
+    assert len(messages) == 2
+    assert not messages[0].endswith("</b>"), "no message ends with a heading"
+    assert messages[1].startswith("<b>2. Utvecklingsarbetets måluppfyllelse</b>\n\nAndra svaret.")
+
+
+def test_a_long_answer_starts_in_the_message_of_its_heading() -> None:
+    reply = Reply(
+        (
+            Block("Inledning. " * 300),
+            Block("7. Vilket är resultatet i förhållande till budgeten?", Style.BOLD),
+            Block("Budgeten. " * 900),
+        )
+    )
+    messages = render(reply)
+    assert all(telegram_length(parse_html(m)) <= TEXT_LIMIT for m in messages)
+    heading_at = next(i for i, m in enumerate(messages) if "7. Vilket" in m)
+    assert "</b>\n\nBudgeten." in messages[heading_at]

@@ -58,8 +58,16 @@ async def test_invite_register_and_remind_through_telegram(api: FakeBotApi, tmp_
         sheet = f"{SHEET_HEADER}\n{row}\n".encode()
         admin.send_document("arenden.csv", sheet)
         registered = await api.wait_for_messages(ADMIN, 2)
-        assert "1 ärenden är registrerade" in registered[-1].text
+        assert "1 ärende är registrerat" in registered[-1].text
 
+        await api.wait_for(
+            lambda: any("gjort dig ansvarig" in m.text for m in api.messages(OFFICIAL)),
+            10,
+            "the official told they are responsible",
+        )
+        notice = api.messages(OFFICIAL)[-1]
+        assert "STK-2018-1307" in notice.text and "4 mars 2026" in notice.text
+        assert notice.button_labels == ["Börja med STK-2018-1307"]
         before = len(api.messages(OFFICIAL))
         clock.advance(hours=1, minutes=1)  # 09:01 in Stockholm: the 2-day reminder is due
         reminders = await api.wait_for_messages(OFFICIAL, before + 1, timeout=15)

@@ -215,8 +215,7 @@ class NameFinder:
             return True
         # a role or a common word before a name: "Kulturtolken Shirin Ahmadi"
         name_follows = following.initial or (
-            lex.is_first_name(following.lower)
-            and following.lower not in lex.first_names_also_words
+            lex.is_first_name(following.lower) and following.lower not in lex.first_names_also_words
         )
         return name_follows and self.is_word(word)
 
@@ -282,8 +281,10 @@ class NameFinder:
             return False
         after = tokens[index + 1]
         gap = text[tokens[index].end : after.start]
-        return gap.strip() in ("", ",") and "\n" not in gap and (
-            after.lower.rstrip(".") in self.lexicon.organisation_after
+        return (
+            gap.strip() in ("", ",")
+            and "\n" not in gap
+            and (after.lower.rstrip(".") in self.lexicon.organisation_after)
         )
 
     @staticmethod
