@@ -28,6 +28,7 @@ from bot.engine.access import NO_ACCESS, AccessPolicy
 from bot.engine.answering import Answering
 from bot.engine.coordination import CoordinatorDesk
 from bot.engine.importing import DraftImport
+from bot.engine.jobs import JobRunner
 from bot.engine.lifecycle import Lifecycle
 from bot.engine.messages import Incoming, Reply, UserRef, say
 from bot.engine.navigation import Navigation
@@ -42,6 +43,7 @@ from bot.engine.turn import Clock, Steps, Turn
 from bot.mall.case_numbers import looks_like_case_number
 from bot.mall.errors import UserFacingError
 from bot.mall.template import TemplateCatalog
+from storage import locks
 from storage import repository as repo
 from storage.db import SessionFactory
 
@@ -94,6 +96,9 @@ class Conversation:
         self._output = ReportOutput(
             self._reports, services.review, services.documents, session_factory, clock
         )
+        # The jobs the turns enqueue (documents, reviews): a Telegram bot runs them in its
+        # job loop; `Steps.finish()` runs a turn's own at once (terminal, `handle`).
+        self.job_runner = JobRunner(session_factory, self._output.work(), clock)
 
     def handle(self, user: UserRef, incoming: Incoming) -> list[Reply]:
         """Handle one input and return all the replies, the slow ones included."""
@@ -109,6 +114,7 @@ class Conversation:
         """
         try:
             with self._sessions.begin() as session:
+                locks.lock_turn(session, user.external_id)  # one turn per user at a time
                 now = self._clock()
                 if incoming.delivery_id is not None:
                     source = user.external_id.split(":", 1)[0]
@@ -135,7 +141,7 @@ class Conversation:
                 repo.save_state(session, row.id, turn.state.model_dump(mode="json"), now)
         except UserFacingError as error:
             return Steps([say(error.message)])
-        return Steps(replies, turn.after_commit)
+        return Steps(replies, turn.after_commit, turn.jobs, self.job_runner.run_now)
 
     def _gate(self, turn: Turn, incoming: Incoming) -> list[Reply]:
         """What a user without access can do: redeem an invite code, nothing else."""
