@@ -212,19 +212,29 @@ class JobRunner:
             replies.extend(said)
         return replies
 
+    async def claim_now(self, executor: Executor | None = None) -> list[ClaimedJob]:
+        return await asyncio.get_running_loop().run_in_executor(
+            executor or self._executor, self.claim
+        )
+
+    async def run_one(
+        self, job: ClaimedJob, deliver: Deliver, executor: Executor | None = None
+    ) -> bool:
+        """Do one claimed job, deliver its replies, finish it; False when it failed."""
+        loop = asyncio.get_running_loop()
+        executor = executor or self._executor
+        try:
+            job, replies = await loop.run_in_executor(executor, self.do, job)
+        except Exception:
+            status = await loop.run_in_executor(executor, self.failed, job)
+            log.exception("job %s (%s) failed; now %s", job.id, job.kind, status)
+            return False
+        await deliver(job.recipient, replies)
+        return bool(await loop.run_in_executor(executor, self.finish, job))
+
     async def run_once(self, deliver: Deliver) -> int:
         """Claim what there is, do it, deliver it, finish it; return how many were done."""
-        loop = asyncio.get_running_loop()
-        claimed = await loop.run_in_executor(self._executor, self.claim)
         done = 0
-        for job in claimed:
-            try:
-                job, replies = await loop.run_in_executor(self._executor, self.do, job)
-            except Exception:
-                status = await loop.run_in_executor(self._executor, self.failed, job)
-                log.exception("job %s (%s) failed; now %s", job.id, job.kind, status)
-                continue
-            await deliver(job.recipient, replies)
-            if await loop.run_in_executor(self._executor, self.finish, job):
-                done += 1
+        for job in await self.claim_now():
+            done += await self.run_one(job, deliver)
         return done

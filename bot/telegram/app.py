@@ -232,7 +232,10 @@ class TelegramBot:
         await bot.set_my_commands(commands)
         if self.jobs is not None:
             self._job_loop = JobLoop(
-                self.jobs, telegram_deliver(self.adapter, bot), self.job_interval
+                self.jobs,
+                telegram_deliver(self.adapter, bot),
+                self.job_interval,
+                self.slow_executor,
             )
             self.adapter.jobs_waiting = self._job_loop.wake
             self._job_loop.start()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import Executor
 from contextlib import suppress
 
 from telegram.ext import ExtBot
@@ -44,18 +45,34 @@ async def run_job_loop(
     stop: asyncio.Event,
     interval_seconds: float = 1.0,
     wake: asyncio.Event | None = None,
+    executor: Executor | None = None,
 ) -> None:
-    """Do pending jobs until `stop` is set, the first round after `recover()`; a round runs
-    every `interval_seconds`, and at once when `wake` is set."""
-    await asyncio.get_running_loop().run_in_executor(None, runner.recover)
+    """Do pending jobs until `stop` is set, the first round after `recover()`; a round
+    claims every `interval_seconds`, and at once when `wake` is set.
+
+    Each claimed job runs as a task of its own on `executor`, so one user's long review
+    holds up nobody else's documents; the jobs of one recipient run one after the other,
+    in the order they were asked for. On stop, the jobs under way are finished first."""
+    loop = asyncio.get_running_loop()
+    await loop.run_in_executor(executor, runner.recover)
     wake = wake or asyncio.Event()
+    last_of: dict[str, asyncio.Task[bool]] = {}
+
+    async def after(previous: asyncio.Task[bool] | None, job: ClaimedJob) -> bool:
+        if previous is not None:
+            with suppress(Exception):
+                await previous
+        return await runner.run_one(job, deliver, executor)
+
     while not stop.is_set():
         wake.clear()
         try:
-            while await runner.run_once(deliver):
-                pass  # more may have come while these were done
+            for job in await runner.claim_now(executor):
+                previous = last_of.get(job.recipient)
+                last_of[job.recipient] = asyncio.create_task(after(previous, job))
         except Exception:  # the bot keeps running; the jobs stay claimable
             log.exception("job round failed")
+        last_of = {r: t for r, t in last_of.items() if not t.done()}
         waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
         with suppress(TimeoutError):
             await asyncio.wait_for(
@@ -63,13 +80,22 @@ async def run_job_loop(
             )
         for waiter in waiters:
             waiter.cancel()
+    if last_of:
+        await asyncio.gather(*last_of.values(), return_exceptions=True)
 
 
 class JobLoop:
     """The job loop of one running bot: started and stopped with it, woken by the adapter."""
 
-    def __init__(self, runner: JobRunner, deliver: Deliver, interval_seconds: float) -> None:
+    def __init__(
+        self,
+        runner: JobRunner,
+        deliver: Deliver,
+        interval_seconds: float,
+        executor: Executor | None = None,
+    ) -> None:
         self.runner = runner
+        self._executor = executor
         self._deliver = deliver
         self._interval = interval_seconds
         self._stop = asyncio.Event()
@@ -78,7 +104,9 @@ class JobLoop:
 
     def start(self) -> None:
         self._task = asyncio.create_task(
-            run_job_loop(self.runner, self._deliver, self._stop, self._interval, self._wake)
+            run_job_loop(
+                self.runner, self._deliver, self._stop, self._interval, self._wake, self._executor
+            )
         )
 
     def wake(self) -> None:
