@@ -11,9 +11,11 @@ the connection that held them closes, so a killed instance holds nothing.
 - `InstanceLiveness`: each instance holds a lock on its own random id for as long as it
   runs; another instance that can take that lock knows the first one is gone (its claims
   of jobs are taken over at once).
-- `ChatLeases`: a session-level lock on a chat, held while one update of the chat is
-  handled and its replies are sent (bot/telegram/shared_inbox.py); its connections come
-  from a small pool of their own, so a wait for a lease never starves the turns.
+- `ChatLeases`: a session-level lock on a chat (on a hash of its id, which may not fit
+  the lock's 32-bit keys; two chats that share a hash only wait for each other), held
+  while one update of the chat is handled and its replies are sent
+  (bot/telegram/shared_inbox.py); its connections come from a small pool of their own,
+  so a wait for a lease never starves the turns.
 
 On SQLite every function here is a no-op or answers for the one process there is.
 """
@@ -86,7 +88,10 @@ class InstanceLiveness:
         return not taken
 
     def close(self) -> None:
+        """Let go of the id: the connection is closed, not handed back to the pool (which
+        would keep the lock held)."""
         if self._held is not None:
+            self._held.invalidate()
             self._held.close()
             self._held = None
 
@@ -112,8 +117,8 @@ class ChatLeases:
         connection = self._engine.connect()
         try:
             taken = connection.execute(
-                text("SELECT pg_try_advisory_lock(:kind, :chat)"),
-                {"kind": CHAT_LOCKS, "chat": chat},
+                text("SELECT pg_try_advisory_lock(:kind, hashtext(:chat))"),
+                {"kind": CHAT_LOCKS, "chat": str(chat)},
             ).scalar()
             connection.commit()
         except BaseException:
@@ -127,12 +132,19 @@ class ChatLeases:
     def _give_back(self, connection: Connection, chat: int) -> None:
         try:
             connection.execute(
-                text("SELECT pg_advisory_unlock(:kind, :chat)"),
-                {"kind": CHAT_LOCKS, "chat": chat},
+                text("SELECT pg_advisory_unlock(:kind, hashtext(:chat))"),
+                {"kind": CHAT_LOCKS, "chat": str(chat)},
             )
             connection.commit()
+        except Exception:
+            connection.invalidate()  # closed, so the server lets go of the lock
+            raise
         finally:
             connection.close()
+
+    async def _loop_take(self, chat: int) -> Connection | None:
+        """Take the chat and keep it until the connection is given back or lost."""
+        return await asyncio.get_running_loop().run_in_executor(None, self._take, chat)
 
     @asynccontextmanager
     async def hold(self, chat: int, wait: bool = True) -> AsyncIterator[bool]:
@@ -145,7 +157,7 @@ class ChatLeases:
         async with self._slots:
             delay = LEASE_POLL_SECONDS
             while True:
-                connection = await loop.run_in_executor(None, self._take, chat)
+                connection = await self._loop_take(chat)
                 if connection is not None or not wait:
                     break
                 await asyncio.sleep(delay)
