@@ -58,6 +58,15 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = Field(
         default=None, description="Secret token Telegram must send with each webhook request"
     )
+    telegram_instances: int = Field(
+        default=1,
+        ge=1,
+        le=30,
+        description=(
+            "How many bot instances share one PostgreSQL behind a load balancer (webhook "
+            "mode); each sends at most 1/N of Telegram's 30 messages a second"
+        ),
+    )
     telegram_admin_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, description="Telegram user ids of administrators, comma-separated"
     )

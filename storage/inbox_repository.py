@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -97,3 +97,39 @@ def forget_finished(session: Session, before: datetime) -> int:
         )
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def unfinished_of_chat(
+    session: Session, source: str, chat_id: int, up_to: int
+) -> list[Unfinished]:
+    """The chat's updates not finished, up to and including `up_to`, oldest first."""
+    rows: Sequence[InboxUpdate] = session.scalars(
+        select(InboxUpdate)
+        .where(
+            InboxUpdate.source == source,
+            InboxUpdate.chat_id == chat_id,
+            InboxUpdate.finished_at.is_(None),
+            InboxUpdate.update_id <= up_to,
+        )
+        .order_by(InboxUpdate.update_id)
+    ).all()
+    return [
+        Unfinished(row.update_id, row.chat_id, dict(row.payload), row.handled_at is not None)
+        for row in rows
+    ]
+
+
+def chats_waiting(session: Session, source: str, before: datetime) -> list[tuple[int, int]]:
+    """Chats with an update received before `before` and not finished: (chat, newest such
+    update), for an instance to take over what another one left."""
+    rows = session.execute(
+        select(InboxUpdate.chat_id, func.max(InboxUpdate.update_id))
+        .where(
+            InboxUpdate.source == source,
+            InboxUpdate.finished_at.is_(None),
+            InboxUpdate.received_at < before,
+            InboxUpdate.chat_id.is_not(None),
+        )
+        .group_by(InboxUpdate.chat_id)
+    ).all()
+    return [(int(chat), int(last)) for chat, last in rows if chat is not None]

@@ -77,6 +77,29 @@ def claim_jobs(
     return list(session.scalars(select(Job).where(Job.id.in_(ids)).order_by(Job.id)))
 
 
+def claim_these(session: Session, ids: list[int], now: datetime, token: str) -> list[Job]:
+    """Claim the pending jobs among `ids` (the ones a turn just enqueued, done at once)."""
+    if not ids:
+        return []
+    result = session.execute(
+        update(Job)
+        .where(Job.id.in_(ids), Job.status == "pending")
+        .values(status="claimed", claim_token=token, claimed_at=now, attempts=Job.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if not getattr(result, "rowcount", 0):
+        return []
+    session.expire_all()
+    query = select(Job).where(Job.id.in_(ids), Job.claim_token == token).order_by(Job.id)
+    return list(session.scalars(query))
+
+
+def claim_tokens(session: Session) -> list[str]:
+    """The tokens of the claims held now (to find those of instances that died)."""
+    query = select(Job.claim_token).where(Job.status == "claimed", Job.claim_token.is_not(None))
+    return sorted({token for token in session.scalars(query) if token})
+
+
 def finish_job(session: Session, job_id: int, token: str, now: datetime) -> bool:
     """The work is done; False when the claim was taken over (another worker finishes it)."""
     result = session.execute(
@@ -103,13 +126,15 @@ def give_up_or_retry(
     return job.status
 
 
-def release_claims(session: Session) -> int:
-    """Make every claimed job pending again: called by a single instance on start, when any
-    claim is that of a process that died. Returns how many."""
+def release_claims(session: Session, tokens: list[str] | None = None) -> int:
+    """Make claimed jobs pending again: every one (a single instance on start, when any
+    claim is that of a process that died), or those of `tokens` (instances that died).
+    Returns how many."""
+    query = update(Job).where(Job.status == "claimed")
+    if tokens is not None:
+        query = query.where(Job.claim_token.in_(tokens))
     result = session.execute(
-        update(Job)
-        .where(Job.status == "claimed")
-        .values(status="pending", claim_token=None)
+        query.values(status="pending", claim_token=None)
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)

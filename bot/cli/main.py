@@ -206,7 +206,7 @@ def run_after_signing(args: argparse.Namespace, settings: Settings) -> int:
 def run_telegram(settings: Settings) -> int:
     from bot.app import assemble
     from bot.telegram.app import run_telegram as run_bot
-    from bot.telegram.inbox import Inbox
+    from bot.telegram.shared_inbox import inbox_for
 
     if settings.telegram_bot_token is None:
         from bot.telegram.app import MISSING_TOKEN
@@ -214,6 +214,6 @@ def run_telegram(settings: Settings) -> int:
         print(f"redovisa: {MISSING_TOKEN}", file=sys.stderr)
         return 2
     assembly = assemble(settings)
-    inbox = Inbox(assembly.sessions, assembly.clock)
+    inbox = inbox_for(settings.telegram_instances, assembly.sessions, assembly.clock)
     run_bot(settings, lambda: assembly.conversation, assembly.reminder_job, inbox)
     return 0

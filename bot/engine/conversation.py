@@ -36,6 +36,7 @@ from bot.engine.budget_ledger import BudgetLedger
 from bot.engine.coordination import CoordinatorDesk
 from bot.engine.cues import load_cues
 from bot.engine.importing import DraftImport
+from bot.engine.jobs import JobRunner
 from bot.engine.ledger_texts import load_ledger_texts
 from bot.engine.lifecycle import Lifecycle
 from bot.engine.messages import Incoming, Reply, UserRef, say
@@ -55,6 +56,7 @@ from bot.mall.case_numbers import looks_like_case_number
 from bot.mall.clean_text import remove_invisible
 from bot.mall.errors import UserFacingError
 from bot.mall.template import TemplateCatalog, TemplateError
+from storage import locks
 from storage import repository as repo
 from storage.db import SessionFactory
 
@@ -134,6 +136,9 @@ class Conversation:
             self._reports, services.review, services.documents, session_factory, clock
         )
         self._after_signing = AfterSigning(services.after_signing)
+        # The jobs the turns enqueue (documents, reviews): a Telegram bot runs them in its
+        # job loop; `Steps.finish()` runs a turn's own at once (terminal, `handle`).
+        self.job_runner = JobRunner(session_factory, self._output.work(), clock)
 
     def handle(self, user: UserRef, incoming: Incoming) -> list[Reply]:
         """Handle one input and return all the replies, the slow ones included."""
@@ -149,6 +154,7 @@ class Conversation:
         """
         try:
             with self._sessions.begin() as session:
+                locks.lock_turn(session, user.external_id)  # one turn per user at a time
                 now = self._clock()
                 if incoming.delivery_id is not None:
                     source = user.external_id.split(":", 1)[0]
@@ -177,7 +183,13 @@ class Conversation:
                 repo.save_state(session, row.id, turn.state.model_dump(mode="json"), now)
         except UserFacingError as error:
             return Steps([say(error.message)])
-        return Steps(replies, turn.after_commit, turn.notices)
+        return Steps(
+            replies,
+            turn.after_commit,
+            notices=turn.notices,
+            jobs=turn.jobs,
+            run_jobs=self.job_runner.run_now,
+        )
 
     def has_access(self, user: UserRef) -> bool:
         """Whether `user` gets past the gate; read only, so an adapter can ask before it

@@ -1,6 +1,20 @@
-"""/granska and /dokument: the review and the documents, made after the turn's commit."""
+"""/granska and /dokument: the review and the documents, done as jobs.
+
+The command enqueues a job in the turn's transaction (storage/job_repository.py) and says
+that the work has begun; the job reads the report as it stands when it runs, does the
+slow part outside any transaction, and records its outcome only when the job is finished
+(bot/engine/jobs.py): the review's count of open findings, and the ärende's status
+"sent_for_signature" (PDF för underskrift skapad) once the documents of a finished report
+exist and are final (no UTKAST). A crash before that leaves the job to be done again, and
+the status as it was. Before documents to sign are asked for, the ärende's facts and the
+font are checked (document_facts.py).
+"""
 
 from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
 
 from bot.engine.document_facts import ANYWAY, USE_USUAL, facts_check, use_usual_facts
 from bot.engine.documents_view import (
@@ -9,6 +23,7 @@ from bot.engine.documents_view import (
     documents_replies,
     not_running,
 )
+from bot.engine.jobs import ClaimedJob, Outcome, Work
 from bot.engine.messages import Reply, say
 from bot.engine.reports import Reports
 from bot.engine.review_view import review_replies
@@ -16,13 +31,19 @@ from bot.engine.services import DocumentPort, ReportSnapshot, ReviewPort
 from bot.engine.turn import Clock, Turn
 from bot.review.findings import Severity
 from storage import access_repository as access_repo
+from storage import job_repository
+from storage import ledger_repository as ledger_repo
 from storage import repository as repo
 from storage.db import SessionFactory
-from storage.models import User
+from storage.models import Case, User
+
+REVIEW = "review"
+DOCUMENTS = "documents"
+SIGNATURE_STATUS = "sent_for_signature"
 
 
 class ReportOutput:
-    """Asks the review and document ports, and shows what they return."""
+    """Enqueues the review and the documents, and does them when their job runs."""
 
     def __init__(
         self,
@@ -39,19 +60,17 @@ class ReportOutput:
         self._sessions = sessions
         self._clock = clock
 
+    def work(self) -> dict[str, Work]:
+        """The kinds of job this use case enqueues, and how each is done."""
+        return {
+            REVIEW: Work(self._review_run, self._review_done),
+            DOCUMENTS: Work(self._documents_run, self._documents_done),
+        }
+
     def review(self, turn: Turn, _argument: str) -> list[Reply]:
         snapshot = self._reports.snapshot(turn)
-        turn.after_commit.append(lambda: self._reviewed(snapshot))
+        self._enqueue(turn, REVIEW, snapshot.case_id)
         return [say(self._texts.review_started.format(case_number=snapshot.case_number))]
-
-    def _reviewed(self, snapshot: ReportSnapshot) -> list[Reply]:
-        if self._review_port is None:
-            return not_running(REVIEW_NOT_RUNNING)
-        result = self._review_port(snapshot)
-        open_findings = sum(1 for f in result.findings if f.severity is not Severity.INFO)
-        with self._sessions.begin() as session:
-            repo.record_review(session, snapshot.case_id, open_findings, self._clock())
-        return review_replies(self._texts, snapshot.template, snapshot.case_number, result)
 
     def documents(self, turn: Turn, argument: str) -> list[Reply]:
         case, template = self._reports.current(turn)
@@ -62,27 +81,65 @@ class ReportOutput:
             if choice == USE_USUAL:
                 use_usual_facts(case, template)
                 turn.session.flush()
-                snapshot = self._reports.snapshot(turn)
             elif choice not in ANYWAY:
                 asked = facts_check(self._texts, snapshot)
                 if asked:
                     return asked
-        user_id = turn.user.id
-        turn.after_commit.append(lambda: self._rendered(snapshot, user_id))
+        self._enqueue(turn, DOCUMENTS, case.id)
         return [say(self._texts.documents_started)]
 
-    def _rendered(self, snapshot: ReportSnapshot, user_id: int) -> list[Reply]:
+    def _enqueue(self, turn: Turn, kind: str, case_id: int) -> None:
+        job = job_repository.enqueue_job(
+            turn.session, kind, turn.user.id, turn.user.external_id, turn.now, case_id=case_id
+        )
+        turn.jobs.append(job.id)
+
+    def _snapshot(self, job: ClaimedJob) -> ReportSnapshot | None:
+        """The report of the job's ärende as it stands now (None when it is gone)."""
+        if job.case_id is None:
+            return None
+        with self._sessions() as session:
+            case = session.get(Case, job.case_id)
+            if case is None:
+                return None
+            template = self._reports.catalog.get(case.template_id)
+            current = repo.current_answers(session, case.id)
+            answers = {k: a.text for k, a in current.items() if a.text.strip()}
+            entry = ledger_repo.current_entry(session, case.id)
+            confirmed = (entry.granted_kr, entry.used_kr) if entry else None
+            return ReportSnapshot.from_case(case, template, answers, confirmed)
+
+    def _review_run(self, job: ClaimedJob) -> list[Reply] | Outcome:
+        if self._review_port is None:
+            return not_running(REVIEW_NOT_RUNNING)
+        snapshot = self._snapshot(job)
+        if snapshot is None:
+            return [say(self._texts.no_current_report)]
+        result = self._review_port(snapshot)
+        open_findings = sum(1 for f in result.findings if f.severity is not Severity.INFO)
+        replies = review_replies(self._texts, snapshot.template, snapshot.case_number, result)
+        return Outcome(replies, {"open_findings": open_findings})
+
+    def _review_done(self, session: Session, job: ClaimedJob, now: datetime) -> None:
+        if job.case_id is not None and "open_findings" in job.result:
+            repo.record_review(session, job.case_id, int(job.result["open_findings"]), now)
+
+    def _documents_run(self, job: ClaimedJob) -> list[Reply] | Outcome:
         if self._documents_port is None:
             return not_running(DOCUMENTS_NOT_RUNNING)
+        snapshot = self._snapshot(job)
+        if snapshot is None:
+            return [say(self._texts.no_current_report)]
         rendered = self._documents_port(snapshot)
-        if rendered.document.draft is None:
-            # A final document (no UTKAST): the report goes for signature.
-            with self._sessions.begin() as session:
-                case = repo.get_case(session, snapshot.case_id)
-                if case is not None and case.status == "finished":
-                    case.status = "sent_for_signature"
-                    user = session.get(User, user_id)
-                    access_repo.audit(
-                        session, user, "documents_made", self._clock(), case_id=case.id
-                    )
-        return documents_replies(self._texts, rendered)
+        replies = documents_replies(self._texts, rendered)
+        # Only a final document (no UTKAST) sends the report for signature.
+        return Outcome(replies, {"final": rendered.document.draft is None})
+
+    def _documents_done(self, session: Session, job: ClaimedJob, now: datetime) -> None:
+        if job.case_id is None or not job.result.get("final"):
+            return
+        case = session.get(Case, job.case_id)
+        if case is not None and case.status == "finished":
+            case.status = SIGNATURE_STATUS
+            user = session.get(User, job.user_id)
+            access_repo.audit(session, user, "documents_made", now, case_id=case.id)

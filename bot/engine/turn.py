@@ -23,15 +23,27 @@ from storage.repository import CurrentAnswer
 Clock = Callable[[], datetime]
 Answers = dict[str, CurrentAnswer]
 SlowWork = Callable[[], list[Reply]]
+RunJobs = Callable[[list[int]], list[Reply]]
 
 
 @dataclass
 class Steps:
-    """The replies to one input: `now` at once, then what `finish()` returns."""
+    """The replies to one input: `now` at once, then what `finish()` returns.
+
+    `jobs` are the ids of the jobs the turn enqueued (documents, a review): `finish()` does
+    them here with `run_jobs` (the terminal chat, `Conversation.handle`), unless an adapter
+    with a job loop of its own took them over first (`hand_over_jobs`)."""
 
     now: list[Reply]
     later: list[SlowWork] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)  # for other users' chats
+    jobs: list[int] = field(default_factory=list)
+    run_jobs: RunJobs | None = None
+
+    def hand_over_jobs(self) -> list[int]:
+        """The jobs, taken out of this turn's hands (a job loop does them instead)."""
+        jobs, self.jobs = self.jobs, []
+        return jobs
 
     def finish(self) -> list[Reply]:
         """Run the slow work; a Swedish message stands in for a step that was refused."""
@@ -41,6 +53,8 @@ class Steps:
                 replies.extend(work())
             except UserFacingError as error:
                 replies.append(say(error.message))
+        if self.jobs and self.run_jobs is not None:
+            replies.extend(self.run_jobs(self.hand_over_jobs()))
         return replies
 
 
@@ -58,6 +72,8 @@ class Turn:
     # (case id, question key) of every answer saved in this input, in order.
     saved: list[tuple[int, str]] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)  # sent to others after the commit
+    # Slow work that must survive a crash: ids of the jobs enqueued in this transaction.
+    jobs: list[int] = field(default_factory=list)
     _cases: dict[int, Case | None] = field(default_factory=dict, repr=False)
     _members: dict[int, bool] = field(default_factory=dict, repr=False)
     _answers: dict[int, Answers] = field(default_factory=dict, repr=False)

@@ -40,10 +40,11 @@ from bot.reminders.service import ReminderJob
 from bot.telegram.chat_lock import PerChatUpdateProcessor
 from bot.telegram.handlers import ConversationPort, TelegramAdapter
 from bot.telegram.inbox import Inbox, use_inbox
+from bot.telegram.jobs import JobLoop, JobRunner, telegram_deliver
 from bot.telegram.keyboards import CallbackCommands
 from bot.telegram.logging_filter import keep_updates_out_of_logs, warn_in_one_line
 from bot.telegram.notifier import TelegramNotifier
-from bot.telegram.outbound import Limits, OutboundLimiter, RetryPolicy
+from bot.telegram.outbound import Limits, OutboundLimiter, RetryPolicy, limits_of_one_of
 from bot.telegram.texts import TelegramTexts, load_telegram_texts
 
 log = logging.getLogger(__name__)
@@ -169,12 +170,22 @@ class TelegramBot:
         retry: RetryPolicy | None = None,
         read_timeout: float = READ_TIMEOUT_SECONDS,
         inbox: Inbox | None = None,
+        jobs: JobRunner | None = None,
+        job_interval: float = 1.0,
+        job_loop: bool = True,
     ) -> None:
         """`texts` are the adapter's own (prompts/telegram.toml, read here when None);
         `limits` and `retry` those of every outbound call (Telegram's when None); `inbox`
-        stores each update before it is confirmed (the program always passes one)."""
+        stores each update before it is confirmed (the program always passes one); `jobs`
+        runs the slow work the turns enqueue (the conversation's `job_runner` when None), in a
+        loop beside the bot unless `job_loop` is False (a test that runs it by hand)."""
         self.settings = settings
         self.inbox = inbox
+        self.jobs = (jobs or getattr(conversation, "job_runner", None)) if job_loop else None
+        if self.jobs is not None and settings.telegram_instances > 1:
+            self.jobs = self.jobs.shared()  # claims of a dead instance are taken over
+        self.job_interval = job_interval
+        self._job_loop: JobLoop | None = None
         self.reminders = reminders
         self.reminder_interval = reminder_interval
         self._reminder_stop = asyncio.Event()
@@ -197,7 +208,9 @@ class TelegramBot:
             HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE, read_timeout=read_timeout),
             HTTPXRequest(connection_pool_size=1),
         )
-        self.limiter = OutboundLimiter(limits, retry)
+        self.limiter = OutboundLimiter(
+            limits or limits_of_one_of(settings.telegram_instances), retry
+        )
         self.application = build_application(
             settings, self.adapter, self.requests, self.limiter, inbox
         )
@@ -219,6 +232,15 @@ class TelegramBot:
         bot = application.bot
         commands = [BotCommand(name, description) for name, description in self.commands]
         await bot.set_my_commands(commands)
+        if self.jobs is not None:
+            self._job_loop = JobLoop(
+                self.jobs,
+                telegram_deliver(self.adapter, bot),
+                self.job_interval,
+                self.slow_executor,
+            )
+            self.adapter.jobs_waiting = self._job_loop.wake
+            self._job_loop.start()
         await application.start()
         if self.inbox is not None:
             await self.inbox.replay(application)
@@ -263,6 +285,8 @@ class TelegramBot:
         if self._reminder_task is not None:
             self._reminder_stop.set()
             await self._reminder_task
+        if self._job_loop is not None:
+            await self._job_loop.stop()
         if application.updater is not None and application.updater.running:
             await application.updater.stop()
         if application.running:

@@ -48,6 +48,10 @@ class KeyedLocks:
     def __len__(self) -> int:
         return len(self._locks)
 
+    def busy(self) -> set[Hashable]:
+        """The keys somebody holds or waits for now."""
+        return set(self._locks)
+
 
 def chat_key(update: object) -> int | None:
     """The chat an update belongs to (the user's id for a private chat)."""

@@ -109,6 +109,9 @@ class TelegramAdapter:
         self.commands = commands or CallbackCommands()
         self.typing_delay = typing_delay
         self._told_groups: set[int] = set()
+        # Set by a bot with a job loop: the jobs a turn enqueued are handed to the loop, and
+        # this wakes it once the turn's first replies are sent.
+        self.jobs_waiting: Callable[[], None] | None = None
 
     def register(self, application: Application) -> None:  # type: ignore[type-arg]
         """Add the handlers and the error handler to `application`."""
@@ -279,9 +282,11 @@ class TelegramAdapter:
             await self.send_replies(bot, chat_id, steps)
             return
         await self.send_replies(bot, chat_id, steps.now)
-        for notice in getattr(steps, "notices", ()):
+        for notice in steps.notices:
             await self.send_notice(bot, notice)
-        if steps.later:
+        if self.jobs_waiting is not None and steps.hand_over_jobs():
+            self.jobs_waiting()
+        if steps.later or steps.jobs:
             later = await self._on_worker(
                 bot, chat_id, lambda *_: steps.finish(), user, incoming, self.slow_executor
             )

@@ -116,6 +116,10 @@ class Inbox:
             log.info("handling %d updates received before the restart", len(rows))
         return len(rows)
 
+    def processor(self, resume: Resume) -> InboxUpdateProcessor:
+        """The update processor that finishes this inbox's updates."""
+        return InboxUpdateProcessor(self, resume)
+
     def close(self) -> None:
         self._executor.shutdown(wait=True)
 
@@ -181,5 +185,5 @@ def use_inbox(
     builder: ApplicationBuilder, inbox: Inbox, adapter: TelegramAdapter
 ) -> ApplicationBuilder:  # type: ignore[type-arg]
     """Give the Application the storing update queue and the finishing update processor."""
-    processor = InboxUpdateProcessor(inbox, resume_with_status(adapter))
+    processor = inbox.processor(resume_with_status(adapter))
     return builder.update_queue(InboxQueue(inbox)).concurrent_updates(processor)

@@ -1,152 +1,121 @@
-"""Slow work that survives a crash: documents and reviews asked for in a turn are done
-from the jobs table (storage/job_repository.py), not from memory.
+"""Slow work that survives a crash, in the Telegram bot: documents and reviews asked for in
+a turn are done from the jobs table (storage/job_repository.py), not from memory.
 
-The engine enqueues a job in the turn's transaction (`enqueue_job`), so the job exists
-exactly when the turn was committed. `JobRunner` claims jobs, runs each kind's work on a
-worker thread, sends the replies to the user, and then finishes the job in one transaction
-with the work's own bookkeeping (`Work.on_done`, e.g. the ärende's status "PDF för
-underskrift skapad" set only now that the documents exist). A crash anywhere before that
-leaves the job claimed; on start `recover()` makes it pending again and it is done then.
-Delivery is at least once: a crash between sending and finishing sends the result again.
+The engine enqueues a job in the turn's transaction, so the job exists exactly when the
+turn was committed; `JobRunner` (bot/engine/jobs.py) claims it, does the work on a worker
+thread, and finishes it in one transaction with the work's own bookkeeping. Here the
+runner runs in a loop beside the bot (`run_job_loop`, started by `TelegramBot.start`), woken
+at once when a turn that enqueued a job has sent its first replies (`JobLoop.wake`), and
+the results go to the user through the adapter, and so through the outbound limiter
+(`telegram_deliver`). On start the loop first makes the claims of dead processes pending
+again, so what was asked for before a crash is done after the restart. Delivery is at
+least once: a crash between sending and finishing sends the result again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
-from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
 from contextlib import suppress
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy.orm import Session
 from telegram.ext import ExtBot
 
-from bot.engine.messages import Reply, say
-from bot.mall.errors import UserFacingError
+from bot.engine.jobs import ClaimedJob, Deliver, JobRunner, Outcome, Work
+from bot.engine.messages import Reply
 from bot.telegram.handlers import TelegramAdapter
-from storage import job_repository as jobs
-from storage.db import SessionFactory
+
+__all__ = [
+    "ClaimedJob",
+    "Deliver",
+    "JobLoop",
+    "JobRunner",
+    "Outcome",
+    "Work",
+    "run_job_loop",
+    "telegram_deliver",
+]
 
 log = logging.getLogger(__name__)
 
-STALE_AFTER = timedelta(minutes=15)  # a claim older than this is a dead worker's
-
-Clock = Callable[[], datetime]
-Deliver = Callable[[str, list[Reply]], Awaitable[None]]  # (recipient, replies)
-
-
-@dataclass(frozen=True)
-class ClaimedJob:
-    """A claimed job, detached from the session it was read in."""
-
-    id: int
-    kind: str
-    case_id: int | None
-    user_id: int  # who asked for it
-    recipient: str
-    payload: dict[str, Any]
-    token: str
-
-
-@dataclass(frozen=True)
-class Work:
-    """One kind of job: `run` does the slow part (outside any transaction) and returns the
-    replies; `on_done` records the outcome in the transaction that finishes the job."""
-
-    run: Callable[[ClaimedJob], list[Reply]]
-    on_done: Callable[[Session, ClaimedJob, datetime], None] | None = None
-
-
-class JobRunner:
-    def __init__(
-        self,
-        sessions: SessionFactory,
-        work: dict[str, Work],
-        clock: Clock,
-        executor: Executor | None = None,
-        stale_after: timedelta = STALE_AFTER,
-    ) -> None:
-        self._sessions = sessions
-        self._work = work
-        self._clock = clock
-        self._executor = executor
-        self._stale_after = stale_after
-
-    def recover(self) -> int:
-        """On start (one instance): every claimed job was a dead process's; pending again."""
-        with self._sessions.begin() as session:
-            return jobs.release_claims(session)
-
-    def claim(self, limit: int = 10) -> list[ClaimedJob]:
-        token = secrets.token_hex(16)
-        with self._sessions.begin() as session:
-            rows = jobs.claim_jobs(session, self._clock(), token, self._stale_after, limit)
-            return [
-                ClaimedJob(
-                    row.id,
-                    row.kind,
-                    row.case_id,
-                    row.requested_by_user_id,
-                    row.recipient,
-                    dict(row.payload),
-                    token,
-                )
-                for row in rows
-            ]
-
-    def finish(self, job: ClaimedJob) -> bool:
-        work = self._work.get(job.kind)
-        with self._sessions.begin() as session:
-            now = self._clock()
-            if not jobs.finish_job(session, job.id, job.token, now):
-                return False
-            if work is not None and work.on_done is not None:
-                work.on_done(session, job, now)
-        return True
-
-    def failed(self, job: ClaimedJob) -> str:
-        with self._sessions.begin() as session:
-            return jobs.give_up_or_retry(session, job.id, job.token, self._clock())
-
-    async def run_once(self, deliver: Deliver) -> int:
-        """Claim what there is, do it, deliver it, finish it; return how many were done."""
-        loop = asyncio.get_running_loop()
-        claimed = await loop.run_in_executor(self._executor, self.claim)
-        done = 0
-        for job in claimed:
-            work = self._work.get(job.kind)
-            try:
-                if work is None:
-                    raise LookupError(f"no work for jobs of kind {job.kind!r}")
-                replies = await loop.run_in_executor(self._executor, work.run, job)
-            except UserFacingError as error:  # the work refused, with a message: done
-                replies = [say(error.message)]
-            except Exception:
-                status = await loop.run_in_executor(self._executor, self.failed, job)
-                log.exception("job %s (%s) failed; now %s", job.id, job.kind, status)
-                continue
-            await deliver(job.recipient, replies)
-            if await loop.run_in_executor(self._executor, self.finish, job):
-                done += 1
-        return done
-
 
 async def run_job_loop(
-    runner: JobRunner, deliver: Deliver, stop: asyncio.Event, interval_seconds: float = 1.0
+    runner: JobRunner,
+    deliver: Deliver,
+    stop: asyncio.Event,
+    interval_seconds: float = 1.0,
+    wake: asyncio.Event | None = None,
+    executor: Executor | None = None,
 ) -> None:
-    """Do pending jobs until `stop` is set, the first round after `recover()`."""
-    await asyncio.get_running_loop().run_in_executor(None, runner.recover)
+    """Do pending jobs until `stop` is set, the first round after `recover()`; a round
+    claims every `interval_seconds`, and at once when `wake` is set.
+
+    Each claimed job runs as a task of its own on `executor`, so one user's long review
+    holds up nobody else's documents; the jobs of one recipient run one after the other,
+    in the order they were asked for. On stop, the jobs under way are finished first."""
+    loop = asyncio.get_running_loop()
+    await loop.run_in_executor(executor, runner.recover)
+    wake = wake or asyncio.Event()
+    last_of: dict[str, asyncio.Task[bool]] = {}
+
+    async def after(previous: asyncio.Task[bool] | None, job: ClaimedJob) -> bool:
+        if previous is not None:
+            with suppress(Exception):
+                await previous
+        return await runner.run_one(job, deliver, executor)
+
     while not stop.is_set():
+        wake.clear()
         try:
-            await runner.run_once(deliver)
+            for job in await runner.claim_now(executor):
+                previous = last_of.get(job.recipient)
+                last_of[job.recipient] = asyncio.create_task(after(previous, job))
         except Exception:  # the bot keeps running; the jobs stay claimable
             log.exception("job round failed")
+        last_of = {r: t for r, t in last_of.items() if not t.done()}
+        waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
         with suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=interval_seconds)
+            await asyncio.wait_for(
+                asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED), interval_seconds
+            )
+        for waiter in waiters:
+            waiter.cancel()
+    if last_of:
+        await asyncio.gather(*last_of.values(), return_exceptions=True)
+
+
+class JobLoop:
+    """The job loop of one running bot: started and stopped with it, woken by the adapter."""
+
+    def __init__(
+        self,
+        runner: JobRunner,
+        deliver: Deliver,
+        interval_seconds: float,
+        executor: Executor | None = None,
+    ) -> None:
+        self.runner = runner
+        self._executor = executor
+        self._deliver = deliver
+        self._interval = interval_seconds
+        self._stop = asyncio.Event()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(
+            run_job_loop(
+                self.runner, self._deliver, self._stop, self._interval, self._wake, self._executor
+            )
+        )
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._task is not None:
+            await self._task
 
 
 def telegram_deliver(adapter: TelegramAdapter, bot: ExtBot[None]) -> Deliver:

@@ -187,6 +187,15 @@ class Limits:
     group_per_minute: float = GROUP_MESSAGES_PER_MINUTE
 
 
+def limits_of_one_of(instances: int) -> Limits:
+    """Telegram's limits for one of `instances` bot instances (TELEGRAM_INSTANCES): the
+    overall 30 messages a second is the bot's, whichever instance sends, so each instance
+    keeps 1/N of it. Simple, with no coordination between instances; an instance that is
+    idle leaves its share unused (a chat's own limit is kept by the instance holding the
+    chat, since one chat is handled by one instance at a time)."""
+    return Limits(per_second=MESSAGES_PER_SECOND / max(instances, 1))
+
+
 class _Flood(Exception):
     """A 429 on its way out past AIORateLimiter (which would log it as an error)."""
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-from aiohttp import ClientSession, ClientTimeout, web
+from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
 TEXT_LIMIT = 4096
 CALLBACK_DATA_LIMIT = 64
@@ -201,6 +201,13 @@ class FakeBotApi:
         self.webhook_url: str | None = None
         self.webhook_secret: str | None = None
         self.webhook_deliveries: list[int] = []  # HTTP status of each delivery
+        # A load balancer in front of several bot instances (`balance_webhooks`): each
+        # update is posted, one at a time in order, to the next of these URLs, and to the
+        # one after it when an instance does not answer 200.
+        self.webhook_targets: list[str] = []
+        self.webhook_routes: dict[int, str] = {}  # update_id -> the URL that took it
+        self._webhook_turn = 0
+        self._balanced: asyncio.Queue[dict[str, Any]] | None = None
         self.pushed_at: dict[int, float] = {}  # update_id -> time.perf_counter()
         self.answered_at: dict[int, float] = {}  # update_id -> first reply after it
         self._last_update_from: dict[int, int] = {}  # chat_id -> newest update pushed
@@ -275,8 +282,11 @@ class FakeBotApi:
         assert server is not None
         self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
         self._http = ClientSession(timeout=ClientTimeout(total=10))
+        self._balanced = asyncio.Queue()
+        self._balancer = asyncio.get_running_loop().create_task(self._balance_forever())
 
     async def _shutdown(self) -> None:
+        self._balancer.cancel()
         if self._http is not None:
             await self._http.close()
         if self._runner is not None:
@@ -311,6 +321,12 @@ class FakeBotApi:
             self._faults = faults
             self._fault_random = random.Random(faults.seed if faults else 0)
 
+    def balance_webhooks(self, urls: list[str]) -> None:
+        """Deliver every update from now on through a load balancer over `urls` (the
+        webhook URL each instance sets is then only where its secret comes from)."""
+        with self._lock:
+            self.webhook_targets = list(urls)
+
     def push_update(self, payload: dict[str, Any], update_id: int | None = None) -> int:
         """Make an update available to getUpdates (or POST it to the webhook); return its id.
 
@@ -328,9 +344,13 @@ class FakeBotApi:
             self._pending.append(update)
             self._handed_out.discard(update_id)
             webhook = self.webhook_url
+            balanced = bool(self.webhook_targets)
         loop = self._loop
         assert loop is not None
-        if webhook:
+        if balanced:
+            assert self._balanced is not None
+            loop.call_soon_threadsafe(self._balanced.put_nowait, update)
+        elif webhook:
             asyncio.run_coroutine_threadsafe(self._deliver_to_webhook(update), loop)
         else:
             assert self._updates_changed is not None
@@ -490,6 +510,39 @@ class FakeBotApi:
             if 200 <= status < 300 and update in self._pending:
                 self._pending.remove(update)
 
+    async def _balance_forever(self) -> None:
+        assert self._balanced is not None
+        while True:
+            update = await self._balanced.get()
+            with contextlib.suppress(Exception):
+                await self._deliver_balanced(update)
+
+    async def _deliver_balanced(self, update: dict[str, Any]) -> None:
+        assert self._http is not None
+        failures = 0
+        while True:
+            with self._lock:
+                url = self.webhook_targets[self._webhook_turn % len(self.webhook_targets)]
+                self._webhook_turn += 1
+                secret = self.webhook_secret
+            headers = {"Content-Type": "application/json"}
+            if secret:
+                headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+            try:
+                async with self._http.post(url, data=json.dumps(update), headers=headers) as r:
+                    status = r.status
+            except (TimeoutError, OSError, ClientError):
+                status = 0  # the instance is gone: the balancer tries the next one
+            with self._lock:
+                self.webhook_deliveries.append(status)
+                if 200 <= status < 300:
+                    self.webhook_routes[update["update_id"]] = url
+                    if update in self._pending:
+                        self._pending.remove(update)
+                    return
+            failures += 1
+            await asyncio.sleep(min(0.05 * failures, 1.0))
+
     # ----------------------------------------------------------------- methods
     async def _m_getme(self, params: dict[str, Any]) -> dict[str, Any]:
         return BOT_USER
@@ -541,8 +594,13 @@ class FakeBotApi:
             self.webhook_url = url or None
             self.webhook_secret = params.get("secret_token") or None
             pending = list(self._pending) if url else []
+            balanced = bool(self.webhook_targets)
         for update in pending:
-            asyncio.get_running_loop().create_task(self._deliver_to_webhook(update))
+            if balanced:
+                assert self._balanced is not None
+                self._balanced.put_nowait(update)
+            else:
+                asyncio.get_running_loop().create_task(self._deliver_to_webhook(update))
         return True
 
     async def _m_setmycommands(self, params: dict[str, Any]) -> bool:

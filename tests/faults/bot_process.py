@@ -32,7 +32,7 @@ from bot.engine.messages import Incoming, UserRef
 from bot.engine.turn import Steps
 from bot.telegram.app import TelegramBot
 from bot.telegram.handlers import ConversationPort
-from bot.telegram.inbox import Inbox
+from bot.telegram.shared_inbox import inbox_for
 
 TOKEN = "123456789:AAFakeTokenForTheLocalServer_abcdefghij"
 
@@ -42,6 +42,7 @@ class KillPoints:
 
     def __init__(self, engine: Any, sql: Engine, control: Path) -> None:
         self.engine = engine
+        self.job_runner = engine.job_runner
         self.control = control
         self._blocking: int | None = None  # the thread whose next COMMIT stops dead
         event.listen(sql, "commit", self._on_commit)
@@ -101,7 +102,8 @@ async def run(control: Path, database_url: str, base_url: str, file_url: str, po
     engine: ConversationPort = KillPoints(assembly.conversation, sql, control)
     # REDOVISA_FAULTS_NO_INBOX=1 runs without the inbox (the bench's comparison).
     without = os.environ.get("REDOVISA_FAULTS_NO_INBOX") == "1"
-    inbox = None if without else Inbox(assembly.sessions, assembly.clock)
+    instances = settings.telegram_instances  # TELEGRAM_INSTANCES from the environment
+    inbox = None if without else inbox_for(instances, assembly.sessions, assembly.clock)
     async with TelegramBot(settings, engine, inbox=inbox, typing_delay=5.0):
         logging.getLogger("tests.faults.bot_process").debug(
             "bot process %s receiving updates", os.getpid()

@@ -27,11 +27,13 @@ class BotProcess:
         api: FakeBotApi,
         users: Sequence[int] = (),
         inbox: bool = True,
+        env: dict[str, str] | None = None,
     ) -> None:
         """`users`: Telegram ids let in (as administrators, so no invite is needed);
         `inbox` False runs the bot without the inbox (for comparison)."""
         self.users = list(users)
         self.inbox = inbox
+        self.env = dict(env or {})
         self.control = control
         self.database_url = database_url
         self.api = api
@@ -70,6 +72,7 @@ class BotProcess:
             "LOG_LEVEL": log_level,
             "TELEGRAM_ADMIN_IDS": admins,
             "REDOVISA_FAULTS_NO_INBOX": "0" if self.inbox else "1",
+            **self.env,
         }
 
     def arm(self, point: str) -> None:

@@ -125,7 +125,7 @@ async def test_documents_asked_for_before_a_crash_are_made_after_restart(
             sessions, catalog, load_texts(), clock, access=AccessPolicy.open_to_all()
         )
         runner = JobRunner(sessions, {"documents": documents_work(sessions, catalog)}, clock)
-        async with TelegramBot(settings, conversation) as bot:
+        async with TelegramBot(settings, conversation, job_loop=False) as bot:
             send = telegram_deliver(bot.adapter, bot.application.bot)
 
             async def deliver(recipient: str, replies: list[Reply]) -> None:
