@@ -12,6 +12,7 @@ from bot.engine.messages import Incoming, Reply
 from tests.engine.test_access import (
     ADMIN_ID,
     CSV_HEADER,
+    _before_the_deadlines,  # noqa: F401 (the autouse fixture: the 2019 ärenden still ahead)
     make_official,
     send_file,
     strict,  # noqa: F401 (the fixture)
