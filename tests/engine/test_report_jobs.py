@@ -44,7 +44,11 @@ def finished_report(conversation: Conversation, clock: MovableClock) -> int:
         user = repo.get_or_create_user(session, USER.external_id, USER.display_name, clock())
         template = ASSEMBLIES[id(conversation)].catalog.get(case.template_id)
         for number, question in enumerate(template.questions, start=1):
-            text = f"Svar på fråga {number}: 100 000 kr till workshops." if number != 8 else "Eva"
+            text = (
+                f"Svar på fråga {number}: 100 000 kr till workshops."
+                if number != 8
+                else "Eva Lund\nFörvaltningschef"  # a name: the document can be final
+            )
             repo.save_answer(session, case.id, question.key, text, [], user, clock())
         case.status = "finished"
         return case.id
@@ -67,7 +71,7 @@ def test_documents_set_the_status_only_when_they_exist(
 ) -> None:
     conversation = assembled(tmp_path, clock)
     case_id = finished_report(conversation, clock)
-    steps = conversation.handle_in_steps(USER, Incoming(text="/dokument"))
+    steps = conversation.handle_in_steps(USER, Incoming(text="/dokument ändå"))
     assert texts(steps.now) == "Skapar dokumenten …"
     case, jobs = case_and_jobs(conversation, case_id)
     assert (case.status, jobs) == ("finished", ["pending"])  # asked for, not yet made
@@ -84,7 +88,7 @@ def test_documents_asked_for_before_a_crash_are_made_by_the_next_process(
 ) -> None:
     conversation = assembled(tmp_path, clock)
     case_id = finished_report(conversation, clock)
-    conversation.handle_in_steps(USER, Incoming(text="/dokument"))  # then the process died
+    conversation.handle_in_steps(USER, Incoming(text="/dokument ändå"))  # then the process died
     assert case_and_jobs(conversation, case_id)[0].status == "finished"
 
     restarted = assembled(tmp_path, clock)

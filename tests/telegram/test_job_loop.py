@@ -89,7 +89,7 @@ async def test_dokument_in_the_chat_is_answered_at_once_and_the_files_follow(
     conversation = with_documents(sqlite_session_factory, catalog, clock)
     async with run_bot(conversation, job_interval=3600.0) as bot:  # only a wake runs it now
         assert bot.jobs is conversation.job_runner
-        user.send("/dokument")
+        user.send("/dokument ändå")  # not registered: without the facts it lacks
         sent = await user.replies(lambda ms: len([m for m in ms if m.document]) >= 2)
     assert sent[0].text == "Skapar dokumenten …"
     assert [m.document is not None for m in sent] == [False, False, True, True]
