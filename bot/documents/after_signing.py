@@ -30,6 +30,7 @@ from bot.documents.sammanstallning_render import (
     render_sammanstallning_xlsx,
     sammanstallning_file_name,
 )
+from bot.documents.signed_state import changed_after_signing
 from bot.documents.tjansteskrivelse import (
     Tjansteskrivelse,
     TjansteskrivelseFacts,
@@ -130,13 +131,17 @@ def submit_signed_report(
     clock: Callable[[], datetime],
 ) -> SendResult:
     """After the official confirms: mail the newest verified signed PDF to the ärende's
-    recipients, once (the key is the ärende and the PDF's hash), and mark it "inskickad"."""
+    recipients, once (the key is the ärende and the PDF's hash), and mark it "inskickad".
+    Refused, changing nothing, when the answers changed after the signature."""
     texts = mail_texts()
     with session_factory() as session:
         case = repo.find_case(session, case_number)
         signed = submissions.latest_signed_report(session, case.id) if case else None
         if case is None or signed is None:
             raise UserFacingError(texts("not_signed", case_number=case_number))
+        if changed_after_signing(session, [case.id]):
+            # An answer changed after the signature: the signed PDF says something else.
+            raise UserFacingError(texts("changed_after_signing", case_number=case_number))
         template = catalog.get(case.template_id) if case.template_id in catalog else None
         to, cc = report_recipients(case.recipients or [], template)
         mail = compose_report_mail(

@@ -9,6 +9,7 @@ slow worker thread, never inside an event loop. A refused file changes nothing.
 
 from __future__ import annotations
 
+from bot.documents.signed_state import changed_after_signing
 from bot.engine.access import may_coordinate
 from bot.engine.after_signing_view import (
     AfterSigningTexts,
@@ -109,6 +110,11 @@ class AfterSigning:
         case = self._case_of(turn, argument, "skicka")
         if case.signed_at is None:
             raise UserFacingError(self.texts.not_signed_yet.format(case_number=case.case_number))
+        if changed_after_signing(turn.session, [case.id]):
+            # What was signed is not what is stored any more: nothing is sent.
+            raise UserFacingError(
+                self.texts.changed_after_signing.format(case_number=case.case_number)
+            )
         access_repo.audit(turn.session, turn.user, "submit_confirmed", turn.now, case_id=case.id)
         number = case.case_number
         turn.after_commit.append(lambda: [say(port.submit(number).message)])

@@ -26,6 +26,7 @@ class AfterSigningTexts(TextFile):
     which_case: Text = text("command")
     case_not_yours: Text = text("case_number")
     not_signed_yet: Text = text("case_number")
+    changed_after_signing: Text = text("case_number")
     sending: Text = text("case_number")
     tjanste_started: Text = text("case_number")
     tjanste_ready: Text = text("title")

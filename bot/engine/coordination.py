@@ -6,10 +6,14 @@ or XLSX file sent by a coordinator registers many ärenden at once, all or none.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
+
+from bot.documents.signed_state import changed_after_signing
 from bot.engine import case_sheet
 from bot.engine.access import ROLE_BY_SWEDISH_WORD, is_admin, may_coordinate, role_name
 from bot.engine.messages import Attachment, Block, Button, Reply, Style, say
@@ -36,6 +40,7 @@ STATUS_KEYS = {
     "finished": "status_finished",
     "sent_for_signature": "status_sent_for_signature",
     "signed": "status_signed",
+    "changed_after_signing": "status_changed_after_signing",
     "submitted": "status_submitted",
 }
 
@@ -264,7 +269,7 @@ class CoordinatorDesk:
 
     def _overview(self, turn: Turn, _argument: str) -> list[Reply]:
         owner = None if is_admin(turn.user) else turn.user.id
-        rows = overview_rows(turn.session, owner)
+        rows = with_stale_signatures(turn.session, overview_rows(turn.session, owner))
         texts = self.texts
         if not rows:
             return [say(texts.overview_empty)]
@@ -283,6 +288,13 @@ class CoordinatorDesk:
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         return [Reply(tuple(blocks), attachments=(attachment,))]
+
+
+def with_stale_signatures(session: Session, rows: list[OverviewRow]) -> list[OverviewRow]:
+    """A signed ärende whose answers changed after the signature is not "signerad" any more."""
+    signed = [row.case_id for row in rows if row.state == "signed"]
+    stale = changed_after_signing(session, signed) if signed else set()
+    return [replace(r, state="changed_after_signing") if r.case_id in stale else r for r in rows]
 
 
 def _user_by_number(turn: Turn, argument: str) -> User | None:
