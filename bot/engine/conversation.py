@@ -125,7 +125,9 @@ class Conversation:
         self._output = ReportOutput(
             self._reports, services.review, services.documents, session_factory, clock
         )
-        self._after_signing = AfterSigning(services.after_signing)
+        self._after_signing = AfterSigning(
+            services.after_signing, sessions=session_factory, clock=clock
+        )
 
     def handle(self, user: UserRef, incoming: Incoming) -> list[Reply]:
         """Handle one input and return all the replies, the slow ones included."""

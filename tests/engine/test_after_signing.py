@@ -12,6 +12,7 @@ from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Conversation
 from bot.engine.messages import Incoming, IncomingFile, UserRef
 from bot.engine.services import (
+    DraftProposal,
     EngineServices,
     OutputFile,
     SignedReportCheck,
@@ -46,10 +47,13 @@ class RecordingPort:
         return SubmissionResult("sent", "Skickad.")
 
     def tjansteskrivelse(
-        self, case_number: str, author_name: str | None
+        self, case_number: str, author_name: str | None, proposal: DraftProposal | None = None
     ) -> tuple[str, tuple[OutputFile, ...]]:
         self.calls.append(("tjansteskrivelse", case_number, author_name))
         return "Tjänsteskrivelse", ()
+
+    def tjansteskrivelse_proposal(self, case_number: str) -> DraftProposal | None:
+        return None
 
     def sammanstallning(self, year: int) -> tuple[int, tuple[OutputFile, ...]]:
         self.calls.append(("sammanstallning", year))
