@@ -30,6 +30,7 @@ from bot.engine.services import (
 )
 from bot.engine.texts import load_coordination_texts, load_texts
 from bot.llm_usage import StorageUsageRecorder
+from bot.mall.errors import UserFacingError
 from bot.mall.template import Question, TemplateCatalog, load_catalog
 from bot.reminders.schedule import ReminderSchedule
 from bot.reminders.sender import Notifier
@@ -165,10 +166,13 @@ class AfterSigningServices:
         client = self._llm.client if self._llm is not None else None
         if client is None or self._llm is None:
             return None
-        found = after_signing.tjansteskrivelse_suggestion(
-            self._sessions, case_number, self._catalog, self._clock().date(), client,
-            self._llm.masking,
-        )  # fmt: skip
+        try:
+            found = after_signing.tjansteskrivelse_suggestion(
+                self._sessions, case_number, self._catalog, self._clock().date(), client,
+                self._llm.masking,
+            )  # fmt: skip
+        except UserFacingError:  # the plain draft has already said why: say it once
+            return None
         return DraftProposal(found.summary, found.matter) if found else None
 
     def sammanstallning(self, year: int) -> tuple[int, tuple[OutputFile, ...]]:
