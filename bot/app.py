@@ -19,6 +19,7 @@ from bot.documents.render import RenderedDocuments
 from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Clock, Conversation
 from bot.engine.services import (
+    DraftProposal,
     EngineServices,
     ImportedDraft,
     OutputFile,
@@ -29,6 +30,7 @@ from bot.engine.services import (
 )
 from bot.engine.texts import load_coordination_texts, load_texts
 from bot.llm_usage import StorageUsageRecorder
+from bot.mall.errors import UserFacingError
 from bot.mall.template import Question, TemplateCatalog, load_catalog
 from bot.reminders.schedule import ReminderSchedule
 from bot.reminders.sender import Notifier
@@ -63,8 +65,6 @@ def facts_of(snapshot: ReportSnapshot) -> CaseFacts:
         confirmed_granted_kr=snapshot.confirmed_granted_kr,
         confirmed_used_kr=snapshot.confirmed_used_kr,
     )
-
-
 
 
 class ReportServices:
@@ -122,12 +122,18 @@ class AfterSigningServices:
     the renderers of the tjänsteskrivelse and the sammanställning (bot/documents)."""
 
     def __init__(
-        self, sessions: SessionFactory, catalog: TemplateCatalog, mail: MailSettings, clock: Clock
+        self,
+        sessions: SessionFactory,
+        catalog: TemplateCatalog,
+        mail: MailSettings,
+        clock: Clock,
+        llm: LlmReviewer | None = None,
     ) -> None:
         self._sessions = sessions
         self._catalog = catalog
         self._mail = mail
         self._clock = clock
+        self._llm = llm  # drafts the tjänsteskrivelse's text when a model is configured
 
     def looks_signed(self, data: bytes) -> bool:
         return after_signing.looks_signed(data)
@@ -150,15 +156,30 @@ class AfterSigningServices:
         return SubmissionResult(sent.outcome.value, sent.message)
 
     def tjansteskrivelse(
-        self, case_number: str, author_name: str | None
+        self, case_number: str, author_name: str | None, proposal: DraftProposal | None = None
     ) -> tuple[str, tuple[OutputFile, ...]]:
         author = User(display_name=author_name) if author_name else None
         doc, rendered = after_signing.tjansteskrivelse_for_case(
-            self._sessions, case_number, self._catalog, self._clock().date(), author
-        )
+            self._sessions, case_number, self._catalog, self._clock().date(), author,
+            summary_suggestion=proposal.summary if proposal else None,
+            matter_suggestion=proposal.matter if proposal else None,
+        )  # fmt: skip
         return doc.title, tuple(
             OutputFile(name, data, media) for name, media, data in rendered.files
         )
+
+    def tjansteskrivelse_proposal(self, case_number: str) -> DraftProposal | None:
+        client = self._llm.client if self._llm is not None else None
+        if client is None or self._llm is None:
+            return None
+        try:
+            found = after_signing.tjansteskrivelse_suggestion(
+                self._sessions, case_number, self._catalog, self._clock().date(), client,
+                self._llm.masking,
+            )  # fmt: skip
+        except UserFacingError:  # the plain draft has already said why: say it once
+            return None
+        return DraftProposal(found.summary, found.matter) if found else None
 
     def sammanstallning(self, year: int) -> tuple[int, tuple[OutputFile, ...]]:
         summary, rendered = after_signing.sammanstallning_for_year(
@@ -189,8 +210,12 @@ def build_services(
         phrasing=services.phrasing if llm.available else None,
         on_case_registered=plan_reminders,
         after_signing=AfterSigningServices(
-            sessions, catalog, MailSettings.from_settings(settings), clock
-        ),
+            sessions,
+            catalog,
+            MailSettings.from_settings(settings),
+            clock,
+            llm if llm.available else None,
+        ),  # fmt: skip
     )
 
 

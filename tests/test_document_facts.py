@@ -10,7 +10,7 @@ import pypdf
 
 from bot.app import build_conversation
 from bot.engine.conversation import Conversation
-from bot.engine.messages import Incoming, IncomingFile, Reply
+from bot.engine.messages import Incoming, IncomingFile, Reply, UserRef
 from tests.conftest import MovableClock
 from tests.documents import pdf_text
 from tests.test_app import USER, say, settings_for, text_of
@@ -74,3 +74,30 @@ def test_an_emoji_is_named_before_the_documents_are_made(tmp_path: Path, seeds_d
     assert not any(r.attachments for r in asked)
     made = say(conversation, "/dokument ändå")
     assert pypdf.PdfReader(BytesIO(_pdf(made))).pages
+
+
+def test_the_decision_date_is_asked_for_and_taken_from_the_registration(
+    tmp_path: Path, seeds_dir: Path
+) -> None:
+    conversation = _complete_report(tmp_path, seeds_dir)
+    asked = text_of(say(conversation, "/dokument"))
+    assert "beslutsdatum" in asked and "11 mars 2019" in asked  # the mall's usual, offered
+    made = pdf_text(_pdf(say(conversation, "/dokument vanliga")))
+    assert "beslutade vid sammanträde den 11 mars 2019" in made
+
+    # A registered ärende: its own decision date, not the mall's.
+    settings = settings_for(tmp_path / "registered")
+    settings.telegram_admin_ids = [77]
+    registered = build_conversation(settings, MovableClock())
+    coordinator = UserRef("telegram:77", "Samordnare")
+    header = (
+        "diarienummer;nämnd;mall;beviljat belopp;beslutsdatum;sista svarsdatum;mottagare;ansvarig"
+    )
+    row = "STK-2019-0421;Nämnden;2019;200 000 kr;2019-04-02;2026-02-28;a@malmo.se b@malmo.se;ingen"
+    sheet = IncomingFile("a.csv", f"{header}\n{row}\n".encode())
+    assert "1 ärenden" in text_of(registered.handle(coordinator, Incoming(file=sheet)))
+    registered.handle(coordinator, Incoming(text="/fortsatt STK-2019-0421"))
+    registered.handle(coordinator, Incoming(text="Nämnden"))
+    replies = registered.handle(coordinator, Incoming(text="/dokument"))  # a draft
+    text = pdf_text(_pdf(replies))
+    assert "beslutade vid sammanträde den 2 april 2019" in text and "11 mars" not in text

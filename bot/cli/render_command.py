@@ -112,6 +112,7 @@ def run_render_from_file(
     _tell_about_the_file(report, texts, stdout)
     facts = DocumentCase(
         case_number=report.case_number,
+        decision_date=report.decision_day,
         last_reply_date=report.last_reply_day,
         recipients=tuple(report.recipients),
         granted_amount_kr=report.granted_amount_kr,

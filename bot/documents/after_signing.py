@@ -30,12 +30,14 @@ from bot.documents.sammanstallning_render import (
     render_sammanstallning_xlsx,
     sammanstallning_file_name,
 )
+from bot.documents.signed_state import changed_after_signing
 from bot.documents.tjansteskrivelse import (
     Tjansteskrivelse,
     TjansteskrivelseFacts,
     build_tjansteskrivelse,
 )
 from bot.documents.tjansteskrivelse import texts as tjanste_texts
+from bot.documents.tjansteskrivelse_llm import DraftSuggestion, draft_suggestion
 from bot.documents.tjansteskrivelse_render import (
     DOCX_MEDIA_TYPE,
     render_tjansteskrivelse_docx,
@@ -45,6 +47,8 @@ from bot.documents.tjansteskrivelse_render import (
 from bot.documents.verify import StoredAnswersLookup, VerificationResult, verify
 from bot.mall.errors import UserFacingError
 from bot.mall.template import TemplateCatalog
+from bot.review.llm import LlmClient
+from bot.review.masking import MaskPolicy
 from storage import repository as repo
 from storage import submission_repository as submissions
 from storage.models import User
@@ -130,13 +134,17 @@ def submit_signed_report(
     clock: Callable[[], datetime],
 ) -> SendResult:
     """After the official confirms: mail the newest verified signed PDF to the ärende's
-    recipients, once (the key is the ärende and the PDF's hash), and mark it "inskickad"."""
+    recipients, once (the key is the ärende and the PDF's hash), and mark it "inskickad".
+    Refused, changing nothing, when the answers changed after the signature."""
     texts = mail_texts()
     with session_factory() as session:
         case = repo.find_case(session, case_number)
         signed = submissions.latest_signed_report(session, case.id) if case else None
         if case is None or signed is None:
             raise UserFacingError(texts("not_signed", case_number=case_number))
+        if changed_after_signing(session, [case.id]):
+            # An answer changed after the signature: the signed PDF says something else.
+            raise UserFacingError(texts("changed_after_signing", case_number=case_number))
         template = catalog.get(case.template_id) if case.template_id in catalog else None
         to, cc = report_recipients(case.recipients or [], template)
         mail = compose_report_mail(
@@ -161,23 +169,21 @@ class RenderedPair:
         return paths
 
 
-def tjansteskrivelse_for_case(
+def tjansteskrivelse_facts(
     session_factory: SessionMaker,
     case_number: str,
     catalog: TemplateCatalog,
     today: date,
     author: User | None = None,
     committee_case_number: str | None = None,
-    summary_suggestion: str | None = None,
-    matter_suggestion: str | None = None,
-) -> tuple[Tjansteskrivelse, RenderedPair]:
-    """Draft the tjänsteskrivelse of a stored ärende and render it as DOCX and PDF."""
+) -> tuple[int, TjansteskrivelseFacts]:
+    """(the ärende's id, the stored facts a tjänsteskrivelse is drafted from)."""
     with session_factory() as session:
         case = repo.find_case(session, case_number)
         if case is None or case.template_id not in catalog:
             raise UserFacingError(tjanste_texts()("unknown_case", case_number=case_number))
         answers = {k: a.text for k, a in repo.current_answers(session, case.id).items()}
-        facts = TjansteskrivelseFacts(
+        return case.id, TjansteskrivelseFacts(
             case_number=case.case_number,
             template=catalog.get(case.template_id),
             answers=answers,
@@ -190,6 +196,35 @@ def tjansteskrivelse_for_case(
             perspectives=case.perspectives,
             author_name=author.display_name if author else None,
         )
+
+
+def tjansteskrivelse_suggestion(
+    session_factory: SessionMaker,
+    case_number: str,
+    catalog: TemplateCatalog,
+    today: date,
+    client: LlmClient,
+    masking: MaskPolicy | None = None,
+) -> DraftSuggestion | None:
+    """The language model's Sammanfattning and Ärendet for a stored ärende, to offer."""
+    case_id, facts = tjansteskrivelse_facts(session_factory, case_number, catalog, today)
+    return draft_suggestion(client, facts, case_id=case_id, masking=masking)
+
+
+def tjansteskrivelse_for_case(
+    session_factory: SessionMaker,
+    case_number: str,
+    catalog: TemplateCatalog,
+    today: date,
+    author: User | None = None,
+    committee_case_number: str | None = None,
+    summary_suggestion: str | None = None,
+    matter_suggestion: str | None = None,
+) -> tuple[Tjansteskrivelse, RenderedPair]:
+    """Draft the tjänsteskrivelse of a stored ärende and render it as DOCX and PDF."""
+    _case_id, facts = tjansteskrivelse_facts(
+        session_factory, case_number, catalog, today, author, committee_case_number
+    )
     doc = build_tjansteskrivelse(facts, summary_suggestion, matter_suggestion)
     return doc, RenderedPair(
         (

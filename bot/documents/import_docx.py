@@ -59,13 +59,35 @@ def _docx_blocks(container: Any) -> Any:
             if block is not None:
                 yield block
         elif isinstance(item, Table):
-            seen: set[int] = set()
-            for row in item.rows:
-                for cell in row.cells:
-                    if id(cell._tc) in seen:
-                        continue
-                    seen.add(id(cell._tc))
-                    yield from _docx_blocks(cell)
+            yield from _docx_table(item)
+
+
+def _docx_table(table: Any) -> Any:
+    """A table of one line per cell keeps its columns: each row one line, the cells
+    separated by tabs (as a table pasted from Excel; bot/review/budget_table.py reads it).
+    A table whose cells hold several paragraphs is read cell by cell, in order."""
+    rows: list[list[list[Block]]] = []
+    # A merged cell is met once per grid column. Its XML element is kept alive here, so
+    # that its id cannot be handed to another cell's element meanwhile.
+    seen: dict[int, object] = {}
+    for row in table.rows:
+        cells = []
+        for cell in row.cells:
+            if id(cell._tc) in seen:
+                continue
+            seen[id(cell._tc)] = cell._tc
+            cells.append(list(_docx_blocks(cell)))
+        rows.append(cells)
+    one_line = all(len(c) <= 1 and "\n" not in "".join(b.text for b in c) for r in rows for c in r)
+    if one_line and max((len(r) for r in rows), default=0) >= 2:
+        for cells in rows:
+            line = "\t".join(c[0].text.strip() if c else "" for c in cells)
+            if line.strip():
+                yield Block(line.rstrip("\t"), is_row=True)
+        return
+    for cells in rows:
+        for blocks in cells:
+            yield from blocks
 
 
 def _docx_paragraph(paragraph: Any) -> Block | None:

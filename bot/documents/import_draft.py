@@ -34,6 +34,7 @@ from bot.documents.import_headings import DraftParser
 from bot.documents.import_lines import (
     BULLET_RE,
     CASE_NUMBER_RE,
+    DECISION_RE,
     DRAFT_HEADING,
     EMAIL_RE,
     LAST_REPLY_RE,
@@ -64,6 +65,7 @@ class ParsedDraft:
     unassigned_text: list[str]
     headings_found: list[str]
     warnings: list[str] = field(default_factory=list)
+    decision_date: str | None = None  # as written in the intro ("11 mars 2019")
 
 
 class _Collector:
@@ -101,6 +103,7 @@ def parse_draft(text: str, catalog: TemplateCatalog, heal_page_splits: bool = Tr
     in_closing = False
     recipients: list[str] = []
     last_reply: str | None = None
+    decision: str | None = None
     title_seen = False
 
     i = 0
@@ -136,6 +139,9 @@ def parse_draft(text: str, catalog: TemplateCatalog, heal_page_splits: bool = Tr
             if role in ("intro", "closing"):
                 current = None
                 out.to_unassigned("")
+            decided = DECISION_RE.search(strip_markdown(line)) if role == "intro" else None
+            if decided and decided.group(1).strip():
+                decision = decided.group(1).strip()
             if role == "closing":
                 in_closing = True
                 recipients += EMAIL_RE.findall(MD_LINK_RE.sub(r"\1", line))
@@ -206,6 +212,7 @@ def parse_draft(text: str, catalog: TemplateCatalog, heal_page_splits: bool = Tr
         signature=signature,
         recipients=unique(recipients),
         last_reply_date=last_reply,
+        decision_date=decision,
         unassigned_text=unassigned,
         headings_found=[k for k in out.order if k in allowed],
     )

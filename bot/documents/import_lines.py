@@ -49,6 +49,8 @@ SIGNATURE_PLACE_RE = re.compile(
     rf"[ \t]*(?:{re.escape(SignatureBlock.place)}\b.*)?$",
     re.IGNORECASE,
 )
+# The mall's intro: "… beslutade vid sammanträde den 11 mars 2019 om att bevilja medel …".
+DECISION_RE = re.compile(r"beslutade vid sammanträde\s+(?:den\s+)?(.*?)\s+om att", re.IGNORECASE)
 LAST_REPLY_RE = re.compile(r"sista datum för nämndens svar är\s*:?\s*(.*)$", re.IGNORECASE)
 SENTENCE_END = (".", "!", "?", ":", ";", "”", '"', ")", "*")
 

@@ -42,14 +42,17 @@ class Block:
 
     text: str
     is_list: bool = False
+    is_row: bool = False  # a table's row, its cells separated by tabs
 
 
 def join_blocks(blocks: list[Block]) -> str:
-    """Blocks one after the other: list items on their own lines, paragraphs apart."""
+    """Blocks one after the other: list items and table rows on their own lines,
+    paragraphs apart."""
     parts: list[str] = []
     for n, block in enumerate(blocks):
         if n:
-            together = block.is_list and blocks[n - 1].is_list
+            before = blocks[n - 1]
+            together = (block.is_list and before.is_list) or (block.is_row and before.is_row)
             parts.append("\n" if together else "\n\n")
         parts.append(block.text)
     return "".join(parts)
@@ -94,9 +97,10 @@ def read_text_file(data: bytes) -> str:
 
 
 def clean_text(text: str) -> str:
-    """NFC, Unix line ends, no control characters, no trailing blank lines."""
+    """NFC, Unix line ends, no control characters, no trailing blank lines. Tabs stay: they
+    separate the cells of a pasted table (bot/review/budget_table.py reads its columns)."""
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\v", "\n")
-    text = text.replace("\t", " ").replace("\u2011", "-")  # a non-breaking hyphen reads as "-"
+    text = text.replace("\u2011", "-")  # a non-breaking hyphen reads as "-"
     text = _CONTROL_RE.sub("", remove_invisible(text).text)
     return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n") + "\n"

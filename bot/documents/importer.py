@@ -107,6 +107,7 @@ class ImportedReport(BaseModel):
     recipients: list[str]  # e-mail addresses in the closing text
     last_reply_date: str | None  # as written after "Sista datum för nämndens svar är:"
     last_reply_day: date | None = None  # that date as a date, when it names one day
+    decision_day: date | None = None  # the decision's day in the mall's intro, when it names one
     unassigned_text: list[str]  # text of no question and not the mall's fixed text
     warnings: list[str]  # Swedish notes for the user about what could not be placed
 
@@ -247,6 +248,7 @@ def build_report(
         recipients=parsed.recipients,
         last_reply_date=parsed.last_reply_date,
         last_reply_day=one_day(parsed.last_reply_date),
+        decision_day=one_day(parsed.decision_date),
         unassigned_text=parsed.unassigned_text,
         warnings=warnings,
     )

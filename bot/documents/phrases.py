@@ -65,6 +65,7 @@ class MailTexts(TextFile):
     in_progress: Text = text("case_number")
     no_recipients: Text = text("case_number")
     not_signed: Text = text("case_number")
+    changed_after_signing: Text = text("case_number")
     send_failed: Text = text()
 
 

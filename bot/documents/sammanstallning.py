@@ -16,6 +16,7 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from bot.documents.phrases import Phrases, phrases
+from bot.documents.signed_state import changed_after_signing
 from bot.documents.tjansteskrivelse import read_budget
 from bot.mall.template import Template, TemplateCatalog
 from bot.review.checks import run_checks
@@ -146,6 +147,8 @@ def build_sammanstallning(
         answers = {k: a.text for k, a in repo.current_answers(session, case.id).items()}
         answered = sum(1 for text in answers.values() if text.strip())
         state = case_state(case, answered)
+        if state is CaseState.SIGNED and changed_after_signing(session, [case.id]):
+            state = CaseState.DRAFT  # changed after the signature: to be signed again
         template = catalog.get(case.template_id) if case.template_id in catalog else None
         granted, used = case.granted_amount_kr, case.used_amount_kr
         findings: tuple[str, ...] = ()

@@ -194,6 +194,24 @@ def attached_answers(reader: PdfFileReader) -> dict[str, Any] | None:
     return None
 
 
+def signed_answers(pdf_bytes: bytes) -> dict[str, str] | None:
+    """The answers in the answers.json of a (stored, verified) signed PDF, normalised as
+    `verify` compares them; None when the file or its attachment cannot be read."""
+    try:
+        attached = attached_answers(PdfFileReader(BytesIO(pdf_bytes), strict=False))
+    except Exception as exc:  # any parser failure: the answers cannot be known
+        log.info("the signed answers could not be read: %s", type(exc).__name__)
+        return None
+    if attached is None or not isinstance(attached.get("answers"), dict):
+        return None
+    return _normalised(attached["answers"])
+
+
+def answers_equal(signed: Mapping[str, Any], current: Mapping[str, Any]) -> bool:
+    """Do two sets of answers say the same, as `verify` compares them?"""
+    return _normalised(signed) == _normalised(current)
+
+
 def _normalised(answers: Mapping[str, Any]) -> dict[str, str]:
     out = {}
     for key, value in answers.items():

@@ -9,20 +9,28 @@ slow worker thread, never inside an event loop. A refused file changes nothing.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from bot.documents.signed_state import changed_after_signing
 from bot.engine.access import may_coordinate
 from bot.engine.after_signing_view import (
+    KEEP_DRAFT,
+    USE_PROPOSAL,
     AfterSigningTexts,
     checked_replies,
     files_reply,
     load_after_signing_texts,
+    proposal_reply,
 )
 from bot.engine.messages import IncomingFile, Reply, say
-from bot.engine.services import AfterSigningPort
-from bot.engine.turn import Turn
+from bot.engine.services import AfterSigningPort, DraftProposal
+from bot.engine.state import ConversationState
+from bot.engine.turn import Clock, Turn
 from bot.mall.case_numbers import looks_like_case_number, normalise_case_number
 from bot.mall.errors import UserFacingError
 from storage import access_repository as access_repo
 from storage import repository as repo
+from storage.db import SessionFactory
 from storage.models import Case
 
 # A caption that says the file is signed ("signerad", "signerat", "signering …").
@@ -36,10 +44,17 @@ class AfterSigning:
     COMMANDS = ("skicka", "tjansteskrivelse", "sammanstallning")
 
     def __init__(
-        self, port: AfterSigningPort | None, texts: AfterSigningTexts | None = None
+        self,
+        port: AfterSigningPort | None,
+        texts: AfterSigningTexts | None = None,
+        sessions: SessionFactory | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self._port = port
         self.texts = texts or load_after_signing_texts()
+        # Where a language model's proposal is kept until the user chooses (none: no offer).
+        self._sessions = sessions
+        self._clock = clock or (lambda: datetime.now(UTC))
 
     def _running(self) -> AfterSigningPort:
         if self._port is None:
@@ -109,22 +124,74 @@ class AfterSigning:
         case = self._case_of(turn, argument, "skicka")
         if case.signed_at is None:
             raise UserFacingError(self.texts.not_signed_yet.format(case_number=case.case_number))
+        if changed_after_signing(turn.session, [case.id]):
+            # What was signed is not what is stored any more: nothing is sent.
+            raise UserFacingError(
+                self.texts.changed_after_signing.format(case_number=case.case_number)
+            )
         access_repo.audit(turn.session, turn.user, "submit_confirmed", turn.now, case_id=case.id)
         number = case.case_number
         turn.after_commit.append(lambda: [say(port.submit(number).message)])
         return [say(self.texts.sending.format(case_number=number))]
 
     def _tjansteskrivelse(self, turn: Turn, argument: str) -> list[Reply]:
+        word = argument.strip().lower()
+        if word in (USE_PROPOSAL, KEEP_DRAFT):
+            return self._choose_proposal(turn, word)
         port = self._running()
         case = self._case_of(turn, argument, "tjansteskrivelse")
         number, author = case.case_number, turn.user.display_name
+        user_id, case_id = turn.user.id, case.id
+        turn.state.tjanste_proposal = {}  # a new draft: an older proposal is gone
 
         def drafted() -> list[Reply]:
             title, files = port.tjansteskrivelse(number, author)
             return [files_reply(self.texts.tjanste_ready.format(title=title), files)]
 
-        turn.after_commit.append(drafted)
+        def proposed() -> list[Reply]:
+            """With a language model: its Sammanfattning and Ärendet, offered after the
+            plain draft and kept in the user's state until they choose."""
+            if self._sessions is None:
+                return []
+            proposal = port.tjansteskrivelse_proposal(number)
+            if proposal is None:
+                return []
+            with self._sessions.begin() as session:
+                stored = repo.load_state(session, user_id)
+                state = ConversationState.model_validate(stored) if stored else ConversationState()
+                state.tjanste_proposal = {
+                    "case_id": case_id,
+                    "summary": proposal.summary,
+                    "matter": proposal.matter,
+                }
+                repo.save_state(session, user_id, state.model_dump(mode="json"), self._clock())
+            return [proposal_reply(self.texts, proposal)]
+
+        turn.after_commit.extend((drafted, proposed))
         return [say(self.texts.tjanste_started.format(case_number=number))]
+
+    def _choose_proposal(self, turn: Turn, choice: str) -> list[Reply]:
+        """ "Använd förslaget" renders the tjänsteskrivelse again with the model's text;
+        "Behåll" leaves the plain draft. Either way the proposal is used up."""
+        pending = turn.state.tjanste_proposal
+        if not pending:
+            raise UserFacingError(self.texts.no_tjanste_proposal)
+        turn.state.tjanste_proposal = {}
+        if choice == KEEP_DRAFT:
+            return [say(self.texts.tjanste_proposal_kept)]
+        port = self._running()
+        case = turn.own_case(int(pending["case_id"]))
+        if case is None:
+            raise UserFacingError(self.texts.no_tjanste_proposal)
+        number, author = case.case_number, turn.user.display_name
+        proposal = DraftProposal(str(pending["summary"]), str(pending["matter"]))
+
+        def redrafted() -> list[Reply]:
+            title, files = port.tjansteskrivelse(number, author, proposal)
+            return [files_reply(self.texts.tjanste_proposal_ready.format(title=title), files)]
+
+        turn.after_commit.append(redrafted)
+        return [say(self.texts.tjanste_proposal_taken.format(case_number=number))]
 
     def _sammanstallning(self, turn: Turn, argument: str) -> list[Reply]:
         if not may_coordinate(turn.user):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.engine.messages import Attachment, Button, Reply, say
-from bot.engine.services import OutputFile, SignedReportCheck
+from bot.engine.messages import Attachment, Block, Button, Reply, Style, say
+from bot.engine.services import DraftProposal, OutputFile, SignedReportCheck
 from bot.mall.datafiles import PROMPTS_DIR
 from bot.mall.texts import Text, TextFile, text
 
@@ -26,9 +26,19 @@ class AfterSigningTexts(TextFile):
     which_case: Text = text("command")
     case_not_yours: Text = text("case_number")
     not_signed_yet: Text = text("case_number")
+    changed_after_signing: Text = text("case_number")
     sending: Text = text("case_number")
     tjanste_started: Text = text("case_number")
     tjanste_ready: Text = text("title")
+    tjanste_proposal_heading: Text = text()
+    tjanste_proposal_summary: Text = text()
+    tjanste_proposal_matter: Text = text()
+    button_use_proposal: Text = text()
+    button_keep_draft: Text = text()
+    tjanste_proposal_taken: Text = text("case_number")
+    tjanste_proposal_ready: Text = text("title")
+    tjanste_proposal_kept: Text = text()
+    no_tjanste_proposal: Text = text()
     summary_coordinators_only: Text = text()
     summary_year_invalid: Text = text()
     summary_started: Text = text("year")
@@ -61,3 +71,25 @@ def files_reply(message: str, files: tuple[OutputFile, ...]) -> Reply:
     """A message with the files under it."""
     attachments = tuple(Attachment(f.filename, f.data, f.media_type) for f in files)
     return Reply(say(message).blocks, attachments=attachments)
+
+
+# What the buttons under the model's proposal send (/tjansteskrivelse with this argument).
+USE_PROPOSAL, KEEP_DRAFT = "forslag", "behall"
+
+
+def proposal_reply(texts: AfterSigningTexts, proposal: DraftProposal) -> Reply:
+    """The language model's Sammanfattning and Ärendet, to use or to leave."""
+    blocks = (
+        Block(texts.tjanste_proposal_heading, Style.BOLD),
+        Block(texts.tjanste_proposal_summary, Style.HEADING),
+        Block(proposal.summary),
+        Block(texts.tjanste_proposal_matter, Style.HEADING),
+        *(Block(paragraph) for paragraph in proposal.matter.split("\n\n") if paragraph.strip()),
+    )
+    buttons = (
+        (
+            Button(texts.button_use_proposal, f"/tjansteskrivelse {USE_PROPOSAL}"),
+            Button(texts.button_keep_draft, f"/tjansteskrivelse {KEEP_DRAFT}"),
+        ),
+    )
+    return Reply(blocks, buttons)

@@ -135,7 +135,9 @@ class Conversation:
         self._output = ReportOutput(
             self._reports, services.review, services.documents, session_factory, clock
         )
-        self._after_signing = AfterSigning(services.after_signing)
+        self._after_signing = AfterSigning(
+            services.after_signing, sessions=session_factory, clock=clock
+        )
         # The jobs the turns enqueue (documents, reviews): a Telegram bot runs them in its
         # job loop; `Steps.finish()` runs a turn's own at once (terminal, `handle`).
         self.job_runner = JobRunner(session_factory, self._output.work(), clock)

@@ -6,9 +6,13 @@ or XLSX file sent by a coordinator registers many ärenden at once, all or none.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy.orm import Session
+
+from bot.documents.signed_state import changed_after_signing
 from bot.engine import case_sheet
 from bot.engine.access import ROLE_BY_SWEDISH_WORD, is_admin, may_coordinate, role_name
 from bot.engine.budget_overview import budget_cells, budget_headings, budget_text
@@ -37,7 +41,7 @@ from storage import ledger_repository as ledger_repo
 from storage import membership_repository as members_repo
 from storage import repository as repo
 from storage.models import Case, User
-from storage.reminder_repository import overview_rows
+from storage.reminder_repository import OverviewRow, overview_rows
 
 INVITE_VALID_FOR = timedelta(days=7)
 
@@ -317,7 +321,7 @@ class CoordinatorDesk:
 
     def _overview(self, turn: Turn, _argument: str) -> list[Reply]:
         owner = None if is_admin(turn.user) else turn.user.id
-        rows = overview_rows(turn.session, owner)
+        rows = with_stale_signatures(turn.session, overview_rows(turn.session, owner))
         texts = self.texts
         if not rows:
             return [say(texts.overview_empty)]
@@ -348,6 +352,13 @@ class CoordinatorDesk:
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         return [Reply(tuple(blocks), attachments=(attachment,))]
+
+
+def with_stale_signatures(session: Session, rows: list[OverviewRow]) -> list[OverviewRow]:
+    """A signed ärende whose answers changed after the signature is not "signerad" any more."""
+    signed = [row.case_id for row in rows if row.state == "signed"]
+    stale = changed_after_signing(session, signed) if signed else set()
+    return [replace(r, state="changed_after_signing") if r.case_id in stale else r for r in rows]
 
 
 def _user_by_number(turn: Turn, argument: str) -> User | None:

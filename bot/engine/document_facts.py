@@ -2,7 +2,7 @@
 PDF's font cannot show, asked about and named first (issue 12).
 
 A document never prints a fact nobody gave. When the answers are complete but the ärende
-lacks facts the mall's text uses (last reply date, recipients), `/dokument` asks first and
+lacks facts the mall's text uses (decision date, last reply date, recipients), `/dokument` asks first and
 offers the mall's usual values as a choice (`/dokument vanliga` stores them on the ärende),
 or making the documents without them (`/dokument ändå`). A draft is made without asking.
 """
@@ -30,7 +30,7 @@ def _usual_value(template: Template, name: str) -> str | None:
     value = template.defaults.get(name)
     if value is None:
         return None
-    if name == "last_reply_date":
+    if name in ("decision_date", "last_reply_date"):
         return format_swedish_date(date.fromisoformat(value))
     return value
 
@@ -72,6 +72,8 @@ def facts_check(texts: BotTexts, snapshot: ReportSnapshot) -> list[Reply]:
 def use_usual_facts(case: Case, template: Template) -> None:
     """The user chose the mall's usual values: they become the ärende's facts where it has none."""
     defaults = template.defaults
+    if case.decision_date is None and "decision_date" in defaults:
+        case.decision_date = date.fromisoformat(defaults["decision_date"])
     if case.last_reply_date is None and "last_reply_date" in defaults:
         case.last_reply_date = date.fromisoformat(defaults["last_reply_date"])
     if not case.recipients:

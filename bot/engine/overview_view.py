@@ -18,6 +18,7 @@ STATUS_KEYS = {
     "finished": "status_finished",
     "sent_for_signature": "status_sent_for_signature",
     "signed": "status_signed",
+    "changed_after_signing": "status_changed_after_signing",
     "submitted": "status_submitted",
 }
 

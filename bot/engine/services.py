@@ -127,6 +127,14 @@ class SubmissionResult:
     message: str
 
 
+@dataclass(frozen=True)
+class DraftProposal:
+    """The language model's Sammanfattning and Ärendet of a tjänsteskrivelse: only offered."""
+
+    summary: str
+    matter: str
+
+
 class AfterSigningPort(Protocol):
     """What comes after the signature. Each call may be slow (pyHanko, SMTP, rendering) and
     owns its transactions: the engine calls them only after its turn is committed."""
@@ -146,9 +154,15 @@ class AfterSigningPort(Protocol):
         ...
 
     def tjansteskrivelse(
-        self, case_number: str, author_name: str | None
+        self, case_number: str, author_name: str | None, proposal: DraftProposal | None = None
     ) -> tuple[str, tuple[OutputFile, ...]]:
-        """The nämnd's tjänsteskrivelse drafted from the stored report: (title, files)."""
+        """The nämnd's tjänsteskrivelse drafted from the stored report: (title, files); with
+        an accepted `proposal`, its Sammanfattning and Ärendet are the model's."""
+        ...
+
+    def tjansteskrivelse_proposal(self, case_number: str) -> DraftProposal | None:
+        """The language model's Sammanfattning and Ärendet; None without a model, or when
+        it fails or invents a figure."""
         ...
 
     def sammanstallning(self, year: int) -> tuple[int, tuple[OutputFile, ...]]:

@@ -58,6 +58,8 @@ class ConversationState(BaseModel):
     registration: dict[str, Any] = Field(default_factory=dict)
     pending_import: dict[str, Any] = Field(default_factory=dict)
     suggestion: dict[str, Any] = Field(default_factory=dict)  # a phrasing awaiting a choice
+    # The language model's Sammanfattning and Ärendet of a tjänsteskrivelse, awaiting a choice.
+    tjanste_proposal: dict[str, Any] = Field(default_factory=dict)
     pending: PendingMessage | None = None  # with Awaiting.UNCLEAR
     saved: list[SavedAnswer] = Field(default_factory=list)  # newest last, for "ångra"
     signature_open: str | None = None  # the signature's key while more lines may follow

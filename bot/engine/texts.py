@@ -241,6 +241,7 @@ class CoordinationTexts(TextFile):
     status_finished: Text = text()
     status_sent_for_signature: Text = text()
     status_signed: Text = text()
+    status_changed_after_signing: Text = text()
     status_submitted: Text = text()
     status_submitted_on: Text = text("date")
     status_open_findings: Text = text("count")

@@ -149,6 +149,15 @@ class LlmReviewer:
         return self._client is not None
 
     @property
+    def client(self) -> LlmClient | None:
+        """The configured model's client, for other drafts (the tjänsteskrivelse's)."""
+        return self._client
+
+    @property
+    def masking(self) -> MaskPolicy:
+        return self._masking
+
+    @property
     def unavailable_reason(self) -> str | None:
         """Why the reviews cannot run, in Swedish for the user; None when available."""
         return None if self.available else NOT_CONFIGURED_MESSAGE

@@ -203,3 +203,22 @@ def test_an_emoji_the_font_cannot_show_is_named(catalog: TemplateCatalog, tmp_pa
     code, out, _ = _from_file(catalog, source, tmp_path / "out")
     assert code == EXIT_OK
     assert "typsnitt inte visa" in out and "🎉" in out
+
+
+def test_from_file_the_decision_date_is_the_files_own(
+    catalog: TemplateCatalog, seeds_dir: Path, tmp_path: Path
+) -> None:
+    text = _seed_file(seeds_dir, "001").read_text(encoding="utf-8")
+    assert "sammanträde den 11 mars 2019" in text
+    source = tmp_path / "seed_annat_beslut.txt"
+    source.write_text(text.replace("den 11 mars 2019", "den 2 april 2019"), encoding="utf-8")
+    code, _out, err = _from_file(catalog, source, tmp_path / "ut")
+    assert (code, err) == (EXIT_OK, "")
+    pdf = pdf_text((tmp_path / "ut" / "Redovisning_STK-2018-1304.pdf").read_bytes())
+    assert "beslutade vid sammanträde den 2 april 2019 om att" in pdf
+    assert "11 mars 2019" not in pdf
+    # The 2018 mall names only the month of its decision: no day, so it is named as missing.
+    code, out, _ = _from_file(catalog, _seed_file(seeds_dir, "004"), tmp_path / "ut2018")
+    assert code == EXIT_OK and "beslutsdatum" in out
+    (pdf_path,) = (tmp_path / "ut2018").glob("*.pdf")
+    assert "beslutade vid sammanträde" not in pdf_text(pdf_path.read_bytes())

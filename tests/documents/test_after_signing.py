@@ -135,3 +135,34 @@ def test_an_unknown_case_gets_a_swedish_message(
 ) -> None:
     with pytest.raises(UserFacingError, match="STK-2019-9999 finns inte"):
         tjansteskrivelse_for_case(session_factory, "STK-2019-9999", catalog, date(2020, 1, 1))
+
+
+def test_an_answer_changed_after_signing_stops_the_signed_pdf(
+    session_factory: SessionFactory,
+    clock: MovableClock,
+    catalog: TemplateCatalog,
+    pdf: bytes,
+    tmp_path: Path,
+) -> None:
+    signed = sign(pdf, tmp_path, "Carina Tempel")
+    assert receive_signed_pdf(session_factory, signed, clock(), CASE).valid
+    clock.advance(hours=1)
+    case_id = _case(session_factory).id
+    with session_factory() as session, session.begin():
+        user = repo.find_user(session, "terminal:saida")
+        assert user is not None
+        repo.save_answer(
+            session, case_id, "budget",
+            "Servicenämnden beviljades 400 000 kr och har nyttjat 250 000 kr.", [], user, clock(),
+        )  # fmt: skip
+    with smtp_server() as server:
+        settings = MailSettings(host="127.0.0.1", port=server.port, sender="redovisa@malmo.se")
+        with pytest.raises(UserFacingError, match="har ändrats efter att den signerades"):
+            submit_signed_report(session_factory, CASE, catalog, settings, clock)
+    assert server.inbox.arrived == []
+    case = _case(session_factory)
+    assert case.submitted_at is None
+    with session_factory() as session:
+        assert submissions.mails_of_case(session, case.id) == []
+    summary, _ = sammanstallning_for_year(session_factory, 2019, catalog, date(2020, 1, 5))
+    assert summary.rows[0].state is CaseState.DRAFT

@@ -19,12 +19,14 @@ from bot.documents import (
     render_report,
 )
 from bot.documents.model import swedish_amount, swedish_date
+from bot.documents.render import missing_fact_names
 from bot.mall.errors import UserFacingError
 from bot.mall.template import TemplateCatalog
 from bot.review.findings import Finding, Severity
 
 CASE = DocumentCase(
     "STK-2018-1307",
+    decision_date=date(2019, 3, 11),
     last_reply_date=date(2020, 2, 28),
     recipients=("registrera.stk@malmo.se", "anders.p.eriksson@malmo.se"),
 )
@@ -57,7 +59,8 @@ def test_the_mall_text_is_filled_with_the_case_the_swedish_way(catalog: Template
 def test_a_fact_nobody_gave_is_left_out_not_taken_from_the_mall(catalog: TemplateCatalog) -> None:
     # Issue 12: the mall's example values (28 februari 2020, anders.p.eriksson@…) are no
     # facts of this ärende; the line is left out and the fact named as missing.
-    doc = build_document(catalog.get("mall-2019"), _complete(catalog), DocumentCase("STK-1"))
+    given = DocumentCase("STK-1", decision_date=date(2019, 3, 11))
+    doc = build_document(catalog.get("mall-2019"), _complete(catalog), given)
     printed = "\n".join(doc.closing + doc.intro)
     assert "2020" not in printed and "@" not in printed
     assert doc.closing == (
@@ -201,3 +204,31 @@ def test_findings_become_word_comments_on_their_answer(catalog: TemplateCatalog)
     start = body.index(f'w:commentRangeStart w:id="{budget_comment.comment_id}"')
     assert body.index("Svar om budget.") > start
     assert body.index("Svar om tillvarata.") < start
+
+
+def test_the_intro_tells_the_decision_date_of_the_registration(catalog: TemplateCatalog) -> None:
+    # The ärende's own decision date, not the mall's "11 mars 2019" (or "februari 2018").
+    later = DocumentCase("STK-2019-0421", decision_date=date(2019, 4, 2))
+    doc = build_document(catalog.get("mall-2019"), _complete(catalog), later)
+    assert doc.intro[0].startswith(
+        "Kommunstyrelsens arbetsutskott beslutade vid sammanträde den 2 april 2019 om att"
+    )
+    assert "11 mars" not in "\n".join(doc.intro)
+    old = DocumentCase("SN-2018-1996", decision_date=date(2018, 2, 21))
+    doc = build_document(catalog.get("mall-2018"), _complete(catalog, "mall-2018"), old)
+    assert (
+        "Utskottet för demokrati, jämställdhet och mänskliga rättigheter beslutade vid "
+        "sammanträde den 21 februari 2018 om att" in doc.intro[0]
+    )
+
+
+def test_an_unknown_decision_date_is_left_out_and_named(catalog: TemplateCatalog) -> None:
+    for template_id in ("mall-2018", "mall-2019"):
+        doc = build_document(
+            catalog.get(template_id), _complete(catalog, template_id), DocumentCase("STK-1")
+        )
+        assert "beslutade vid sammanträde" not in "\n".join(doc.intro)
+        assert "2018" not in "\n".join(doc.intro) and "2019" not in "\n".join(doc.intro)
+        assert doc.missing_facts[0] == "beslutsdatum"
+        names = missing_fact_names(catalog.get(template_id), DocumentCase("STK-1"))
+        assert "decision_date" in names

@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
+from bot.documents import DocumentCase, DocumentFormat, render_report
 from bot.documents.sammanstallning import CaseState, Sammanstallning, build_sammanstallning
 from bot.documents.sammanstallning_render import (
     render_chart_png,
@@ -61,7 +62,14 @@ def summary(
         case("STK-2019-0102", SERVICE, 100_000, {"namnd": SERVICE})
         case("STK-2019-0103", ASN, 202_000, {})
         signed = case("STK-2019-0104", ASN, 300_000, _full_answers(catalog))
-        submissions.record_signed_report(session, signed, b"%PDF", "Lena Lundin", when, clock())
+        # What was signed holds the stored answers (answers.json), so it is still signerad.
+        report = render_report(
+            catalog.get("mall-2019"), _full_answers(catalog), DocumentCase("STK-2019-0104"),
+            [DocumentFormat.PDF],
+        ).get(DocumentFormat.PDF)  # fmt: skip
+        submissions.record_signed_report(
+            session, signed, report.content, "Lena Lundin", when, clock()
+        )
         submissions.confirm_used_amount(session, signed, 290_000)
         later = repo.create_case(session, "STK-2020-0001", "mall-2019", user, clock())
         later.decision_date = date(2020, 2, 1)

@@ -21,7 +21,7 @@ from bot.documents.importer import ImportedReport, import_report
 from bot.mall.template import Template, TemplateCatalog
 
 INLINE_RE = re.compile(r"(\*\*[^*]+\*\*|\*[^*\s][^*]*\*)")
-VALUES = {"case_number": "STK-2018-1304"}
+VALUES = {"case_number": "STK-2018-1304", "decision_date": "11 mars 2019"}
 
 
 def _seed(seeds_dir: Path, catalog: TemplateCatalog, name: str) -> ImportedReport:

@@ -4,11 +4,15 @@ what is refused in the turn itself, with a Swedish message, changing nothing."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from bot.documents import DocumentCase, DocumentFormat, render_report
+from bot.documents.after_signing import receive_signed_pdf
 from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Conversation
 from bot.engine.messages import Incoming, IncomingFile, UserRef
 from bot.engine.services import (
+    DraftProposal,
     EngineServices,
     OutputFile,
     SignedReportCheck,
@@ -16,8 +20,10 @@ from bot.engine.services import (
 )
 from bot.engine.texts import load_texts
 from bot.mall.template import TemplateCatalog
+from storage import repository as repo
 from storage.db import SessionFactory
 from tests.conftest import MovableClock
+from tests.documents.signing_helpers import sign
 from tests.engine.conftest import ChatUser, database_snapshot
 
 
@@ -41,10 +47,13 @@ class RecordingPort:
         return SubmissionResult("sent", "Skickad.")
 
     def tjansteskrivelse(
-        self, case_number: str, author_name: str | None
+        self, case_number: str, author_name: str | None, proposal: DraftProposal | None = None
     ) -> tuple[str, tuple[OutputFile, ...]]:
         self.calls.append(("tjansteskrivelse", case_number, author_name))
         return "Tjänsteskrivelse", ()
+
+    def tjansteskrivelse_proposal(self, case_number: str) -> DraftProposal | None:
+        return None
 
     def sammanstallning(self, year: int) -> tuple[int, tuple[OutputFile, ...]]:
         self.calls.append(("sammanstallning", year))
@@ -100,3 +109,52 @@ def test_a_signed_pdf_is_checked_against_the_users_own_cases(
 def test_send_and_summary_need_the_port(anna: ChatUser) -> None:
     assert "inte igång" in anna.say("/skicka")
     assert "samordnare" in anna.say("/sammanstallning 2019")
+
+
+def test_answers_changed_after_signing_are_not_sent_and_not_shown_as_signed(
+    session_factory: SessionFactory, catalog: TemplateCatalog, clock: MovableClock, tmp_path: Path
+) -> None:
+    port = RecordingPort()
+    policy = AccessPolicy(admin_external_ids=frozenset({"terminal:cecilia"}))
+    conversation = Conversation(
+        session_factory, catalog, load_texts(), clock, EngineServices(after_signing=port),
+        access=policy,
+    )  # fmt: skip
+    anna = ChatUser(conversation, UserRef("terminal:anna", "Anna"))
+    cecilia = ChatUser(conversation, UserRef("terminal:cecilia", "Cecilia"))
+    anna.say("/ny STK-2019-0421")
+    anna.say("/mall mall-2019")
+    template = catalog.get("mall-2019")
+    answers = {q.key: f"Vårt svar om {q.key}." for q in template.questions}
+    answers["underskrift"] = "Carina Tempel\nServicedirektör"
+    with session_factory.begin() as session:
+        author = repo.find_user(session, "terminal:anna")
+        case = repo.find_case(session, "STK-2019-0421")
+        assert author is not None and case is not None
+        for key, text in answers.items():
+            repo.save_answer(session, case.id, key, text, [], author, clock())
+    pdf = render_report(template, answers, DocumentCase("STK-2019-0421"), [DocumentFormat.PDF]).get(
+        DocumentFormat.PDF
+    )
+    signed = sign(pdf.content, tmp_path, "Carina Tempel")
+    allowed = ["STK-2019-0421"]
+    assert receive_signed_pdf(session_factory, signed, clock(), None, allowed).valid
+    assert "STK-2019-0421 – signerad –" in cecilia.say("/oversikt")
+
+    clock.advance(minutes=5)
+    first = template.questions[1]
+    anna.say(f"/andra {first.key} Ett nytt namn på arbetet")
+    before = database_snapshot(session_factory)
+    refused = anna.say("/skicka")
+    assert "har ändrats efter att redovisningen signerades" in refused
+    assert "/dokument" in refused and "Ingenting skickades" in refused
+    assert port.calls == []  # the port is never asked to send
+    assert database_snapshot(session_factory)[0] == before[0]
+    overview = cecilia.say("/oversikt")
+    assert "ändrad efter underskrift" in overview and "– signerad –" not in overview
+
+    # Put back as it was signed, the signature holds again.
+    anna.say(f"/andra {first.key} {answers[first.key]}")
+    assert "STK-2019-0421 – signerad –" in cecilia.say("/oversikt")
+    assert "Jag skickar" in anna.say("/skicka")
+    assert port.calls == [("submit", "STK-2019-0421")]

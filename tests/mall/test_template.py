@@ -36,7 +36,10 @@ def test_both_variants_have_the_eight_questions_in_order(catalog: TemplateCatalo
 def test_the_variants_differ_as_the_seeds_do(catalog: TemplateCatalog) -> None:
     old, new = catalog.get("mall-2018"), catalog.get("mall-2019")
     assert "Utskottet för demokrati" in old.intro[0]
-    assert "11 mars 2019" in new.intro[0]
+    # The decision date is the ärende's own fact (issue 12), the mall's 11 mars 2019 only
+    # its usual value: the intro declares it as a variable instead of printing it.
+    assert "den {decision_date}" in new.intro[0] and "decision_date" in new.variables
+    assert new.defaults["decision_date"] == "2019-03-11"
     closing = [new.fill(line, {"case_number": "STK-2018-1307"}) for line in new.closing]
     assert "Ange diarienummer STK-2018-1307" in closing
     assert old.question("erfarenheter").text != new.question("erfarenheter").text

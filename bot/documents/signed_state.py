@@ -1,0 +1,29 @@
+"""Is what was signed still what is stored? An answer changed after the signed PDF was
+accepted makes the signature stale: the ärende is no longer "signerad", and its signed
+PDF is not sent (a new document must be made and signed again)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy.orm import Session
+
+from bot.documents.verify import answers_equal, signed_answers
+from storage import repository as repo
+from storage import submission_repository as submissions
+
+
+def changed_after_signing(session: Session, case_ids: Collection[int]) -> set[int]:
+    """The ärenden among `case_ids` whose newest verified signed PDF holds other answers
+    than those stored now (or whose signed answers cannot be read any more). An ärende
+    without a signed PDF is never among them."""
+    changed = set()
+    for case_id in case_ids:
+        signed = submissions.latest_signed_report(session, case_id)
+        if signed is None:
+            continue
+        answers = signed_answers(signed.content)
+        current = {k: a.text for k, a in repo.current_answers(session, case_id).items()}
+        if answers is None or not answers_equal(answers, current):
+            changed.add(case_id)
+    return changed
