@@ -32,7 +32,8 @@ def run_sammanstallning_command(
     except OSError as exc:
         stderr.write(f"redovisa sammanstallning: kan inte skriva till {out}: {exc.strerror}\n")
         return EXIT_FAILED
-    stdout.write(f"Sammanställning {year}: {len(summary.rows)} ärenden\n")
+    count = len(summary.rows)
+    stdout.write(f"Sammanställning {year}: {count} {'ärende' if count == 1 else 'ärenden'}\n")
     for path in paths:
         stdout.write(f"{path}\n")
     return EXIT_OK

@@ -142,7 +142,7 @@ def test_tjansteskrivelse_and_sammanstallning_write_their_files(
     assert sorted(p.name for p in summary.iterdir()) == [
         "Sammanstallning_2019.pdf", "Sammanstallning_2019.xlsx",
     ]  # fmt: skip
-    assert "1 ärenden" in capsys.readouterr().out
+    assert "1 ärende\n" in capsys.readouterr().out
 
 
 def test_help_lists_the_commands() -> None:
