@@ -70,3 +70,20 @@ def database_snapshot(sessions: SessionFactory) -> tuple[list[tuple[object, ...]
         ]
         states = [s.state for s in session.scalars(select(ConversationStateRow))]
     return answers, states
+
+
+ADMIN_ID = 1000  # the Telegram user id of the administrator of the `strict` engine
+
+
+@pytest.fixture
+def strict(
+    session_factory: SessionFactory, catalog: TemplateCatalog, clock: MovableClock
+) -> Conversation:
+    """The engine as the program builds it: access closed but for one administrator."""
+    return Conversation(
+        session_factory,
+        catalog,
+        load_texts(),
+        clock,
+        access=AccessPolicy.from_admin_telegram_ids([ADMIN_ID]),
+    )

@@ -9,19 +9,14 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
-from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Conversation
 from bot.engine.messages import Incoming, IncomingFile, Reply, UserRef
-from bot.engine.texts import load_texts
-from bot.mall.template import TemplateCatalog
 from storage import access_repository as access_repo
 from storage import repository as repo
 from storage.db import SessionFactory
 from storage.models import ConversationStateRow, User
 from tests.conftest import MovableClock
-from tests.engine.conftest import ChatUser
-
-ADMIN_ID = 1000
+from tests.engine.conftest import ADMIN_ID, ChatUser
 
 CSV_HEADER = (
     "diarienummer;nämnd;mall;beviljat belopp;beslutsdatum;sista svarsdatum;mottagare;ansvarig"
@@ -32,19 +27,6 @@ CSV_HEADER = (
 def _before_the_deadlines(clock: MovableClock) -> None:
     """These ärenden are due in 2019 and 2020: register them while that is ahead."""
     clock.now = datetime(2019, 1, 2, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def strict(
-    session_factory: SessionFactory, catalog: TemplateCatalog, clock: MovableClock
-) -> Conversation:
-    return Conversation(
-        session_factory,
-        catalog,
-        load_texts(),
-        clock,
-        access=AccessPolicy.from_admin_telegram_ids([ADMIN_ID]),
-    )
 
 
 def telegram_user(conversation: Conversation, user_id: int, name: str) -> ChatUser:

@@ -15,7 +15,6 @@ from tests.engine.test_access import (
     _before_the_deadlines,  # noqa: F401 (the autouse fixture: the 2019 ärenden still ahead)
     make_official,
     send_file,
-    strict,  # noqa: F401 (the fixture)
     telegram_user,
 )
 
@@ -32,7 +31,7 @@ def sheet_rows(reply: Reply) -> list[tuple[object, ...]]:
 
 
 def test_the_overview_shows_granted_used_and_share_from_the_ledger(
-    strict: Conversation,  # noqa: F811
+    strict: Conversation,
 ) -> None:
     admin = telegram_user(strict, ADMIN_ID, "Admin")
     anna = make_official(admin, strict, 2, "Anna")

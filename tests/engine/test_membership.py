@@ -7,11 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Conversation
 from bot.engine.messages import Incoming, Notice, UserRef
-from bot.engine.texts import load_texts
-from bot.mall.template import TemplateCatalog
 from storage import access_repository as access_repo
 from storage import repository as repo
 from storage.db import SessionFactory
@@ -32,19 +29,6 @@ CASE = "STK-2018-1307"
 @pytest.fixture(autouse=True)
 def _before_the_deadline(clock: MovableClock) -> None:
     clock.now = datetime(2019, 6, 1, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def strict(
-    session_factory: SessionFactory, catalog: TemplateCatalog, clock: MovableClock
-) -> Conversation:
-    return Conversation(
-        session_factory,
-        catalog,
-        load_texts(),
-        clock,
-        access=AccessPolicy.from_admin_telegram_ids([ADMIN_ID]),
-    )
 
 
 def user_id(sessions: SessionFactory, telegram_id: int) -> int:
