@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -47,6 +47,11 @@ from storage.models import Case, User
 log = logging.getLogger(__name__)
 
 SWEDISH_TIME = ZoneInfo("Europe/Stockholm")  # the document's date is the day in Malmö
+
+
+def swedish_today(clock: Clock) -> date:
+    """The day in Malmö: a document's date, whatever the server's time zone."""
+    return clock().astimezone(SWEDISH_TIME).date()
 
 
 def system_clock() -> datetime:
@@ -98,7 +103,7 @@ class ReportServices:
         """The report's files: final only when the deterministic checks find no error;
         otherwise marked UTKAST with what is missing and every error in the draft's list."""
         findings = run_checks(snapshot.template, snapshot.answers, facts_of(snapshot))
-        today = self._clock().astimezone(SWEDISH_TIME).date()
+        today = swedish_today(self._clock)
         return render_for_signature(
             snapshot.template, snapshot.answers, document_case(snapshot), findings, today
         )
@@ -160,7 +165,7 @@ class AfterSigningServices:
     ) -> tuple[str, tuple[OutputFile, ...]]:
         author = User(display_name=author_name) if author_name else None
         doc, rendered = after_signing.tjansteskrivelse_for_case(
-            self._sessions, case_number, self._catalog, self._clock().date(), author,
+            self._sessions, case_number, self._catalog, swedish_today(self._clock), author,
             summary_suggestion=proposal.summary if proposal else None,
             matter_suggestion=proposal.matter if proposal else None,
         )  # fmt: skip
@@ -174,7 +179,7 @@ class AfterSigningServices:
             return None
         try:
             found = after_signing.tjansteskrivelse_suggestion(
-                self._sessions, case_number, self._catalog, self._clock().date(), client,
+                self._sessions, case_number, self._catalog, swedish_today(self._clock), client,
                 self._llm.masking,
             )  # fmt: skip
         except UserFacingError:  # the plain draft has already said why: say it once
@@ -183,7 +188,7 @@ class AfterSigningServices:
 
     def sammanstallning(self, year: int) -> tuple[int, tuple[OutputFile, ...]]:
         summary, rendered = after_signing.sammanstallning_for_year(
-            self._sessions, year, self._catalog, self._clock().date()
+            self._sessions, year, self._catalog, swedish_today(self._clock)
         )
         return len(summary.rows), tuple(
             OutputFile(name, data, media) for name, media, data in rendered.files

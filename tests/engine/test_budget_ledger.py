@@ -307,3 +307,13 @@ def test_cancel_sets_the_figures_aside_and_stores_nothing(
     assert "Inget ändrades" in anna.say("/avbryt")
     assert ledger(session_factory) == []
     assert "Det finns ingen budget som väntar" in anna.say("/budget ja")
+
+
+def test_status_says_the_figures_wait_for_a_yes_or_no(
+    anna: ChatUser, session_factory: SessionFactory
+) -> None:
+    at_budget_question(anna)
+    assert "stämmer det?" in answer_budget(anna, BUDGET)
+    assert "Jag väntar på att du svarar ja eller nej." in anna.say("/status")
+    assert "stämmer det?" not in anna.say("ja")  # the wait is still there to answer
+    assert ledger(session_factory) != []
