@@ -25,14 +25,13 @@ from bot.engine.documents_view import (
 )
 from bot.engine.jobs import ClaimedJob, Outcome, Work
 from bot.engine.messages import Reply, say
-from bot.engine.reports import Reports
+from bot.engine.reports import Reports, snapshot_of
 from bot.engine.review_view import review_replies
 from bot.engine.services import DocumentPort, ReportSnapshot, ReviewPort
 from bot.engine.turn import Clock, Turn
 from bot.review.findings import Severity
 from storage import access_repository as access_repo
 from storage import job_repository
-from storage import ledger_repository as ledger_repo
 from storage import repository as repo
 from storage.db import SessionFactory
 from storage.models import Case, User
@@ -68,9 +67,9 @@ class ReportOutput:
         }
 
     def review(self, turn: Turn, _argument: str) -> list[Reply]:
-        snapshot = self._reports.snapshot(turn)
-        self._enqueue(turn, REVIEW, snapshot.case_id)
-        return [say(self._texts.review_started.format(case_number=snapshot.case_number))]
+        case, _ = self._reports.current(turn)  # the job reads the report when it runs
+        self._enqueue(turn, REVIEW, case.id)
+        return [say(self._texts.review_started.format(case_number=case.case_number))]
 
     def documents(self, turn: Turn, argument: str) -> list[Reply]:
         case, template = self._reports.current(turn)
@@ -103,11 +102,7 @@ class ReportOutput:
             if case is None:
                 return None
             template = self._reports.catalog.get(case.template_id)
-            current = repo.current_answers(session, case.id)
-            answers = {k: a.text for k, a in current.items() if a.text.strip()}
-            entry = ledger_repo.current_entry(session, case.id)
-            confirmed = (entry.granted_kr, entry.used_kr) if entry else None
-            return ReportSnapshot.from_case(case, template, answers, confirmed)
+            return snapshot_of(session, case, template, repo.current_answers(session, case.id))
 
     def _review_run(self, job: ClaimedJob) -> list[Reply] | Outcome:
         if self._review_port is None:

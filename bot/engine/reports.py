@@ -3,6 +3,8 @@ moving between questions and asking the question the user is on."""
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from bot.engine import views
 from bot.engine.mall_choice import template_for_decision
 from bot.engine.messages import Block, Reply
@@ -154,7 +156,14 @@ class Reports:
 
     def snapshot(self, turn: Turn) -> ReportSnapshot:
         case, template = self.current(turn)
-        answers = {k: a.text for k, a in turn.answers(case).items() if a.text.strip()}
-        entry = ledger_repo.current_entry(turn.session, case.id)
-        confirmed = (entry.granted_kr, entry.used_kr) if entry else None
-        return ReportSnapshot.from_case(case, template, answers, confirmed)
+        return snapshot_of(turn.session, case, template, turn.answers(case))
+
+
+def snapshot_of(
+    session: Session, case: Case, template: Template, answers: views.Answers
+) -> ReportSnapshot:
+    """The report as it stands: its written answers and the budget's confirmed figures."""
+    written = {k: a.text for k, a in answers.items() if a.text.strip()}
+    entry = ledger_repo.current_entry(session, case.id)
+    confirmed = (entry.granted_kr, entry.used_kr) if entry else None
+    return ReportSnapshot.from_case(case, template, written, confirmed)
