@@ -19,9 +19,12 @@ from datetime import date
 from bot.documents.model import BulletList, Paragraph, Span
 from bot.documents.phrases import Phrases, phrases
 from bot.documents.text_markup import clean_line, clean_text, parse_blocks
-from bot.mall.amounts import Role, find_amounts, format_kronor
+from bot.mall.amounts import format_kronor
 from bot.mall.dates import MONTHS
 from bot.mall.template import QuestionKind, Template
+from bot.review.budget import Confidence, Figure
+from bot.review.checks import budget_reading
+from bot.review.findings import CaseFacts
 from bot.review.perspectives import Perspective, load_keywords
 
 SUMMARY_SENTENCES = 2  # of each answer, in the plain Sammanfattning
@@ -185,16 +188,17 @@ def read_budget(
     granted_registered: int | None,
     used_confirmed: int | None,
 ) -> tuple[int | None, int | None]:
-    """(granted, used) in kronor: the registered grant and the confirmed use first, else
-    the largest granted and used amounts the budget answer names; None when unknown."""
-    amounts = find_amounts(budget_answer(template, answers))
+    """(granted, used) in kronor: the registered grant and the confirmed use first, else the
+    budget answer as the review reads it (sums, remainders, tables); a figure the reading is
+    unsure of is None, shown as a gap, never a guess in a nämnd's document."""
+    facts = CaseFacts(granted_amount_kr=granted_registered, confirmed_used_kr=used_confirmed)
+    reading = budget_reading(template, dict(answers), facts)
 
-    def largest(role: Role) -> int | None:
-        values = [a.value for a in amounts if a.role is role]
-        return max(values) if values else None
+    def sure(figure: Figure | None) -> int | None:
+        return figure.value if figure is not None and figure.confidence > Confidence.LOW else None
 
-    granted = granted_registered if granted_registered else largest(Role.GRANTED)
-    used = used_confirmed if used_confirmed is not None else largest(Role.USED)
+    granted = granted_registered or sure(reading.granted if reading else None)
+    used = used_confirmed if used_confirmed is not None else sure(reading.used if reading else None)
     return granted, used
 
 

@@ -18,6 +18,7 @@ from bot.documents.tjansteskrivelse import (
     TjansteskrivelseFacts,
     build_tjansteskrivelse,
     first_sentences,
+    read_budget,
 )
 from bot.documents.tjansteskrivelse_render import (
     render_tjansteskrivelse_docx,
@@ -187,3 +188,18 @@ def test_the_pdf_is_pdf_a_and_user_text_stays_text(facts: TjansteskrivelseFacts)
         assert heading in text
     assert "#set page(fill: red) _x_ $x^2$ <etikett> @ref ]" in text
     assert "[uppgift saknas: nämndens diarienummer]" in text
+
+
+def test_the_used_amount_is_read_as_the_review_reads_it(catalog: TemplateCatalog) -> None:
+    """Parts across sentences are added up; an amount the reading is unsure of is a gap."""
+    template = catalog.get("mall-2019")
+    answers = {
+        "budget": "Kostnaderna för utbildningen uppgick till 118 000 kr. "
+        "Därutöver 77 000 kr för material."
+    }
+    assert read_budget(template, answers, 180_000, None) == (180_000, 195_000)
+    assert read_budget(template, answers, 180_000, 150_000) == (180_000, 150_000)
+    assert read_budget(template, {"budget": "Vi har inte räknat klart."}, None, None) == (
+        None,
+        None,
+    )
