@@ -6,6 +6,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -44,8 +45,9 @@ class Coverage(BaseModel):
     questions: tuple[str, ...]  # the question keys where it is mentioned
 
 
+@cache
 def load_keywords(path: Path = KEYWORDS_FILE) -> dict[Perspective, PerspectiveKeywords]:
-    """Read the keyword file; every perspective must be in it."""
+    """Read the keyword file once; every perspective must be in it. (Read-only: shared.)"""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     lists = {Perspective(name): PerspectiveKeywords.model_validate(v) for name, v in data.items()}
     missing = [p.value for p in Perspective if p not in lists]
