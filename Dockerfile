@@ -1,6 +1,25 @@
 # Redovisa's Telegram bot. Build: docker build -t redovisa .
 # Run:   docker run -e TELEGRAM_BOT_TOKEN=... -v redovisa-data:/data redovisa
 # With PostgreSQL instead of the SQLite file: see compose.yaml.
+
+# Stage 1: build Redovisa's wheel with the locked setuptools (the templates, texts and cue
+# words in prompts/ go inside it as package data).
+FROM python:3.11-slim-bookworm AS build
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /src
+COPY requirements.lock ./
+RUN pip install --require-hashes --no-deps -r requirements.lock
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY storage ./storage
+COPY prompts ./prompts
+RUN pip wheel --no-deps --no-build-isolation --wheel-dir /wheels .
+
+# Stage 2: exactly the locked dependencies and the wheel; no source tree.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -16,14 +35,10 @@ RUN groupadd --system --gid 10001 redovisa \
     && chown 10001:10001 /data
 
 WORKDIR /app
-
-# Installed the way the README installs it: the templates and texts in prompts/ are read
-# from beside the package, so the source tree stays where it is.
-COPY pyproject.toml README.md ./
-COPY bot ./bot
-COPY storage ./storage
-COPY prompts ./prompts
-RUN pip install -e .
+COPY requirements.lock ./
+RUN pip install --require-hashes --no-deps -r requirements.lock
+COPY --from=build /wheels /wheels
+RUN pip install --no-deps /wheels/redovisa-*.whl && rm -rf /wheels
 
 USER 10001:10001
 VOLUME ["/data"]

@@ -1,20 +1,34 @@
 # The two commands of the README: `make run` and `make test`.
+# Both install exactly the versions in the lock files (with their hashes), never newer ones;
+# `make lock` and `make upgrade` are the deliberate ways to move them.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+LOCK := requirements.lock
+TEST_LOCK := requirements-test.lock
+# Exactly the lock: hashes checked, nothing resolved again, nothing beyond the list.
+PIP_LOCKED := $(BIN)/python -m pip install --quiet --require-hashes --no-deps
+# The project itself, built with the locked setuptools instead of a freshly downloaded one.
+PIP_PROJECT := $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint lock upgrade check-lock bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+check-lock:
+	@$(PYTHON) scripts/lock.py check
+
+$(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
+	@$(PYTHON) scripts/lock.py check
+	$(PIP_LOCKED) -r $(LOCK)
+	$(PIP_PROJECT)
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml $(LOCK) $(TEST_LOCK) | $(BIN)/python
+	@$(PYTHON) scripts/lock.py check
+	$(PIP_LOCKED) -r $(TEST_LOCK)
+	$(PIP_PROJECT)
 	touch $@ $(VENV)/.installed
 
 ## Start the assistant: Telegram when TELEGRAM_BOT_TOKEN is set, else the terminal chat.
@@ -23,10 +37,22 @@ run: $(VENV)/.installed
 
 ## Run the whole test suite (and the linters).
 test: $(VENV)/.installed-test
-	$(BIN)/ruff check bot storage tests bench
+	$(BIN)/ruff check bot storage tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q
+
+## Re-resolve the locks after a change to pyproject.toml's dependencies (other pins kept).
+lock: $(VENV)/.installed-test
+	$(BIN)/python scripts/lock.py refresh
+	rm -f $(VENV)/.installed $(VENV)/.installed-test
+
+## Move every dependency to the newest version pyproject.toml allows, then run the suite on
+## them; commit the two lock files on their own when it passes.
+upgrade: $(VENV)/.installed-test
+	$(BIN)/python scripts/lock.py refresh --upgrade
+	rm -f $(VENV)/.installed $(VENV)/.installed-test
+	$(MAKE) test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench

@@ -37,7 +37,11 @@ class Settings(BaseSettings):
     redovisa_templates_dir: Path | None = Field(
         default=None, description="Folder with the mall definitions (default: prompts/templates)"
     )
-    log_level: str = Field(default="INFO", description="Logging level (DEBUG, INFO, WARNING)")
+    log_level: str | None = Field(
+        default=None,
+        description="Logging level (DEBUG, INFO, WARNING); default INFO for the Telegram bot "
+        "and WARNING for the terminal chat and the other commands",
+    )
 
     telegram_bot_token: SecretStr | None = Field(
         default=None,
@@ -146,6 +150,15 @@ class Settings(BaseSettings):
                 "(siffror, kolon, minst 30 tecken)"
             )
         return SecretStr(token)
+
+    def resolved_log_level(self, *, service: bool, verbose: bool = False) -> str:
+        """LOG_LEVEL when set; else DEBUG with --verbose; else INFO for the bot that runs as a
+        service and WARNING for the commands an official runs at a terminal."""
+        if self.log_level:
+            return self.log_level.upper()
+        if verbose:
+            return "DEBUG"
+        return "INFO" if service else "WARNING"
 
     def resolved_database_url(self) -> str:
         """Return DATABASE_URL, or the SQLite file in the data folder."""

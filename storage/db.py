@@ -111,10 +111,28 @@ def downgrade(engine: Engine, revision: str) -> None:
     command.downgrade(alembic_config(engine), revision)
 
 
+def open_existing_database(url: str) -> SessionFactory | None:
+    """For a command that only reads (`redovisa verify`): the database if there is one, else
+    None. Nothing is created or migrated: a SQLite file that does not exist stays absent, and
+    a database without Redovisa's schema counts as none."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and (
+        not parsed.database or parsed.database == ":memory:" or not Path(parsed.database).is_file()
+    ):
+        return None
+    engine = create_db_engine(url)
+    with engine.connect() as connection:
+        has_schema = connection.dialect.has_table(connection, "alembic_version")
+    if not has_schema:
+        engine.dispose()
+        return None
+    return sessionmaker(engine, expire_on_commit=False)
+
+
 def open_database(url: str) -> tuple[Engine, SessionFactory]:
     """Connect, migrate to the newest schema and return the engine and a session factory."""
     engine = create_db_engine(url)
     wait_for_database(engine)
     migrate(engine)
-    log.info("database ready: %s", engine.url.render_as_string(hide_password=True))
+    log.debug("database ready: %s", engine.url.render_as_string(hide_password=True))
     return engine, sessionmaker(engine, expire_on_commit=False)

@@ -4,6 +4,7 @@ verify, tjansteskrivelse, sammanstallning, migrate."""
 from __future__ import annotations
 
 import argparse
+import functools
 import getpass
 import logging
 import sys
@@ -26,19 +27,28 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Miljövariabler (inställningar):\n" + describe_settings(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument(
+        "--verbose", action="store_true", help="visa loggrader (som LOG_LEVEL=DEBUG)"
+    )
+    # --verbose is also taken after the command ("redovisa review --verbose FIL").
+    verbose_after = argparse.ArgumentParser(add_help=False)
+    verbose_after.add_argument(
+        "--verbose", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
     commands = parser.add_subparsers(dest="command", metavar="KOMMANDO")
-    commands.add_parser(
+    add_command = functools.partial(commands.add_parser, parents=[verbose_after])
+    add_command(
         "start", help="Telegram om TELEGRAM_BOT_TOKEN är satt, annars chatten i terminalen"
     )
-    chat = commands.add_parser("chat", help="chatta i terminalen")
+    chat = add_command("chat", help="chatta i terminalen")
     chat.add_argument("--user", help="vem som skriver (standard: ditt användarnamn)")
-    commands.add_parser("telegram", help="starta Telegram-boten")
-    review = commands.add_parser("review", help="läs in och granska en redovisning i en fil")
+    add_command("telegram", help="starta Telegram-boten")
+    review = add_command("review", help="läs in och granska en redovisning i en fil")
     review.add_argument("path", type=Path, help="filen: .txt, .md, .docx eller .pdf")
     review.add_argument("--granted", help="det beviljade beloppet, till exempel '500 000 kr'")
     review.add_argument("--case", help="ärendets diarienummer, till exempel STK-2018-1307")
     review.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
-    render = commands.add_parser("render", help="skapa DOCX och/eller PDF av en redovisning")
+    render = add_command("render", help="skapa DOCX och/eller PDF av en redovisning")
     render.add_argument("case_number", nargs="?", help="diarienumret på ett sparat ärende")
     render.add_argument(
         "--from", dest="from_file", type=Path, help="läs svaren ur en fil i stället"
@@ -49,23 +59,23 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument(
         "--force", action="store_true", help="skriv dokumentet även om filen inte är en mall"
     )
-    verify = commands.add_parser(
+    verify = add_command(
         "verify", help="kontrollera en signerad PDF (slutstatus 0 giltig, 1 ogiltig, 2 oläslig)"
     )
     verify.add_argument("path", type=Path, help="den signerade PDF-filen")
     verify.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
-    tjanste = commands.add_parser(
+    tjanste = add_command(
         "tjansteskrivelse", help="utkast till nämndens tjänsteskrivelse som DOCX och PDF"
     )
     tjanste.add_argument("case_number", help="diarienumret på ett sparat ärende")
     tjanste.add_argument("--namndens-dnr", dest="committee_case_number", help="nämndens dnr")
     tjanste.add_argument("--out", type=Path, default=Path("."), help="mappen filerna skrivs till")
-    summary = commands.add_parser(
+    summary = add_command(
         "sammanstallning", help="årets ärenden som XLSX och PDF för kommunstyrelsen"
     )
     summary.add_argument("year", nargs="?", type=int, help="året (standard: i år)")
     summary.add_argument("--out", type=Path, default=Path("."), help="mappen filerna skrivs till")
-    commands.add_parser("migrate", help="uppdatera databasens schema och avsluta")
+    add_command("migrate", help="uppdatera databasens schema och avsluta")
     return parser
 
 
@@ -81,8 +91,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         problems = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())
         print(f"redovisa: felaktig inställning: {problems}", file=sys.stderr)
         return 2
+    # The bot is a service whose log an operator reads; every other command is run by a person
+    # at a terminal, whose screen gets no log line unless asked for (--verbose, LOG_LEVEL).
+    service = args.command == "telegram" or (
+        args.command == "start" and settings.telegram_bot_token is not None
+    )
     logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=settings.resolved_log_level(service=service, verbose=args.verbose),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     # Alembic announces its plugins at INFO on import; that is noise for an operator.
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -177,13 +193,14 @@ def run_after_signing(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import date
 
     from bot.app import load_templates
-    from storage.db import open_database
+    from storage.db import open_database, open_existing_database
 
-    _, sessions = open_database(settings.resolved_database_url())
     if args.command == "verify":
         from bot.cli.verify_command import run_verify_command
 
-        return run_verify_command(args.path, as_json=args.json, session_factory=sessions)
+        existing = open_existing_database(settings.resolved_database_url())
+        return run_verify_command(args.path, as_json=args.json, session_factory=existing)
+    _, sessions = open_database(settings.resolved_database_url())
     catalog, today = load_templates(settings), date.today()
     if args.command == "tjansteskrivelse":
         from bot.cli.tjansteskrivelse_command import run_tjansteskrivelse_command

@@ -2,7 +2,8 @@
 
 Exit status 0 for a valid signed report, 1 for an invalid one (unsigned, changed after
 signing, another ärende's, answers that differ), 2 for a file that cannot be read. Nothing
-is stored: the check only reads the database.
+is stored: the check only reads the database, and never creates or migrates one; without a
+database it checks the signature and the attached answers alone and says so.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def run_verify_command(
     path: Path,
     *,
     as_json: bool,
-    session_factory: SessionMaker,
+    session_factory: SessionMaker | None,
     stdout: TextIO | None = None,
 ) -> int:
     stdout = stdout or sys.stdout

@@ -115,13 +115,16 @@ def case_recipients(
         return report_recipients(case.recipients or [], template)
 
 
-def verify_file(path: Path, session_factory: SessionMaker) -> VerificationResult:
+def verify_file(path: Path, session_factory: SessionMaker | None) -> VerificationResult:
     """`redovisa verify FILE`: check without storing. A file that cannot be read gives the
-    unreadable result (exit 2); exit status and JSON: verify.verification_exit(result)."""
+    unreadable result (exit 2); exit status and JSON: verify.verification_exit(result).
+    Without a database (`session_factory` None) the answers are not compared."""
     try:
         content = path.read_bytes()
     except OSError:
         content = b""
+    if session_factory is None:
+        return verify(content, None)
     with session_factory() as session:
         return verify(content, answers_lookup(session))
 

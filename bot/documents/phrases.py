@@ -46,6 +46,7 @@ class VerifyTexts(TextFile):
     no_answers: Text = text()
     other_case: Text = text("found", "expected")
     unknown_case: Text = text("case_number")
+    not_compared: Text = text("case_number")
     draft: Text = text("case_number")
     answers_differ: Text = text("case_number", "count")
 

@@ -53,6 +53,7 @@ class Problem(StrEnum):
     NO_ANSWERS = "no_answers"
     OTHER_CASE = "other_case"
     UNKNOWN_CASE = "unknown_case"
+    NOT_COMPARED = "not_compared"  # no database here to compare the answers with
     DRAFT = "draft"
     ANSWERS_DIFFER = "answers_differ"
 
@@ -230,7 +231,7 @@ def _whole_file(signatures: tuple[SignatureInfo, ...]) -> bool:
 
 def verify(
     pdf_bytes: bytes,
-    stored_answers_lookup: StoredAnswersLookup,
+    stored_answers_lookup: StoredAnswersLookup | None,
     expected_case_number: str | None = None,
 ) -> VerificationResult:
     """Check a signed report: signature present, intact, covering the whole file, who signed
@@ -238,7 +239,9 @@ def verify(
 
     `expected_case_number` is the ärende the user is working on (in the chat); a PDF of
     another ärende is then refused. Without it (`redovisa verify FILE`) the ärende named
-    in the attachment is looked up. Nothing is stored here; the caller records a valid
+    in the attachment is looked up; with no lookup at all (no database on this machine) the
+    signature and the attachment are checked and the answers said to be not compared.
+    Nothing is stored here; the caller records a valid
     result (storage.submission_repository.record_signed_report). pyHanko's validation runs
     its own event loop (asyncio.run): call this from a worker thread, as the engine runs,
     never from inside a running event loop.
@@ -298,6 +301,8 @@ def verify(
     facts["draft"] = bool(attached.get("draft"))
     if expected_case_number is not None and case_number != expected_case_number:
         return result(Problem.OTHER_CASE, found=case_number or "?", expected=expected_case_number)
+    if stored_answers_lookup is None:
+        return result(Problem.NOT_COMPARED, case_number=case_number or "?")
     stored = stored_answers_lookup(case_number) if case_number else None
     if stored is None:
         return result(Problem.UNKNOWN_CASE, case_number=case_number or "?")

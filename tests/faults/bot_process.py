@@ -95,7 +95,7 @@ async def run(control: Path, database_url: str, base_url: str, file_url: str, po
         **options,
     )
     logging.basicConfig(  # as `redovisa telegram` does
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=settings.resolved_log_level(service=True), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     assembly = assemble(settings)
     sql = assembly.sessions.kw["bind"]
