@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from bot.arende import after_signing
 from bot.config import Settings
-from bot.documents import after_signing
 from bot.documents.case_record import document_case
 from bot.documents.for_signature import render_for_signature
 from bot.documents.importer import import_report

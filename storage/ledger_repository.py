@@ -1,8 +1,8 @@
 """The budget ledger: confirmed budget figures per ärende, every confirmation kept.
 
 Each function takes the caller's Session; the caller owns the transaction. The newest
-entry of an ärende is its current figures; recording one also keeps `cases.used_amount_kr`
-(what the documents after the signature read) equal to the confirmed used amount.
+entry of an ärende is its current figures; the model of the ärende (bot/arende/budget.py)
+is the one place that decides what they mean.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import BudgetLedgerEntry, Case
-from storage.submission_repository import confirm_used_amount
+from storage.models import BudgetLedgerEntry
 
 SOURCES = ("read", "corrected")
 
@@ -41,7 +40,6 @@ def record_entry(
     """Add the confirmed figures as the ärende's current entry; earlier ones stay."""
     if source not in SOURCES:
         raise ValueError(f"unknown ledger source {source!r}")
-    confirm_used_amount(session, case_id, used_kr)
     entry = BudgetLedgerEntry(
         case_id=case_id,
         granted_kr=granted_kr,
@@ -89,32 +87,3 @@ def current_entries(session: Session, case_ids: Collection[int]) -> dict[int, Bu
     )
     rows = session.scalars(select(BudgetLedgerEntry).where(BudgetLedgerEntry.id.in_(newest)))
     return {row.case_id: row for row in rows}
-
-
-@dataclass(frozen=True)
-class BudgetFigures:
-    """What the overview shows of an ärende's money: granted (confirmed, else registered)
-    and used (confirmed only; None until the official confirmed it)."""
-
-    granted_kr: int | None
-    used_kr: int | None
-    confirmed: bool
-
-
-def overview_budgets(session: Session, case_ids: Collection[int]) -> dict[int, BudgetFigures]:
-    """The budget figures of each of these ärenden, from the ledger where it has an entry."""
-    if not case_ids:
-        return {}
-    entries = current_entries(session, case_ids)
-    registered = session.execute(
-        select(Case.id, Case.granted_amount_kr).where(Case.id.in_(case_ids))
-    )
-    result = {}
-    for case_id, granted in registered:
-        entry = entries.get(case_id)
-        result[case_id] = (
-            BudgetFigures(entry.granted_kr, entry.used_kr, True)
-            if entry is not None
-            else BudgetFigures(granted, None, False)
-        )
-    return result

@@ -90,6 +90,7 @@ class Case(Base):
     signed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     signer: Mapped[str | None] = mapped_column(String(200))
     submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # No longer written or read: the used amount lives in the budget ledger alone.
     used_amount_kr: Mapped[int | None] = mapped_column(BigInteger)
 
 

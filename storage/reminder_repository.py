@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Select, and_, case, exists, func, literal, or_, select, update
+from sqlalchemy import Select, and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -302,15 +302,16 @@ class OverviewRow:
     template_id: str
     last_reply_date: date | None
     responsible_name: str | None
-    # 'not_started' | 'in_progress' | 'finished' | 'sent_for_signature' | 'signed' | 'submitted'
-    state: str
     answered: int
     open_findings: int | None = None  # errors and warnings of the last review
     submitted_at: datetime | None = None  # when the signed report was mailed
+    # The status of bot/mall/case_status.py, filled in from the model of the ärende
+    # (bot/arende); storage does not decide it.
+    state: str = ""
 
 
 def overview_rows(session: Session, coordinator_id: int | None = None) -> list[OverviewRow]:
-    """Every ärende (or those the coordinator registered) with its state, by deadline.
+    """Every ärende (or those the coordinator registered), by deadline.
 
     Ärenden without a last reply date come last; ties are broken by diarienummer.
     """
@@ -321,13 +322,6 @@ def overview_rows(session: Session, coordinator_id: int | None = None) -> list[O
         .subquery()
     )
     count = func.coalesce(answered.c.answered, 0)
-    state = case(
-        (Case.submitted_at.is_not(None), literal("submitted")),
-        (Case.signed_at.is_not(None), literal("signed")),
-        (Case.status.in_(FINISHED_STATUSES), Case.status),
-        (count == 0, literal("not_started")),
-        else_=literal("in_progress"),
-    )
     query = (
         select(
             Case.id,
@@ -336,7 +330,6 @@ def overview_rows(session: Session, coordinator_id: int | None = None) -> list[O
             Case.template_id,
             Case.last_reply_date,
             User.display_name,
-            state,
             count,
             Case.open_findings,
             Case.submitted_at,

@@ -57,14 +57,6 @@ def latest_signed_report(session: Session, case_id: int) -> SignedReport | None:
     )
 
 
-def confirm_used_amount(session: Session, case_id: int, used_amount_kr: int | None) -> None:
-    """The used amount the official confirmed (None forgets it: read the budget answer)."""
-    case = session.get(Case, case_id)
-    if case is None:
-        raise LookupError(f"no ärende with id {case_id}")
-    case.used_amount_kr = used_amount_kr
-
-
 class ClaimOutcome(StrEnum):
     CLAIMED = "claimed"  # this caller sends it now
     ALREADY_SENT = "already_sent"  # it went out before; nothing to do

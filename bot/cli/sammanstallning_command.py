@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from bot.documents.after_signing import SessionMaker, sammanstallning_for_year
+from bot.arende.after_signing import SessionMaker, sammanstallning_for_year
 from bot.mall.template import TemplateCatalog
 
 EXIT_OK, EXIT_FAILED = 0, 1

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from bot.documents.after_signing import SessionMaker, tjansteskrivelse_for_case
+from bot.arende.after_signing import SessionMaker, tjansteskrivelse_for_case
 from bot.mall.case_numbers import normalise_case_number
 from bot.mall.errors import UserFacingError
 from bot.mall.template import TemplateCatalog

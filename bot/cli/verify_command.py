@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot.documents.after_signing import SessionMaker, verify_file
+from bot.arende.after_signing import SessionMaker, verify_file
 from bot.documents.verify import verification_exit
 
 YES, NO = "ja", "nej"

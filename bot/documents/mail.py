@@ -5,11 +5,9 @@ implicit TLS on port 465, a login when `SMTP_USER` is set). Without it (the embe
 default) the message is written as an .eml file into the outbox folder and its path is
 returned, for the user to send on.
 
-Exactly once: `send_report_once` claims the mail under an idempotency key in the database
-before it is sent, and records it as sent in the same transaction that makes the ärende
-"inskickad" with the time. The same key never goes out twice; a claim left by a crash
-(after the claim, before the record) is taken over when it is older than `stale_after`,
-and the retry carries the same Message-ID, derived from the key.
+Exactly once: bot/arende/sending.py claims the mail under an idempotency key in the
+database before it is sent, with the Message-ID derived from that key here
+(`message_id_for`), so that a retry after a crash carries the same Message-ID.
 """
 
 from __future__ import annotations
@@ -19,9 +17,9 @@ import logging
 import re
 import smtplib
 import ssl
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -30,17 +28,15 @@ from enum import StrEnum
 from pathlib import Path
 
 from pydantic import SecretStr
-from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.documents.phrases import Phrases, phrases, swedish_moment
+from bot.documents.phrases import Phrases, phrases
+from bot.mall.amounts import format_kronor
 from bot.mall.errors import UserFacingError
 from bot.mall.template import Template
-from storage import submission_repository as submissions
 
 log = logging.getLogger(__name__)
 
-STALE_CLAIM = timedelta(minutes=10)
 _UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _ADDRESS_SPLIT = re.compile(r"[,;\s]+")
 
@@ -117,8 +113,12 @@ def compose_report_mail(
     cc: Sequence[str],
     pdf: bytes,
     filename: str | None = None,
+    *,
+    granted_kr: int | None = None,
+    used_kr: int | None = None,
 ) -> ReportMail:
-    """The mail for a signed report; refuses (in Swedish) an ärende without a recipient."""
+    """The mail for a signed report; refuses (in Swedish) an ärende without a recipient.
+    The amounts are the model's (bot/arende/budget.py); unknown ones are said to be missing."""
     texts = mail_texts()
     if not to:
         raise UserFacingError(texts("no_recipients", case_number=case_number))
@@ -132,6 +132,8 @@ def compose_report_mail(
         case_number=case_number,
         committee=committee or unknown,
         signer=signer or unknown,
+        granted=format_kronor(granted_kr) if granted_kr is not None else unknown,
+        used=format_kronor(used_kr) if used_kr is not None else unknown,
         sender_name=texts("sender_name"),
     )
     safe = _UNSAFE_IN_FILE_NAME.sub("_", case_number).strip("._") or "arende"
@@ -232,89 +234,6 @@ class SendResult:
     location: str | None
     sent_at: datetime | None
     message_id: str
-
-
-def submission_key(case_number: str, signed_pdf_sha256: str) -> str:
-    """The idempotency key of sending one signed PDF of one ärende."""
-    return f"submit:{case_number}:{signed_pdf_sha256}"
-
-
-def send_report_once(
-    session_factory: sessionmaker[Session],
-    settings: MailSettings,
-    case_id: int,
-    idempotency_key: str,
-    mail: ReportMail,
-    clock: Callable[[], datetime],
-    stale_after: timedelta = STALE_CLAIM,
-) -> SendResult:
-    """Send the report mail at most once per key; the ärende becomes "inskickad" with it.
-
-    A failed sending releases the claim, changes nothing and raises UserFacingError with
-    a Swedish message; the next confirmation tries again.
-    """
-    texts = mail_texts()
-    message_id = message_id_for(idempotency_key, settings.sender)
-    with session_factory() as session, session.begin():
-        outcome, record = submissions.claim_mail(
-            session,
-            idempotency_key,
-            case_id,
-            message_id,
-            mail.subject,
-            [*mail.to, *mail.cc],
-            clock(),
-            stale_after,
-        )
-    if outcome is submissions.ClaimOutcome.ALREADY_SENT:
-        sent_at = record.sent_at
-        shown = swedish_moment(sent_at) if sent_at else texts("unknown")
-        return SendResult(
-            SendOutcome.ALREADY_SENT,
-            texts("already_sent", case_number=mail.case_number, sent_at=shown),
-            record.transport,
-            record.location,
-            sent_at,
-            record.message_id,
-        )
-    if outcome is submissions.ClaimOutcome.IN_PROGRESS:
-        return SendResult(
-            SendOutcome.IN_PROGRESS,
-            texts("in_progress", case_number=mail.case_number),
-            None,
-            None,
-            None,
-            record.message_id,
-        )
-    message = build_message(mail, settings.sender, record.message_id, clock())
-    try:
-        delivery = deliver(message, settings, f"Redovisning_{mail.case_number}")
-    except (OSError, smtplib.SMTPException, UnicodeError) as exc:  # smtplib: ASCII logins
-        log.warning("the report mail could not be sent: %s", type(exc).__name__)
-        with session_factory() as session, session.begin():
-            submissions.release_mail(session, idempotency_key)
-        raise UserFacingError(texts("send_failed")) from exc
-    now = clock()
-    with session_factory() as session, session.begin():
-        submissions.mark_mail_sent(
-            session, idempotency_key, delivery.transport.value, delivery.location, now
-        )
-    return SendResult(
-        SendOutcome.SENT,
-        _sent_text(texts, mail, delivery),
-        delivery.transport.value,
-        delivery.location,
-        now,
-        record.message_id,
-    )
-
-
-def _sent_text(texts: Phrases, mail: ReportMail, delivery: Delivery) -> str:
-    to = ", ".join(mail.to)
-    if delivery.transport is Transport.OUTBOX:
-        return texts("sent_outbox", to=to, path=delivery.location or "")
-    copy = texts("sent_copy", cc=", ".join(mail.cc)) if mail.cc else ""
-    return texts("sent_smtp", case_number=mail.case_number, to=to, copy=copy)
 
 
 def outbox_message(path: Path) -> EmailMessage:

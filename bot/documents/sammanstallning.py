@@ -1,9 +1,10 @@
-"""The coordinator's sammanställning: every ärende of a year with its figures and state.
+"""The coordinator's sammanställning: every ärende of a year with its figures and status.
 
-For each ärende: nämnd, perspectives (as registered), granted, used (confirmed, else read
-from the budget answer), share used, state (ej påbörjad, utkast, signerad, inskickad) and
-the main open findings of the rule-based review; totals per nämnd and overall.
-Rendering as XLSX and as a PDF with a chart is in sammanstallning_render.py.
+For each ärende: nämnd, perspectives (as registered), granted and used (as the model of the
+ärende decides them, bot/arende/budget.py), share used, status (the same as /oversikt's)
+and the main open findings of the rule-based review; totals per nämnd and overall. The rows
+are made by bot/arende/year.py; rendering as XLSX and as a PDF with a chart is in
+sammanstallning_render.py. Nothing here reads the database.
 """
 
 from __future__ import annotations
@@ -11,20 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
-
-from sqlalchemy.orm import Session
 
 from bot.documents.phrases import Phrases, phrases
-from bot.documents.signed_state import changed_after_signing
-from bot.documents.tjansteskrivelse import read_budget
-from bot.mall.template import Template, TemplateCatalog
+from bot.mall.case_status import CaseStatus
+from bot.mall.template import Template
 from bot.review.checks import run_checks
 from bot.review.findings import CaseFacts, Severity
 from bot.review.perspectives import Perspective, load_keywords
-from storage import repository as repo
-from storage.models import Case
-from storage.submission_repository import cases_of_year
 
 MAIN_FINDINGS = 3  # per ärende
 
@@ -36,23 +30,8 @@ def texts() -> Phrases:
     return phrases("sammanstallning")
 
 
-class CaseState(StrEnum):
-    NOT_STARTED = "not_started"
-    DRAFT = "draft"
-    SIGNED = "signed"
-    SUBMITTED = "submitted"
-
-    def label(self) -> str:
-        return texts()(f"state_{self.value}")
-
-
-def case_state(case: Case, answered: int) -> CaseState:
-    """inskickad once mailed, signerad once a signed PDF was verified, else by the answers."""
-    if case.submitted_at is not None:
-        return CaseState.SUBMITTED
-    if case.signed_at is not None:
-        return CaseState.SIGNED
-    return CaseState.DRAFT if answered else CaseState.NOT_STARTED
+def status_label(status: CaseStatus) -> str:
+    return texts()(f"state_{status.value}")
 
 
 @dataclass(frozen=True)
@@ -62,7 +41,7 @@ class SummaryRow:
     perspectives: tuple[str, ...]  # Swedish labels, as registered
     granted_kr: int | None
     used_kr: int | None
-    state: CaseState
+    state: CaseStatus
     findings: tuple[str, ...]
 
     @property
@@ -125,49 +104,10 @@ def rule_findings(template: Template, answers: Mapping[str, str], facts: CaseFac
     return [f.message for f in ranked]
 
 
-def _perspective_labels(values: Sequence[str] | None) -> tuple[str, ...]:
+def perspective_labels(values: Sequence[str] | None) -> tuple[str, ...]:
     if not values:
         return ()
     labels = load_keywords()
     return tuple(
         labels[Perspective(v)].label for v in values if v in Perspective._value2member_map_
     )
-
-
-def build_sammanstallning(
-    session: Session,
-    year: int,
-    catalog: TemplateCatalog,
-    today: date,
-    findings_for: FindingsFor = rule_findings,
-) -> Sammanstallning:
-    """Every ärende of `year` (storage.submission_repository.cases_of_year) with its row."""
-    rows = []
-    for case in cases_of_year(session, year):
-        answers = {k: a.text for k, a in repo.current_answers(session, case.id).items()}
-        answered = sum(1 for text in answers.values() if text.strip())
-        state = case_state(case, answered)
-        if state is CaseState.SIGNED and changed_after_signing(session, [case.id]):
-            state = CaseState.DRAFT  # changed after the signature: to be signed again
-        template = catalog.get(case.template_id) if case.template_id in catalog else None
-        granted, used = case.granted_amount_kr, case.used_amount_kr
-        findings: tuple[str, ...] = ()
-        if template is not None:
-            granted, used = read_budget(template, answers, granted, used)
-            if answered:
-                facts = CaseFacts(
-                    case_number=case.case_number, granted_amount_kr=case.granted_amount_kr
-                )
-                findings = tuple(findings_for(template, answers, facts))[:MAIN_FINDINGS]
-        rows.append(
-            SummaryRow(
-                case_number=case.case_number,
-                committee=case.committee,
-                perspectives=_perspective_labels(case.perspectives),
-                granted_kr=granted,
-                used_kr=used,
-                state=state,
-                findings=findings,
-            )
-        )
-    return Sammanstallning(year=year, made=today, rows=tuple(rows))

@@ -23,7 +23,13 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from bot.documents.pdf_renderer import PdfRenderError
-from bot.documents.sammanstallning import CommitteeTotal, Sammanstallning, SummaryRow, texts
+from bot.documents.sammanstallning import (
+    CommitteeTotal,
+    Sammanstallning,
+    SummaryRow,
+    status_label,
+    texts,
+)
 from bot.mall.amounts import format_kronor
 
 PDF_STANDARD: Final = "a-2b"
@@ -55,7 +61,7 @@ def _row_cells(row: SummaryRow) -> list[Any]:
         row.granted_kr,
         row.used_kr,
         row.share_used,
-        row.state.label(),
+        status_label(row.state),
         "\n".join(row.findings),
     ]
 
@@ -217,7 +223,7 @@ def sammanstallning_data(summary: Sammanstallning) -> dict[str, Any]:
                 _kronor(r.granted_kr),
                 _kronor(r.used_kr),
                 _share(r.share_used),
-                r.state.label(),
+                status_label(r.state),
             ]  # fmt: skip
             for r in summary.rows
         ],

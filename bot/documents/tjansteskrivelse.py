@@ -22,9 +22,6 @@ from bot.documents.text_markup import clean_line, clean_text, parse_blocks
 from bot.mall.amounts import format_kronor
 from bot.mall.dates import MONTHS
 from bot.mall.template import QuestionKind, Template
-from bot.review.budget import Confidence, Figure
-from bot.review.checks import budget_reading
-from bot.review.findings import CaseFacts
 from bot.review.perspectives import Perspective, load_keywords
 
 SUMMARY_SENTENCES = 2  # of each answer, in the plain Sammanfattning
@@ -67,8 +64,9 @@ class TjansteskrivelseFacts:
     committee: str | None = None
     committee_case_number: str | None = None  # the nämnd's own diarienummer
     decision_date: date | None = None
+    # Decided once by the model of the ärende (bot/arende/budget.py), never read again here.
     granted_amount_kr: int | None = None
-    used_amount_kr: int | None = None  # confirmed by the official; else read from the answer
+    used_amount_kr: int | None = None
     perspectives: Sequence[str] | None = None  # Perspective values
     author_name: str | None = None
     author_title: str | None = None
@@ -182,29 +180,10 @@ def budget_answer(template: Template, answers: Mapping[str, str]) -> str:
     return "\n\n".join(answers[k] for k in keys if answers.get(k, "").strip())
 
 
-def read_budget(
-    template: Template,
-    answers: Mapping[str, str],
-    granted_registered: int | None,
-    used_confirmed: int | None,
-) -> tuple[int | None, int | None]:
-    """(granted, used) in kronor: the registered grant and the confirmed use first, else the
-    budget answer as the review reads it (sums, remainders, tables); a figure the reading is
-    unsure of is None, shown as a gap, never a guess in a nämnd's document."""
-    facts = CaseFacts(granted_amount_kr=granted_registered, confirmed_used_kr=used_confirmed)
-    reading = budget_reading(template, dict(answers), facts)
-
-    def sure(figure: Figure | None) -> int | None:
-        return figure.value if figure is not None and figure.confidence > Confidence.LOW else None
-
-    granted = granted_registered or sure(reading.granted if reading else None)
-    used = used_confirmed if used_confirmed is not None else sure(reading.used if reading else None)
-    return granted, used
-
-
 def budget_figures(facts: TjansteskrivelseFacts) -> tuple[int | None, int | None]:
-    """(granted, used) of the report, see read_budget."""
-    return read_budget(facts.template, facts.answers, facts.granted_amount_kr, facts.used_amount_kr)
+    """(granted, used) in kronor as the model of the ärende decided them (bot/arende/budget.py:
+    confirmed, else registered, else a sure reading of the answer); None is shown as a gap."""
+    return facts.granted_amount_kr, facts.used_amount_kr
 
 
 def _signature_lines(facts: TjansteskrivelseFacts) -> list[str]:

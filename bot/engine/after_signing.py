@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.documents.signed_state import changed_after_signing
+from bot.arende.signed_state import changed_after_signing
 from bot.engine.access import may_coordinate
 from bot.engine.after_signing_view import (
     KEEP_DRAFT,

@@ -10,9 +10,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from bot.documents.signed_state import changed_after_signing
+from bot.arende.loading import load_arenden_by_id
 from bot.engine import case_sheet
 from bot.engine.access import ROLE_BY_SWEDISH_WORD, is_admin, may_coordinate, role_name
 from bot.engine.budget_overview import budget_cells, budget_headings, budget_text
@@ -37,11 +35,10 @@ from bot.mall.dates import format_swedish_date
 from bot.mall.errors import UserFacingError
 from bot.mall.template import TemplateCatalog
 from storage import access_repository as access_repo
-from storage import ledger_repository as ledger_repo
 from storage import membership_repository as members_repo
 from storage import repository as repo
 from storage.models import Case, User
-from storage.reminder_repository import OverviewRow, overview_rows
+from storage.reminder_repository import overview_rows
 
 INVITE_VALID_FOR = timedelta(days=7)
 
@@ -321,17 +318,18 @@ class CoordinatorDesk:
 
     def _overview(self, turn: Turn, _argument: str) -> list[Reply]:
         owner = None if is_admin(turn.user) else turn.user.id
-        rows = with_stale_signatures(turn.session, overview_rows(turn.session, owner))
+        rows = overview_rows(turn.session, owner)
         texts = self.texts
         if not rows:
             return [say(texts.overview_empty)]
-        budgets = ledger_repo.overview_budgets(turn.session, [row.case_id for row in rows])
+        arenden = load_arenden_by_id(turn.session, [row.case_id for row in rows], self._catalog)
+        rows = [replace(row, state=arenden[row.case_id].status.value) for row in rows]
         stale = stale_reviews(turn, rows)
         blocks = [Block(texts.overview_heading, Style.HEADING)]
         for row in rows[:50]:
             total = self._question_count(row.template_id)
             line = overview_line(texts, row, total, row.case_id in stale)
-            budget = budget_text(self._ledger_texts, budgets.get(row.case_id))
+            budget = budget_text(self._ledger_texts, arenden[row.case_id].budget)
             blocks.append(Block(f"{line} {budget}"))
         if len(rows) > 50:
             blocks.append(Block(texts.overview_more.format(count=len(rows) - 50)))
@@ -340,7 +338,7 @@ class CoordinatorDesk:
                 overview_cells(
                     texts, row, self._question_count(row.template_id), row.case_id in stale
                 )
-                + budget_cells(budgets.get(row.case_id))
+                + budget_cells(self._ledger_texts, arenden[row.case_id].budget)
                 for row in rows
             ],
             texts,
@@ -352,13 +350,6 @@ class CoordinatorDesk:
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         return [Reply(tuple(blocks), attachments=(attachment,))]
-
-
-def with_stale_signatures(session: Session, rows: list[OverviewRow]) -> list[OverviewRow]:
-    """A signed ärende whose answers changed after the signature is not "signerad" any more."""
-    signed = [row.case_id for row in rows if row.state == "signed"]
-    stale = changed_after_signing(session, signed) if signed else set()
-    return [replace(r, state="changed_after_signing") if r.case_id in stale else r for r in rows]
 
 
 def _user_by_number(turn: Turn, argument: str) -> User | None:

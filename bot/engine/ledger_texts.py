@@ -32,11 +32,15 @@ class LedgerTexts(TextFile):
     current_entry: Text = text("case_number", "line", "date", "name")
     case_gone: Text = text()
     overview_budget: Text = text("granted", "used", "share")
+    overview_budget_unconfirmed: Text = text("granted", "used", "share")
     overview_budget_granted_only: Text = text("granted")
     overview_budget_unknown: Text = text()
     sheet_granted: Text = text()
     sheet_used: Text = text()
     sheet_share: Text = text()
+    sheet_confirmed: Text = text()
+    sheet_yes: Text = text()
+    sheet_no: Text = text()
 
 
 def load_ledger_texts(path: Path | None = None) -> LedgerTexts:

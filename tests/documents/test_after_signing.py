@@ -11,17 +11,17 @@ import pypdf
 import pytest
 from docx import Document
 
-from bot.documents import DocumentCase, DocumentFormat, render_report
-from bot.documents.after_signing import (
+from bot.arende.after_signing import (
     receive_signed_pdf,
     sammanstallning_for_year,
     submit_signed_report,
     tjansteskrivelse_for_case,
     verify_file,
 )
+from bot.documents import DocumentCase, DocumentFormat, render_report
 from bot.documents.mail import MailSettings, SendOutcome
-from bot.documents.sammanstallning import CaseState
 from bot.documents.verify import Problem
+from bot.mall.case_status import CaseStatus
 from bot.mall.errors import UserFacingError
 from bot.mall.template import TemplateCatalog
 from storage import repository as repo
@@ -105,7 +105,7 @@ def test_signed_verified_sent_once_and_summarised(
 
     summary, files = sammanstallning_for_year(session_factory, 2019, catalog, date(2020, 1, 5))
     (row,) = summary.rows
-    assert row.state is CaseState.SUBMITTED and (row.granted_kr, row.used_kr) == (400_000, 167_000)
+    assert row.state is CaseStatus.SUBMITTED and (row.granted_kr, row.used_kr) == (400_000, 167_000)
     assert [name for name, _, _ in files.files] == [
         "Sammanstallning_2019.xlsx", "Sammanstallning_2019.pdf",
     ]  # fmt: skip
@@ -165,4 +165,4 @@ def test_an_answer_changed_after_signing_stops_the_signed_pdf(
     with session_factory() as session:
         assert submissions.mails_of_case(session, case.id) == []
     summary, _ = sammanstallning_for_year(session_factory, 2019, catalog, date(2020, 1, 5))
-    assert summary.rows[0].state is CaseState.DRAFT
+    assert summary.rows[0].state is CaseStatus.CHANGED_AFTER_SIGNING

@@ -11,15 +11,18 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
+from bot.arende.year import build_sammanstallning
 from bot.documents import DocumentCase, DocumentFormat, render_report
-from bot.documents.sammanstallning import CaseState, Sammanstallning, build_sammanstallning
+from bot.documents.sammanstallning import Sammanstallning, status_label
 from bot.documents.sammanstallning_render import (
     render_chart_png,
     render_sammanstallning_pdf,
     render_sammanstallning_xlsx,
     sammanstallning_file_name,
 )
+from bot.mall.case_status import CaseStatus
 from bot.mall.template import TemplateCatalog
+from storage import ledger_repository as ledger
 from storage import repository as repo
 from storage import submission_repository as submissions
 from storage.db import SessionFactory
@@ -70,7 +73,10 @@ def summary(
         submissions.record_signed_report(
             session, signed, report.content, "Lena Lundin", when, clock()
         )
-        submissions.confirm_used_amount(session, signed, 290_000)
+        ledger.record_entry(
+            session, signed, granted_kr=300_000, used_kr=290_000, remaining_kr=10_000,
+            source="read", user_id=user.id, now=clock(),
+        )  # fmt: skip
         later = repo.create_case(session, "STK-2020-0001", "mall-2019", user, clock())
         later.decision_date = date(2020, 2, 1)
     with session_factory() as session:
@@ -82,11 +88,12 @@ def test_every_case_of_the_year_with_state_figures_and_findings(summary: Sammans
     assert list(rows) == ["STK-2019-0103", "STK-2019-0104", "STK-2019-0101", "STK-2019-0102"]
     states = {n: r.state for n, r in rows.items()}
     assert states == {
-        "STK-2019-0101": CaseState.SUBMITTED, "STK-2019-0102": CaseState.DRAFT,
-        "STK-2019-0103": CaseState.NOT_STARTED, "STK-2019-0104": CaseState.SIGNED,
+        "STK-2019-0101": CaseStatus.SUBMITTED, "STK-2019-0102": CaseStatus.IN_PROGRESS,
+        "STK-2019-0103": CaseStatus.NOT_STARTED, "STK-2019-0104": CaseStatus.SIGNED,
     }  # fmt: skip
-    assert [rows[n].state.label() for n in sorted(rows)] == [
-        "inskickad", "utkast", "ej påbörjad", "signerad",
+    # The same words as /oversikt.
+    assert [status_label(rows[n].state) for n in sorted(rows)] == [
+        "inskickad", "pågår", "inte påbörjad", "signerad",
     ]  # fmt: skip
     sent = rows["STK-2019-0101"]
     assert (sent.granted_kr, sent.used_kr) == (400_000, 167_000)  # read from the budget answer
@@ -125,7 +132,7 @@ def test_the_workbook_holds_the_rows_the_totals_and_number_formats(
     )  # fmt: skip
     by_case = {r[0]: r for r in rows[1:]}
     assert by_case["STK-2019-0101"][3:7] == (400_000, 167_000, pytest.approx(0.4175), "inskickad")
-    assert by_case["STK-2019-0103"][4:7] == (None, None, "ej påbörjad")
+    assert by_case["STK-2019-0103"][4:7] == (None, None, "inte påbörjad")
     assert by_case["Totalt"][3:5] == (1_002_000, 457_000)
     assert cases["D2"].number_format == '#,##0 "kr"' and cases["F2"].number_format == "0%"
     per_committee = {r[0]: r for r in book["Per nämnd"].iter_rows(values_only=True)}
@@ -141,7 +148,7 @@ def test_the_pdf_has_the_table_the_totals_and_the_chart(summary: Sammanstallning
     for number in ("STK-2019-0101", "STK-2019-0102", "STK-2019-0103", "STK-2019-0104"):
         assert number in text
     assert "STK-2020-0001" not in text
-    for state in ("inskickad", "utkast", "ej påbörjad", "signerad"):
+    for state in ("inskickad", "pågår", "inte påbörjad", "signerad"):
         assert state in text
     assert "1\u00a0002\u00a0000\u00a0kr" in text or "1 002 000 kr" in text
     assert "42 %" in text  # 167 000 of 400 000

@@ -47,6 +47,7 @@ def facts(catalog: TemplateCatalog) -> TjansteskrivelseFacts:
         today=date(2019, 1, 10),
         committee="Servicenämnden",
         granted_amount_kr=400_000,
+        used_amount_kr=167_000,  # as the model of the ärende read it from the answer
     )
 
 

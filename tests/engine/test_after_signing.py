@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.arende.after_signing import receive_signed_pdf
 from bot.documents import DocumentCase, DocumentFormat, render_report
-from bot.documents.after_signing import receive_signed_pdf
 from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Conversation
 from bot.engine.messages import Incoming, IncomingFile, UserRef

@@ -7,13 +7,15 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import facts_of
+from bot.arende.loading import find_arende
+from bot.config import PROMPTS_DIR
 from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Conversation
 from bot.engine.messages import Incoming, IncomingFile, Reply
 from bot.engine.messages import UserRef as UserRefType
 from bot.engine.services import EngineServices, ImportedDraft, ReportSnapshot
 from bot.engine.texts import load_texts
-from bot.mall.template import TemplateCatalog
+from bot.mall.template import TemplateCatalog, load_catalog
 from bot.review.checks import run_checks
 from bot.review.service import ReviewResult
 from storage import ledger_repository as ledger_repo
@@ -51,10 +53,11 @@ def ledger(sessions: SessionFactory) -> list[BudgetLedgerEntry]:
 
 
 def used_on_case(sessions: SessionFactory) -> int | None:
+    """The used amount as every output reads it: the model of the ärende."""
     with sessions() as session:
-        case = repo.find_case(session, CASE)
-        assert case is not None
-        return case.used_amount_kr
+        arende = find_arende(session, CASE, load_catalog(PROMPTS_DIR / "templates"))
+        assert arende is not None
+        return arende.budget.used_kr
 
 
 def test_the_budget_is_read_back_and_confirmed(

@@ -60,7 +60,9 @@ def test_the_overview_shows_granted_used_and_share_from_the_ledger(
     reply = overview(strict, admin.ref)
     assert "beviljat 500 000 kr, använt 200 000 kr (40 %)" in reply.plain_text
     header, first, second, third = sheet_rows(reply)
-    assert header[-3:] == ("Beviljat (kr)", "Använt, bekräftat (kr)", "Andel använd (%)")
-    assert first[0] == "STK-2019-0042" and first[-3:] == (500_000, 200_000, 40)
-    assert second[0] == "SN-2019-0007" and second[-3:] == (300_000, None, None)
-    assert third[0] == "SN-2019-0099" and third[-3:] == (None, None, None)
+    assert header[-4:] == (
+        "Beviljat (kr)", "Använt (kr)", "Andel använd (%)", "Bekräftat av handläggaren"
+    )  # fmt: skip
+    assert first[0] == "STK-2019-0042" and first[-4:] == (500_000, 200_000, 40, "ja")
+    assert second[0] == "SN-2019-0007" and second[-4:] == (300_000, None, None, "nej")
+    assert third[0] == "SN-2019-0099" and third[-4:] == (None, None, None, "nej")

@@ -11,6 +11,7 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy.orm import sessionmaker
 
+from bot.arende.sending import send_report_once, submission_key
 from bot.documents.mail import (
     MailSettings,
     ReportMail,
@@ -18,8 +19,6 @@ from bot.documents.mail import (
     compose_report_mail,
     outbox_message,
     report_recipients,
-    send_report_once,
-    submission_key,
 )
 from bot.mall.errors import UserFacingError
 from bot.mall.template import TemplateCatalog

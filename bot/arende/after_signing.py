@@ -14,23 +14,23 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.arende.loading import find_arende, load_arende
+from bot.arende.sending import send_report_once, submission_key
+from bot.arende.year import build_sammanstallning
 from bot.documents.mail import (
     MailSettings,
     SendResult,
     compose_report_mail,
     mail_texts,
     report_recipients,
-    send_report_once,
-    submission_key,
 )
-from bot.documents.sammanstallning import Sammanstallning, build_sammanstallning
+from bot.documents.sammanstallning import Sammanstallning
 from bot.documents.sammanstallning_render import (
     XLSX_MEDIA_TYPE,
     render_sammanstallning_pdf,
     render_sammanstallning_xlsx,
     sammanstallning_file_name,
 )
-from bot.documents.signed_state import changed_after_signing
 from bot.documents.tjansteskrivelse import (
     Tjansteskrivelse,
     TjansteskrivelseFacts,
@@ -45,6 +45,7 @@ from bot.documents.tjansteskrivelse_render import (
     tjansteskrivelse_file_name,
 )
 from bot.documents.verify import StoredAnswersLookup, VerificationResult, verify
+from bot.mall.case_status import CaseStatus
 from bot.mall.errors import UserFacingError
 from bot.mall.template import TemplateCatalog
 from bot.review.llm import LlmClient
@@ -145,14 +146,15 @@ def submit_signed_report(
         signed = submissions.latest_signed_report(session, case.id) if case else None
         if case is None or signed is None:
             raise UserFacingError(texts("not_signed", case_number=case_number))
-        if changed_after_signing(session, [case.id]):
+        arende = load_arende(session, case, catalog)
+        if arende.status is CaseStatus.CHANGED_AFTER_SIGNING:
             # An answer changed after the signature: the signed PDF says something else.
             raise UserFacingError(texts("changed_after_signing", case_number=case_number))
-        template = catalog.get(case.template_id) if case.template_id in catalog else None
-        to, cc = report_recipients(case.recipients or [], template)
+        to, cc = report_recipients(list(arende.recipients), arende.template)
         mail = compose_report_mail(
-            case.case_number, case.committee, signed.signer, to, cc, signed.content
-        )
+            arende.case_number, arende.committee, signed.signer, to, cc, signed.content,
+            granted_kr=arende.budget.granted_kr, used_kr=arende.budget.used_kr,
+        )  # fmt: skip
         case_id, key = case.id, submission_key(case.case_number, signed.sha256)
     return send_report_once(session_factory, settings, case_id, key, mail, clock)
 
@@ -182,21 +184,20 @@ def tjansteskrivelse_facts(
 ) -> tuple[int, TjansteskrivelseFacts]:
     """(the ärende's id, the stored facts a tjänsteskrivelse is drafted from)."""
     with session_factory() as session:
-        case = repo.find_case(session, case_number)
-        if case is None or case.template_id not in catalog:
+        arende = find_arende(session, case_number, catalog)
+        if arende is None or arende.template is None:
             raise UserFacingError(tjanste_texts()("unknown_case", case_number=case_number))
-        answers = {k: a.text for k, a in repo.current_answers(session, case.id).items()}
-        return case.id, TjansteskrivelseFacts(
-            case_number=case.case_number,
-            template=catalog.get(case.template_id),
-            answers=answers,
+        return arende.case_id, TjansteskrivelseFacts(
+            case_number=arende.case_number,
+            template=arende.template,
+            answers=dict(arende.answers),
             today=today,
-            committee=case.committee,
+            committee=arende.committee,
             committee_case_number=committee_case_number,
-            decision_date=case.decision_date,
-            granted_amount_kr=case.granted_amount_kr,
-            used_amount_kr=case.used_amount_kr,
-            perspectives=case.perspectives,
+            decision_date=arende.decision_date,
+            granted_amount_kr=arende.budget.granted_kr,
+            used_amount_kr=arende.budget.used_kr,
+            perspectives=arende.perspectives,
             author_name=author.display_name if author else None,
         )
 

@@ -4,13 +4,20 @@ PDF is not sent (a new document must be made and signed again)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from sqlalchemy.orm import Session
 
 from bot.documents.verify import answers_equal, signed_answers
 from storage import repository as repo
 from storage import submission_repository as submissions
+from storage.models import SignedReport
+
+
+def still_signed(signed: SignedReport, current: Mapping[str, str]) -> bool:
+    """Do the stored answers equal those inside the signed PDF?"""
+    answers = signed_answers(signed.content)
+    return answers is not None and answers_equal(answers, current)
 
 
 def changed_after_signing(session: Session, case_ids: Collection[int]) -> set[int]:
@@ -22,8 +29,7 @@ def changed_after_signing(session: Session, case_ids: Collection[int]) -> set[in
         signed = submissions.latest_signed_report(session, case_id)
         if signed is None:
             continue
-        answers = signed_answers(signed.content)
         current = {k: a.text for k, a in repo.current_answers(session, case_id).items()}
-        if answers is None or not answers_equal(answers, current):
+        if not still_signed(signed, current):
             changed.add(case_id)
     return changed

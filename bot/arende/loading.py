@@ -1,0 +1,120 @@
+"""Building the model of an ärende from storage, inside the caller's unit of work.
+
+One function per shape of request: one ärende (`load_arende`) or many (`load_arenden`, for
+/oversikt, the sammanställning and the dashboard). Each reads the case, its current
+answers, the budget ledger, the newest verified signed PDF and whether the report was
+mailed, and applies the rules of budget.py and bot/mall/case_status.py once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.arende.budget import Confirmation, decide_budget
+from bot.arende.model import Arende, Signature
+from bot.arende.signed_state import still_signed
+from bot.mall.case_status import derive_status
+from bot.mall.template import QuestionKind, Template, TemplateCatalog
+from bot.review.budget import BudgetReading, read_budget
+from storage import ledger_repository as ledger_repo
+from storage import repository as repo
+from storage import submission_repository as submissions
+from storage.models import Case
+
+DOCUMENTS_MADE = "sent_for_signature"  # cases.status once the final PDF was made
+
+
+def _budget_reading(
+    template: Template | None, answers: Mapping[str, str], registered: int | None
+) -> BudgetReading | None:
+    if template is None:
+        return None
+    keys = [q.key for q in template.questions if q.kind is QuestionKind.BUDGET]
+    text = "\n\n".join(answers.get(key, "") for key in keys).strip()
+    return read_budget(text, granted_hint=registered) if text else None
+
+
+def _registered_signature(case: Case) -> Signature | None:
+    """A signature recorded on the case without its PDF kept (older data): signed, and
+    nothing to compare the answers with."""
+    if case.signed_at is None:
+        return None
+    return Signature(case.signer, case.signed_at, pdf_sha256="", answers_match=True)
+
+
+def load_arende(session: Session, case: Case, catalog: TemplateCatalog) -> Arende:
+    """The model of `case` as it stands in this transaction."""
+    template = catalog.get(case.template_id) if case.template_id in catalog else None
+    current = repo.current_answers(session, case.id)
+    answers = {key: a.text for key, a in current.items() if a.text.strip()}
+    history = tuple(
+        Confirmation(e.granted_kr, e.used_kr, e.confirmed_at, e.source)
+        for e in ledger_repo.history(session, case.id)
+    )
+    budget = decide_budget(
+        history=history,
+        registered_granted_kr=case.granted_amount_kr,
+        reading=None if history else _budget_reading(template, answers, case.granted_amount_kr),
+    )
+    signed = submissions.latest_signed_report(session, case.id)
+    signature = (
+        Signature(
+            signer=signed.signer,
+            signed_at=signed.signed_at,
+            pdf_sha256=signed.sha256,
+            answers_match=still_signed(signed, {k: a.text for k, a in current.items()}),
+        )
+        if signed is not None
+        else _registered_signature(case)
+    )
+    questions = len(template.questions) if template else 0
+    answered_keys = {q.key for q in template.questions} if template else set(answers)
+    status = derive_status(
+        answered=len(answered_keys & set(answers)),
+        questions=questions,
+        documents_made=case.status == DOCUMENTS_MADE,
+        signed=signature is not None,
+        changed_after_signing=signature is not None and not signature.answers_match,
+        submitted=case.submitted_at is not None,
+    )
+    return Arende(
+        case_id=case.id,
+        case_number=case.case_number,
+        template_id=case.template_id,
+        template=template,
+        committee=case.committee,
+        decision_date=case.decision_date,
+        last_reply_date=case.last_reply_date,
+        recipients=tuple(case.recipients or ()),
+        perspectives=tuple(case.perspectives) if case.perspectives is not None else None,
+        responsible_user_id=case.responsible_user_id,
+        registered_by_user_id=case.created_by_user_id,
+        answers=answers,
+        budget=budget,
+        signature=signature,
+        submitted_at=case.submitted_at,
+        status=status,
+    )
+
+
+def load_arenden(
+    session: Session, cases: Sequence[Case], catalog: TemplateCatalog
+) -> list[Arende]:
+    """The models of `cases`, in their order."""
+    return [load_arende(session, case, catalog) for case in cases]
+
+
+def load_arenden_by_id(
+    session: Session, case_ids: Sequence[int], catalog: TemplateCatalog
+) -> dict[int, Arende]:
+    """The models of the ärenden with these ids, by id."""
+    cases = session.scalars(select(Case).where(Case.id.in_(case_ids))).all() if case_ids else []
+    return {a.case_id: a for a in load_arenden(session, cases, catalog)}
+
+
+def find_arende(session: Session, case_number: str, catalog: TemplateCatalog) -> Arende | None:
+    case = repo.find_case(session, case_number)
+    return load_arende(session, case, catalog) if case is not None else None
