@@ -6,8 +6,8 @@ tjänsteskrivelse and the mail to the registrator."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
