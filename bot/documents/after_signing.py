@@ -23,6 +23,7 @@ from bot.documents.mail import (
     send_report_once,
     submission_key,
 )
+from bot.documents.phrases import SWEDISH_TIME
 from bot.documents.sammanstallning import Sammanstallning, build_sammanstallning
 from bot.documents.sammanstallning_render import (
     XLSX_MEDIA_TYPE,
@@ -32,6 +33,7 @@ from bot.documents.sammanstallning_render import (
 )
 from bot.documents.signed_state import changed_after_signing
 from bot.documents.tjansteskrivelse import (
+    GivenFacts,
     Tjansteskrivelse,
     TjansteskrivelseFacts,
     build_tjansteskrivelse,
@@ -175,27 +177,30 @@ def tjansteskrivelse_facts(
     catalog: TemplateCatalog,
     today: date,
     author: User | None = None,
-    committee_case_number: str | None = None,
+    given: GivenFacts | None = None,
 ) -> tuple[int, TjansteskrivelseFacts]:
-    """(the ärende's id, the stored facts a tjänsteskrivelse is drafted from)."""
+    """(the ärende's id, the stored facts a tjänsteskrivelse is drafted from, with what the
+    official `given` for it on top)."""
     with session_factory() as session:
         case = repo.find_case(session, case_number)
         if case is None or case.template_id not in catalog:
             raise UserFacingError(tjanste_texts()("unknown_case", case_number=case_number))
         answers = {k: a.text for k, a in repo.current_answers(session, case.id).items()}
-        return case.id, TjansteskrivelseFacts(
+        facts = TjansteskrivelseFacts(
             case_number=case.case_number,
             template=catalog.get(case.template_id),
             answers=answers,
             today=today,
             committee=case.committee,
-            committee_case_number=committee_case_number,
             decision_date=case.decision_date,
             granted_amount_kr=case.granted_amount_kr,
             used_amount_kr=case.used_amount_kr,
             perspectives=case.perspectives,
             author_name=author.display_name if author else None,
+            report_date=case.signed_at.astimezone(SWEDISH_TIME).date() if case.signed_at else None,
+            recipients=tuple(case.recipients or ()),
         )
+        return case.id, (given or GivenFacts()).apply(facts)
 
 
 def tjansteskrivelse_suggestion(
@@ -217,13 +222,13 @@ def tjansteskrivelse_for_case(
     catalog: TemplateCatalog,
     today: date,
     author: User | None = None,
-    committee_case_number: str | None = None,
+    given: GivenFacts | None = None,
     summary_suggestion: str | None = None,
     matter_suggestion: str | None = None,
 ) -> tuple[Tjansteskrivelse, RenderedPair]:
     """Draft the tjänsteskrivelse of a stored ärende and render it as DOCX and PDF."""
     _case_id, facts = tjansteskrivelse_facts(
-        session_factory, case_number, catalog, today, author, committee_case_number
+        session_factory, case_number, catalog, today, author, given
     )
     doc = build_tjansteskrivelse(facts, summary_suggestion, matter_suggestion)
     return doc, RenderedPair(
