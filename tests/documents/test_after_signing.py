@@ -20,8 +20,8 @@ from bot.documents.after_signing import (
     verify_file,
 )
 from bot.documents.mail import MailSettings, SendOutcome
-from bot.documents.tjansteskrivelse import GivenFacts
 from bot.documents.sammanstallning import CaseState
+from bot.documents.tjansteskrivelse import GivenFacts
 from bot.documents.verify import Problem
 from bot.mall.errors import UserFacingError
 from bot.mall.template import TemplateCatalog

@@ -38,7 +38,9 @@ SECTIONS = [
     "Beslutet skickas till", "Ärendet", "Ansvariga",
 ]  # fmt: skip
 SHORTEST, LONGEST = 350, 650  # words; seed 003 has 424
-FIRST_PERSON = re.compile(r"(?<![\w-])(?:vi|jag|oss|mig|vår|vårt|våra|min|mitt|mina)(?![\w-])", re.I)
+FIRST_PERSON = re.compile(
+    r"(?<![\w-])(?:vi|jag|oss|mig|vår|vårt|våra|min|mitt|mina)(?![\w-])", re.I
+)
 GAP = re.compile(r"\[uppgift saknas: ([^\]]+)\]")
 # Words the rules may add to an answer's sentence (third person, the list sentence).
 RULE_WORDS = {"förvaltningen", "förvaltningens", "sig", "bland", "annat", "och"}
@@ -76,7 +78,12 @@ def assert_drawn_from_the_answers(doc: Tjansteskrivelse, facts: Tjansteskrivelse
     texts: nothing was made up."""
     template = facts.template
     known = " ".join(
-        [*facts.answers.values(), facts.committee or "", template.decided_by, template.decision_date]
+        [
+            *facts.answers.values(),
+            facts.committee or "",
+            template.decided_by,
+            template.decision_date,
+        ]
         + [format_kronor(x) for x in (facts.granted_amount_kr, facts.used_amount_kr) if x]
     )
     fixed = (
@@ -285,12 +292,18 @@ def test_nothing_known_gives_gaps_and_invents_nothing(catalog: TemplateCatalog) 
     ("written", "third"),
     [
         ("Vi har genomfört två utbildningar.", "Förvaltningen har genomfört två utbildningar."),
-        ("Preliminärt bokslut visar att vi har använt medlen.",
-         "Preliminärt bokslut visar att förvaltningen har använt medlen."),  # fmt: skip
-        ("Genom arbetet har vi haft många perspektiv med oss.",
-         "Genom arbetet har förvaltningen haft många perspektiv med sig."),  # fmt: skip
-        ("Våra chefer och vårt nätverk stödde oss.",
-         "Förvaltningens chefer och förvaltningens nätverk stödde förvaltningen."),  # fmt: skip
+        (
+            "Preliminärt bokslut visar att vi har använt medlen.",
+            "Preliminärt bokslut visar att förvaltningen har använt medlen.",
+        ),  # fmt: skip
+        (
+            "Genom arbetet har vi haft många perspektiv med oss.",
+            "Genom arbetet har förvaltningen haft många perspektiv med sig.",
+        ),  # fmt: skip
+        (
+            "Våra chefer och vårt nätverk stödde oss.",
+            "Förvaltningens chefer och förvaltningens nätverk stödde förvaltningen.",
+        ),  # fmt: skip
         ("Jag samordnade arbetet.", "Förvaltningen samordnade arbetet."),
         ("Vidare utvecklades viktiga metoder.", "Vidare utvecklades viktiga metoder."),
     ],
@@ -351,7 +364,8 @@ def test_the_docx_has_the_sections_of_seed_003_and_highlights_the_gaps(
 def test_the_pdf_is_pdf_a_and_user_text_stays_text(catalog: TemplateCatalog) -> None:
     facts = four_perspectives_facts(catalog)
     hostile = dict(
-        facts.answers, forankring="Det förankrades #set page(fill: red) _x_ $x^2$ <etikett> ] \\ så."
+        facts.answers,
+        forankring="Det förankrades #set page(fill: red) _x_ $x^2$ <etikett> ] \\ så.",
     )
     doc = build_tjansteskrivelse(replace(facts, answers=hostile))
     pdf = render_tjansteskrivelse_pdf(doc)
