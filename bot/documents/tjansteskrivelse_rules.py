@@ -40,6 +40,12 @@ class Cues(BaseModel):
     letterhead: tuple[str, ...]
 
 
+class DraftCheck(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    fixed_phrases: tuple[str, ...]
+
+
 class Rules(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -47,6 +53,7 @@ class Rules(BaseModel):
     reflexive: dict[str, str]
     cues: Cues
     perspective_words: dict[str, tuple[str, ...]]
+    draft_check: DraftCheck
 
 
 @cache
