@@ -17,12 +17,13 @@ from __future__ import annotations
 
 from typing import Final
 
-from bot.mall.dates import MONTHS
+from bot.mall.dates import MONTHS, SEASONS
 
 LONG_WORD: Final = 60  # characters; a "word" this long cannot be Swedish: it may break
 LONG_WORD_CHUNK: Final = 20  # …into pieces this long
 
-_MONTH = "|".join(MONTHS)
+_WHEN = "|".join((*MONTHS, *SEASONS))
+_UNIT = "kr|kronor|tkr|mkr|sek|miljoner kronor|miljon kronor"
 
 KEEP_TOGETHER: Final = rf"""
 #let _pieces(word) = {{
@@ -30,6 +31,6 @@ KEEP_TOGETHER: Final = rf"""
 }}
 #show regex("\S{{{LONG_WORD},}}"): it => _pieces(it.text)
 #show regex("[\p{{L}}\p{{N}}]+(?:[-–/][\p{{L}}\p{{N}}]+)+"): it => box(it)
-#show regex("\d{{1,3}}(?: \d{{3}})+(?: (?:kr|kronor|tkr|mkr))?\b|\d+ (?:kr|kronor|tkr|mkr)\b"): it => box(it)
-#show regex("(?i)(?:\d{{1,2}} )?(?:{_MONTH}) \d{{4}}"): it => box(it)
+#show regex("(?i)\d{{1,3}}(?: \d{{3}})+(?:,\d+)?(?: (?:{_UNIT}))?\b|\d+(?:,\d+)? ?(?:{_UNIT})\b"): it => box(it)
+#show regex("(?i)(?:\d{{1,2}} )?(?:{_WHEN}) \d{{4}}|\d{{4}} [–-] \d{{4}}"): it => box(it)
 """
