@@ -50,7 +50,7 @@ DONE_KEY, ANCHOR_KEY, EXPERIENCE_KEY, NEXT_KEY = (
 )  # fmt: skip
 # How many sentences, and words, each part takes from its answer (seed 003 has 424 words).
 SUMMARY_DONE = Choice("done", sentences=4, word_budget=75)
-SUMMARY_NEXT = Choice("next", sentences=2, word_budget=45)
+SUMMARY_NEXT = Choice("next", sentences=2, word_budget=45, only_cued=True)
 MATTER_BACKGROUND = Choice(None, sentences=2, word_budget=50, purpose=True)
 MATTER_RESULTS = Choice("done", sentences=4, word_budget=80)
 MATTER_ANCHORING = Choice(None, sentences=3, word_budget=60)

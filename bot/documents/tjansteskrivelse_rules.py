@@ -177,6 +177,7 @@ class Choice:
     word_budget: int
     purpose: bool = False  # prefer the goal and purpose over what was done
     skip_amounts: bool = False  # leave out sentences that name an amount
+    only_cued: bool = False  # only sentences with the cue, when any has it
 
 
 _SHOUTED = re.compile(r"\b[A-ZÅÄÖ]{4,}\W+[A-ZÅÄÖ]{2,}\b")  # "ARBETSMARKNADS- OCH SOCIAL…"
@@ -220,6 +221,9 @@ def choose(sentences: Sequence[str], choice: Choice, taken: Iterable[str] = ()) 
         and not is_noise(s)
         and not (choice.skip_amounts and _AMOUNT.search(s))
     ]
+    if choice.only_cued and choice.cue:
+        cued = [c for c in candidates if _cue(choice.cue).search(c[1])]
+        candidates = cued or candidates[:1]
     ranked = sorted(candidates, key=lambda c: _score(c[1], c[0], choice), reverse=True)
     chosen: list[tuple[int, str]] = []
     used = 0
