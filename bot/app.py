@@ -19,6 +19,7 @@ from bot.documents.render import RenderedDocuments
 from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Clock, Conversation
 from bot.engine.services import (
+    DraftedTjansteskrivelse,
     DraftProposal,
     EngineServices,
     ImportedDraft,
@@ -162,16 +163,15 @@ class AfterSigningServices:
 
     def tjansteskrivelse(
         self, case_number: str, author_name: str | None, proposal: DraftProposal | None = None
-    ) -> tuple[str, tuple[OutputFile, ...]]:
+    ) -> DraftedTjansteskrivelse:
         author = User(display_name=author_name) if author_name else None
         doc, rendered = after_signing.tjansteskrivelse_for_case(
             self._sessions, case_number, self._catalog, swedish_today(self._clock), author,
             summary_suggestion=proposal.summary if proposal else None,
             matter_suggestion=proposal.matter if proposal else None,
         )  # fmt: skip
-        return doc.title, tuple(
-            OutputFile(name, data, media) for name, media, data in rendered.files
-        )
+        files = tuple(OutputFile(name, data, media) for name, media, data in rendered.files)
+        return DraftedTjansteskrivelse(doc.title, doc.gaps, files)
 
     def tjansteskrivelse_proposal(self, case_number: str) -> DraftProposal | None:
         client = self._llm.client if self._llm is not None else None

@@ -24,6 +24,7 @@ from bot.documents.mail import (
     mail_texts,
     report_recipients,
 )
+from bot.documents.phrases import SWEDISH_TIME
 from bot.documents.sammanstallning import Sammanstallning
 from bot.documents.sammanstallning_render import (
     XLSX_MEDIA_TYPE,
@@ -32,6 +33,7 @@ from bot.documents.sammanstallning_render import (
     sammanstallning_file_name,
 )
 from bot.documents.tjansteskrivelse import (
+    GivenFacts,
     Tjansteskrivelse,
     TjansteskrivelseFacts,
     build_tjansteskrivelse,
@@ -180,26 +182,30 @@ def tjansteskrivelse_facts(
     catalog: TemplateCatalog,
     today: date,
     author: User | None = None,
-    committee_case_number: str | None = None,
+    given: GivenFacts | None = None,
 ) -> tuple[int, TjansteskrivelseFacts]:
-    """(the ärende's id, the stored facts a tjänsteskrivelse is drafted from)."""
+    """(the ärende's id, the stored facts a tjänsteskrivelse is drafted from, with what the
+    official `given` for it on top)."""
     with session_factory() as session:
         arende = find_arende(session, case_number, catalog)
         if arende is None or arende.template is None:
             raise UserFacingError(tjanste_texts()("unknown_case", case_number=case_number))
-        return arende.case_id, TjansteskrivelseFacts(
+        signed_at = arende.signature.signed_at if arende.signature else None
+        facts = TjansteskrivelseFacts(
             case_number=arende.case_number,
             template=arende.template,
             answers=dict(arende.answers),
             today=today,
             committee=arende.committee,
-            committee_case_number=committee_case_number,
             decision_date=arende.decision_date,
             granted_amount_kr=arende.budget.granted_kr,
             used_amount_kr=arende.budget.used_kr,
             perspectives=arende.perspectives,
             author_name=author.display_name if author else None,
+            report_date=signed_at.astimezone(SWEDISH_TIME).date() if signed_at else None,
+            recipients=arende.recipients,
         )
+        return arende.case_id, (given or GivenFacts()).apply(facts)
 
 
 def tjansteskrivelse_suggestion(
@@ -221,13 +227,13 @@ def tjansteskrivelse_for_case(
     catalog: TemplateCatalog,
     today: date,
     author: User | None = None,
-    committee_case_number: str | None = None,
+    given: GivenFacts | None = None,
     summary_suggestion: str | None = None,
     matter_suggestion: str | None = None,
 ) -> tuple[Tjansteskrivelse, RenderedPair]:
     """Draft the tjänsteskrivelse of a stored ärende and render it as DOCX and PDF."""
     _case_id, facts = tjansteskrivelse_facts(
-        session_factory, case_number, catalog, today, author, committee_case_number
+        session_factory, case_number, catalog, today, author, given
     )
     doc = build_tjansteskrivelse(facts, summary_suggestion, matter_suggestion)
     return doc, RenderedPair(

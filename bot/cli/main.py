@@ -69,6 +69,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tjanste.add_argument("case_number", help="diarienumret på ett sparat ärende")
     tjanste.add_argument("--namndens-dnr", dest="committee_case_number", help="nämndens dnr")
+    tjanste.add_argument(
+        "--beslutsplanering",
+        action="append",
+        default=[],
+        metavar="RAD",
+        help="ett sammanträde och dess datum, till exempel 'Servicenämnden 2019-01-29' "
+        "(kan anges flera gånger)",
+    )
+    tjanste.add_argument(
+        "--skickas-till",
+        action="append",
+        default=[],
+        metavar="MOTTAGARE",
+        help="vem nämndens beslut skickas till (kan anges flera gånger)",
+    )
+    tjanste.add_argument(
+        "--ansvarig",
+        action="append",
+        default=[],
+        metavar="'NAMN, BEFATTNING'",
+        help="en ansvarig med befattning (kan anges flera gånger)",
+    )
+    tjanste.add_argument(
+        "--var-referens",
+        metavar="'NAMN, BEFATTNING, E-POST'",
+        help="handläggaren som står under Vår referens",
+    )
     tjanste.add_argument("--out", type=Path, default=Path("."), help="mappen filerna skrivs till")
     summary = add_command(
         "sammanstallning", help="årets ärenden som XLSX och PDF för kommunstyrelsen"
@@ -204,14 +231,22 @@ def run_after_signing(args: argparse.Namespace, settings: Settings) -> int:
     catalog, today = load_templates(settings), date.today()
     if args.command == "tjansteskrivelse":
         from bot.cli.tjansteskrivelse_command import run_tjansteskrivelse_command
+        from bot.documents.tjansteskrivelse import GivenFacts
 
+        given = GivenFacts(
+            committee_case_number=args.committee_case_number,
+            decision_planning=args.beslutsplanering,
+            send_to=args.skickas_till,
+            responsible=args.ansvarig,
+            reference=[x.strip() for x in (args.var_referens or "").split(",") if x.strip()],
+        )
         return run_tjansteskrivelse_command(
             args.case_number,
             args.out,
             session_factory=sessions,
             catalog=catalog,
             today=today,
-            committee_case_number=args.committee_case_number,
+            given=given,
         )
     from bot.cli.sammanstallning_command import run_sammanstallning_command
 

@@ -1,5 +1,6 @@
-"""`redovisa tjansteskrivelse DNR [--out DIR]`: the nämnd's tjänsteskrivelse of a stored
-ärende, drafted from its answers, written as DOCX (to edit) and PDF."""
+"""`redovisa tjansteskrivelse DNR [--out DIR] [--namndens-dnr …] [--beslutsplanering …]`:
+the nämnd's tjänsteskrivelse of a stored ärende, drafted from its answers, written as DOCX
+(to edit) and PDF; then the title, every gap left to fill in, and the files."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.arende.after_signing import SessionMaker, tjansteskrivelse_for_case
+from bot.documents.tjansteskrivelse import GivenFacts, texts
 from bot.mall.case_numbers import normalise_case_number
 from bot.mall.errors import UserFacingError
 from bot.mall.template import TemplateCatalog
@@ -23,7 +25,7 @@ def run_tjansteskrivelse_command(
     session_factory: SessionMaker,
     catalog: TemplateCatalog,
     today: date,
-    committee_case_number: str | None = None,
+    given: GivenFacts | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
 ) -> int:
@@ -35,7 +37,7 @@ def run_tjansteskrivelse_command(
             normalise_case_number(case_number),
             catalog,
             today,
-            committee_case_number=committee_case_number,
+            given=given,
         )
     except UserFacingError as error:
         stderr.write(f"redovisa tjansteskrivelse: {error.message}\n")
@@ -46,6 +48,12 @@ def run_tjansteskrivelse_command(
         stderr.write(f"redovisa tjansteskrivelse: kan inte skriva till {out}: {exc.strerror}\n")
         return EXIT_FAILED
     stdout.write(f"{doc.title}\n")
+    t = texts()
+    if doc.gaps:
+        stdout.write(t("gaps_heading") + "\n")
+        stdout.writelines(f"- {gap}\n" for gap in doc.gaps)
+    else:
+        stdout.write(t("no_gaps") + "\n")
     for path in paths:
         stdout.write(f"{path}\n")
     return EXIT_OK

@@ -2,14 +2,14 @@
 styles in a sans-serif font, and real document properties (python-docx).
 
 Every style says Swedish (sv-SE), so Word checks the spelling against Swedish; the
-headings are black and in the body's font instead of python-docx's blue serif theme. A
-diarienummer is written with non-breaking hyphens (Word's `w:noBreakHyphen`), so that
-"STK-2018-1307" never breaks across lines; python-docx and LibreOffice read it as "-".
+headings are black and in the body's font instead of python-docx's blue serif theme. The
+letterhead is on the first page only, as in the PDF (Word's "different first page"); the
+footer is on every page. Text is written as stored: no non-breaking hyphen or space, so a
+diarienummer, an amount or a date copied from the document is the same characters.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime, time
 
 from docx.document import Document as DocxDocument
@@ -18,7 +18,6 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor, Twips
 from docx.text.paragraph import Paragraph as DocxParagraph
-from docx.text.run import Run
 
 from bot.documents.model import ORGANISATION, ReportDocument
 
@@ -30,7 +29,6 @@ DRAFT_RED = RGBColor(0xB0, 0x1C, 0x1C)
 TEXT_WIDTH = Cm(16.0)  # A4 less the margins of 2.5 cm
 FOOTER_HALF_POINTS = 17  # 8.5 pt
 HEADING_SIZES = {"Heading 1": Pt(15), "Heading 2": Pt(11.5), "Title": Pt(16)}
-_CASE_NUMBER = re.compile(r"\b[A-ZÅÄÖ]{2,6}-\d{4}-\d{1,6}\b")
 
 
 def _set_font(rpr: object) -> None:
@@ -74,25 +72,6 @@ def swedish_sans_styles(doc: DocxDocument) -> None:
         font.size = size
         font.bold = True
         font.italic = False
-
-
-def add_case_text(paragraph: DocxParagraph, text: str) -> list[Run]:
-    """Add text whose diarienummer keep their hyphens unbroken; returns the runs."""
-    runs = []
-    position = 0
-    for match in _CASE_NUMBER.finditer(text):
-        if match.start() > position:
-            runs.append(paragraph.add_run(text[position : match.start()]))
-        run = paragraph.add_run()
-        for index, part in enumerate(match.group(0).split("-")):
-            if index:
-                run._r.append(OxmlElement("w:noBreakHyphen"))
-            run._r.append(_text_element(part))
-        runs.append(run)
-        position = match.end()
-    if position < len(text):
-        runs.append(paragraph.add_run(text[position:]))
-    return runs
 
 
 def _text_element(value: str) -> object:
@@ -141,40 +120,50 @@ def _letterhead_table(header: object, report: ReportDocument) -> None:
             paragraph.paragraph_format.space_after = Pt(0)
             if cell is right_cell:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            text = value[index] if index < len(value) else ""
-            for run in add_case_text(paragraph, text):
-                run.bold = index == 0 or None
-                run.font.size = Pt(13) if index == 0 and cell is left_cell else Pt(9.5)
+            run = paragraph.add_run(value[index] if index < len(value) else "")
+            run.bold = index == 0 or None
+            run.font.size = Pt(13) if index == 0 and cell is left_cell else Pt(9.5)
+
+
+def page_footer(footer: object, words: str) -> None:
+    """ "Redovisning STK-2018-1307   1 (3)": grey words, the page number at the right."""
+    footer.is_linked_to_previous = False  # type: ignore[attr-defined]
+    paragraph = footer.paragraphs[0]  # type: ignore[attr-defined]
+    _right_tab(paragraph)
+    paragraph.add_run(words).font.color.rgb = GREY
+    paragraph.add_run("\t")
+    _field(paragraph, "PAGE", "1")
+    paragraph.add_run(" (")
+    _field(paragraph, "NUMPAGES", "1")
+    paragraph.add_run(")")
+    for run in paragraph.runs:
+        run.font.size = Pt(FOOTER_HALF_POINTS / 2)
+
+
+def _draft_mark(header: object, report: ReportDocument) -> None:
+    mark = header.paragraphs[0]  # type: ignore[attr-defined]
+    mark.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if report.draft is not None:
+        run = mark.add_run(report.draft.label)
+        run.bold = True
+        run.font.size = Pt(14)
+        run.font.color.rgb = DRAFT_RED
 
 
 def page_header_and_footer(doc: DocxDocument, report: ReportDocument) -> None:
-    """The letterhead table in the header (then UTKAST on a draft), the footer
-    "Redovisning STK-2018-1307   1 (3)" on every page."""
+    """The letterhead table on the first page (then UTKAST on a draft), UTKAST alone on the
+    pages after it, the footer "Redovisning STK-2018-1307   1 (3)" on every page."""
+    words = f"Redovisning {report.case_number}" if report.case_number else "Redovisning"
     for page in doc.sections:
-        header = page.header
-        header.is_linked_to_previous = False
-        _letterhead_table(header, report)
-        mark = header.paragraphs[0]
-        mark.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        if report.draft is not None:
-            run = mark.add_run(report.draft.label)
-            run.bold = True
-            run.font.size = Pt(14)
-            run.font.color.rgb = DRAFT_RED
-        footer = page.footer
-        footer.is_linked_to_previous = False
-        paragraph = footer.paragraphs[0]
-        _right_tab(paragraph)
-        words = f"Redovisning {report.case_number}" if report.case_number else "Redovisning"
-        for run in add_case_text(paragraph, words):
-            run.font.color.rgb = GREY
-        paragraph.add_run("\t")
-        _field(paragraph, "PAGE", "1")
-        paragraph.add_run(" (")
-        _field(paragraph, "NUMPAGES", "1")
-        paragraph.add_run(")")
-        for run in paragraph.runs:
-            run.font.size = Pt(FOOTER_HALF_POINTS / 2)
+        page.different_first_page_header_footer = True
+        first = page.first_page_header
+        first.is_linked_to_previous = False
+        _letterhead_table(first, report)
+        _draft_mark(first, report)
+        page.header.is_linked_to_previous = False
+        _draft_mark(page.header, report)
+        page_footer(page.first_page_footer, words)
+        page_footer(page.footer, words)
 
 
 def core_properties(doc: DocxDocument, report: ReportDocument) -> None:

@@ -14,7 +14,6 @@ from docx.text.run import Run
 from bot.documents.docx_page import (
     DRAFT_RED,
     GREY,
-    add_case_text,
     core_properties,
     page_header_and_footer,
     swedish_sans_styles,
@@ -143,12 +142,12 @@ def render_docx(report: ReportDocument) -> bytes:
     title_runs = doc.add_heading(report.title, level=1).runs
     _comment(doc, list(title_runs), report.remarks)
     for line in report.intro:
-        add_case_text(doc.add_paragraph(), line)
+        doc.add_paragraph(line)
     for section in report.sections:
         _add_section(doc, section)
     _add_signature(doc, report)
     for line in report.closing:
-        add_case_text(doc.add_paragraph(), line)
+        doc.add_paragraph(line)
 
     out = BytesIO()
     doc.save(out)

@@ -25,8 +25,9 @@ def swedish_date(value: date) -> str:
 
 
 def swedish_amount(kronor: int) -> str:
-    """200 000 kr, with no-break spaces so that an amount never breaks across lines."""
-    return format_kronor(kronor, non_breaking=True)
+    """200 000 kr, with plain spaces: what is copied from the document is what was stored
+    (the PDF keeps the amount on one line by its layout, typst_text.py)."""
+    return format_kronor(kronor)
 
 
 @dataclass(frozen=True)

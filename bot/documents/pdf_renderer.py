@@ -2,7 +2,8 @@
 
 User text never becomes typst markup: the whole document travels to typst as JSON
 in `sys.inputs` and the typst source below only places strings as text. The
-answers ride along as an attached answers.json.
+answers ride along as an attached answers.json. No character is added to the text to
+steer line breaks (typst_text.py): what the text layer holds is what was stored.
 """
 
 from __future__ import annotations
@@ -31,12 +32,11 @@ from bot.documents.pdf_form import (
     SignaturePosition,
     add_signature_field,
 )
+from bot.documents.typst_text import KEEP_TOGETHER
 
 log = logging.getLogger(__name__)
 
 PDF_STANDARD: Final = "a-3b"  # PDF/A-2 does not allow the answers.json attachment
-LONG_WORD = 60  # a "word" this long cannot be Swedish; offer line breaks inside it
-LONG_WORD_CHUNK = 20
 REPLACEMENT = "\u25a1"  # □, shown instead of a character no font can display
 FALLBACK_REPLACEMENT = "?"
 MAX_GLYPH_ROUNDS = 6
@@ -172,22 +172,8 @@ class PdfRenderError(RuntimeError):
     """Typst could not lay the document out."""
 
 
-# A word joiner after the hyphen of "rättigheter-quiz": typst never breaks the line
-# there, so a line of the PDF that ends in a hyphen is not half of such a word and
-# the import need not guess whether the hyphen belongs to the text.
-_WORD_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
-WORD_JOINER = "\u2060"
-
-
-def keep_hyphenated_words(text: str) -> str:
-    """No line break after the hyphen inside a word (the text reads the same)."""
-    return _WORD_HYPHEN.sub("-" + WORD_JOINER, text)
-
-
 def _spans(spans: tuple[Span, ...]) -> list[dict[str, Any]]:
-    return [
-        {"text": keep_hyphenated_words(s.text), "bold": s.bold, "italic": s.italic} for s in spans
-    ]
+    return [{"text": s.text, "bold": s.bold, "italic": s.italic} for s in spans]
 
 
 def _blocks(blocks: tuple[Block, ...]) -> list[dict[str, Any]]:
@@ -254,21 +240,6 @@ def _map_strings(value: Any, change: Any) -> Any:
     return value
 
 
-_LONG_WORD = re.compile(rf"\S{{{LONG_WORD},}}")
-
-
-def break_long_words(text: str) -> str:
-    """Put zero-width spaces into overlong words so that they wrap instead of overflowing."""
-
-    def split(match: re.Match[str]) -> str:
-        word = match.group(0)
-        return "\u200b".join(
-            word[i : i + LONG_WORD_CHUNK] for i in range(0, len(word), LONG_WORD_CHUNK)
-        )
-
-    return _LONG_WORD.sub(split, text)
-
-
 _UNDISPLAYABLE = re.compile(r'the text `"((?:[^"\\]|\\.)*)"` could not be displayed')
 _TYPST_ESCAPE = re.compile(r"\\(u\{([0-9A-Fa-f]+)\}|.)")
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
@@ -309,7 +280,7 @@ def _compile(
 ) -> tuple[bytes, SignaturePosition]:
     """Compile to PDF/A; characters no font has are replaced (and put in `unshown`) and
     the compile repeated."""
-    source = TYPST_SOURCE.encode("utf-8")
+    source = (KEEP_TOGETHER + TYPST_SOURCE).encode("utf-8")
     replacement = REPLACEMENT
     for _ in range(MAX_GLYPH_ROUNDS):
         inputs = {
@@ -347,14 +318,13 @@ def unshowable_characters(report: ReportDocument) -> list[str]:
     """The characters (or emoji sequences) of the report that the PDF's fonts cannot show,
     each once, so that the user can be told before the document is made."""
     unshown: list[str] = []
-    _compile(_map_strings(report_data(report), break_long_words), report.answers_json(), unshown)
+    _compile(report_data(report), report.answers_json(), unshown)
     pieces = [p for p in dict.fromkeys(unshown) if p not in (REPLACEMENT, FALLBACK_REPLACEMENT)]
     return [p.strip() for p in pieces if p.strip()]
 
 
 def render_pdf(report: ReportDocument) -> bytes:
     """The report as PDF/A-3b bytes with answers.json attached and an empty signature field."""
-    data = _map_strings(report_data(report), break_long_words)
-    pdf, position = _compile(data, report.answers_json())
+    pdf, position = _compile(report_data(report), report.answers_json())
     signature = report.signature
     return add_signature_field(pdf, signature.field_name, position, signature.field_description)

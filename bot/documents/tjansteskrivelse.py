@@ -1,36 +1,59 @@
 """The nämnd's tjänsteskrivelse that asks it to approve the report (the shape of seed 003).
 
-Built from stored data only: the answers, the ärende's facts (nämnd, decision, granted
-amount, perspectives), the confirmed used amount (or the one read from the budget answer)
-and who wrote and signed it. Whatever is not known is left as a visible gap,
-"[uppgift saknas: …]", for the official to fill in. Without a language model the
-Sammanfattning and Ärendet are put together from the answers; a drafted text the official
-accepted can be passed in instead (`summary_suggestion`, `matter_suggestion`). Rendering
-as DOCX and PDF/A is in tjansteskrivelse_render.py.
+Built from stored data only, all of it in one input (`TjansteskrivelseFacts`): the
+answers, the ärende's facts (nämnd, decision, granted amount, perspectives, recipients),
+the confirmed used amount (or the one read from the budget answer) and who wrote and
+signed it. Whatever is not known is left as a visible gap, "[uppgift saknas: …]", and
+listed in `Tjansteskrivelse.gaps`. Written as seed 003 is: the nämnd as subject, in the
+third person, a Sammanfattning of three short paragraphs and an Ärendet of a few, each
+sentence one of the answers' own, chosen and rewritten by tjansteskrivelse_rules.py. A
+drafted text the official accepted (a language model's) can replace the Sammanfattning and
+the Ärendet (`summary_suggestion`, `matter_suggestion`). Rendering as DOCX and PDF/A is in
+tjansteskrivelse_render.py.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from bot.documents.model import BulletList, Paragraph, Span
+from bot.documents.model import BulletList, Paragraph, swedish_date
 from bot.documents.phrases import Phrases, phrases
 from bot.documents.text_markup import clean_line, clean_text, parse_blocks
+from bot.documents.tjansteskrivelse_people import (
+    NAME_KEY,
+    concerned_perspectives,
+    responsible_lines,
+    the_official,
+)
+from bot.documents.tjansteskrivelse_rules import (
+    Choice,
+    answer_sentences,
+    choose,
+    plain_spans,
+    third_person,
+)
 from bot.mall.amounts import format_kronor
 from bot.mall.dates import MONTHS
 from bot.mall.template import QuestionKind, Template
-from bot.review.perspectives import Perspective, load_keywords
+from bot.review.perspectives import Perspective
 
-SUMMARY_SENTENCES = 2  # of each answer, in the plain Sammanfattning
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9”\"])")
 _TEMPLATE_MONTH = re.compile(r"^(\d{4})-(\d{2})")
 # Which answers go where, by question key (both mallar use these keys).
-SUMMARY_KEYS = ("maluppfyllelse",)
-OUTLOOK_KEYS = ("tillvarata",)
-MATTER_KEYS = ("maluppfyllelse", "forankring", "erfarenheter")
+DONE_KEY, ANCHOR_KEY, EXPERIENCE_KEY, NEXT_KEY = (
+    "maluppfyllelse", "forankring", "erfarenheter", "tillvarata",
+)  # fmt: skip
+# How many sentences, and words, each part takes from its answer (seed 003 has 424 words).
+SUMMARY_DONE = Choice("done", sentences=4, word_budget=75)
+SUMMARY_NEXT = Choice("next", sentences=2, word_budget=45, only_cued=True)
+MATTER_BACKGROUND = Choice(None, sentences=2, word_budget=50, purpose=True)
+MATTER_RESULTS = Choice("done", sentences=4, word_budget=80)
+MATTER_ANCHORING = Choice(None, sentences=3, word_budget=60)
+MATTER_EXPERIENCE = Choice(None, sentences=1, word_budget=40)
+MATTER_BUDGET = Choice(None, sentences=2, word_budget=45, skip_amounts=True)
+MATTER_NEXT = Choice("next", sentences=3, word_budget=60)
 
 
 def texts() -> Phrases:
@@ -67,13 +90,40 @@ class TjansteskrivelseFacts:
     # Decided once by the model of the ärende (bot/arende/budget.py), never read again here.
     granted_amount_kr: int | None = None
     used_amount_kr: int | None = None
-    perspectives: Sequence[str] | None = None  # Perspective values
-    author_name: str | None = None
+    perspectives: Sequence[str] | None = None  # Perspective values the grant was for
+    author_name: str | None = None  # used only when it is a person's full name
     author_title: str | None = None
     author_email: str | None = None
+    report_date: date | None = None  # the day the redovisning was signed
     decision_planning: Sequence[str] = ()  # "Servicenämnden 2019-01-29", one per line
-    send_to: Sequence[str] = ()
+    send_to: Sequence[str] = ()  # who the nämnd's decision goes to, as given
+    recipients: Sequence[str] = ()  # the ärende's recipients: the first, then the copies
     responsible: Sequence[str] = ()  # "Lena Lundin, avdelningschef"; else the signature
+
+
+@dataclass(frozen=True)
+class GivenFacts:
+    """What the official gave for this tjänsteskrivelse alone (the command's options)."""
+
+    committee_case_number: str | None = None
+    decision_planning: Sequence[str] = ()
+    send_to: Sequence[str] = ()
+    responsible: Sequence[str] = ()
+    reference: Sequence[str] = ()  # name, title, e-mail of "Vår referens"
+
+    def apply(self, facts: TjansteskrivelseFacts) -> TjansteskrivelseFacts:
+        """The facts with what was given here put over what was stored."""
+        name, title, email = ([*self.reference, None, None, None])[:3]
+        return replace(
+            facts,
+            committee_case_number=self.committee_case_number or facts.committee_case_number,
+            decision_planning=tuple(self.decision_planning) or facts.decision_planning,
+            send_to=tuple(self.send_to) or facts.send_to,
+            responsible=tuple(self.responsible) or facts.responsible,
+            author_name=name or facts.author_name,
+            author_title=title or (None if name else facts.author_title),
+            author_email=email or (None if name else facts.author_email),
+        )
 
 
 @dataclass(frozen=True)
@@ -92,6 +142,8 @@ class Tjansteskrivelse:
     matter: tuple[str, ...]
     responsible: tuple[str, ...]
     gaps: tuple[str, ...] = field(default=())  # what is missing, as shown in the gaps
+    footer: str = ""
+    committee_case_number: str | None = None
 
     def sections(self) -> tuple[tuple[str, tuple[str, ...], bool], ...]:
         """(heading key, paragraphs, as a bullet list) in the order of seed 003."""
@@ -104,6 +156,13 @@ class Tjansteskrivelse:
             ("heading_matter", self.matter, False),
             ("heading_responsible", self.responsible, False),
         )
+
+    def text(self) -> str:
+        """Everything the document says, one paragraph a line (to count, search, check)."""
+        parts = [self.date, *self.reference, self.title]
+        for _key, paragraphs, _bullets in self.sections():
+            parts += paragraphs
+        return "\n".join(parts)
 
 
 class _Gaps:
@@ -118,35 +177,17 @@ class _Gaps:
         return self._texts("gap", what=what)
 
 
-def _plain(spans: tuple[Span, ...]) -> str:
-    return " ".join("".join(span.text for span in spans).split())
-
-
 def answer_paragraphs(text: str) -> list[str]:
     """The answer as plain paragraphs: emphasis marks dropped, a bullet "• item" each."""
     out: list[str] = []
     for block in parse_blocks(clean_text(text)):
         if isinstance(block, BulletList):
-            out += [f"{item.marker} {_plain(item.spans)}" for item in block.items]
+            out += [f"{item.marker} {plain_spans(item.spans)}" for item in block.items]
         elif isinstance(block, Paragraph):
-            plain = _plain(block.spans)
+            plain = plain_spans(block.spans)
             if plain:
                 out.append(plain)
     return out
-
-
-def first_sentences(text: str, count: int) -> str:
-    """The first `count` sentences of the answer's opening prose (before any list); a
-    sentence that only introduces a list (ends with a colon) is left out."""
-    prose: list[str] = []
-    for block in parse_blocks(clean_text(text)):
-        if not isinstance(block, Paragraph):
-            break
-        prose.append(_plain(block.spans))
-    sentences = [s for s in _SENTENCE_END.split(" ".join(prose)) if s.strip()][:count]
-    while sentences and sentences[-1].rstrip().endswith(":"):
-        sentences.pop()
-    return " ".join(sentences).strip()
 
 
 def _when(facts: TjansteskrivelseFacts) -> str | None:
@@ -158,17 +199,15 @@ def _when(facts: TjansteskrivelseFacts) -> str | None:
     return None
 
 
-def _perspectives(facts: TjansteskrivelseFacts, t: Phrases) -> str:
-    if not facts.perspectives:
-        return t("perspectives_all")
-    labels = load_keywords()
-    names = [
-        labels[Perspective(p)].label
-        for p in facts.perspectives
-        if p in Perspective._value2member_map_
-    ]
+def named_perspectives(facts: TjansteskrivelseFacts) -> list[Perspective]:
+    """The perspectives the tjänsteskrivelse names: the grant's, else the report's."""
+    return concerned_perspectives(facts.perspectives, facts.answers)
+
+
+def _perspectives(facts: TjansteskrivelseFacts, t: Phrases, gap: _Gaps) -> str:
+    names = [t(f"perspective_{p.value}") for p in named_perspectives(facts)]
     if not names:
-        return t("perspectives_all")
+        return gap("what_perspectives")
     if len(names) == 1:
         return names[0]
     return f"{', '.join(names[:-1])} {t('conjunction_and')} {names[-1]}"
@@ -186,25 +225,79 @@ def budget_figures(facts: TjansteskrivelseFacts) -> tuple[int | None, int | None
     return facts.granted_amount_kr, facts.used_amount_kr
 
 
-def _signature_lines(facts: TjansteskrivelseFacts) -> list[str]:
-    for q in facts.template.questions:
-        if q.kind is QuestionKind.SIGNATURE:
-            lines = [clean_line(x) for x in facts.answers.get(q.key, "").splitlines()]
-            lines = [x for x in lines if x]
-            if lines:
-                return [", ".join(lines)]
-    return []
+def _sentences(facts: TjansteskrivelseFacts, key: str) -> list[str]:
+    return answer_sentences(facts.answers.get(key, ""))
 
 
-def _answer(facts: TjansteskrivelseFacts, key: str, gap: _Gaps) -> list[str]:
-    text = facts.answers.get(key, "")
-    if text.strip():
-        return answer_paragraphs(text)
+def _paragraph(*parts: str | Sequence[str]) -> str:
+    pieces: list[str] = []
+    for part in parts:
+        pieces += [part] if isinstance(part, str) else [third_person(s) for s in part]
+    return " ".join(p for p in pieces if p)
+
+
+def _missing_answer(facts: TjansteskrivelseFacts, key: str, gap: _Gaps) -> str:
+    if facts.answers.get(key, "").strip():
+        return ""
     try:
         question = facts.template.question(key).text.rstrip(":")
     except KeyError:
-        return []
-    return [gap("what_answer", question=question)]
+        return ""
+    return gap("what_answer", question=question)
+
+
+def _summary(facts: TjansteskrivelseFacts, granted: str, used: str) -> list[str]:
+    """Three short paragraphs: the grant and what was done, the money, what comes next."""
+    done = choose(_sentences(facts, DONE_KEY), SUMMARY_DONE)
+    coming = choose(_sentences(facts, NEXT_KEY), SUMMARY_NEXT)
+    return [p for p in (_paragraph(granted, done), used, _paragraph(coming)) if p]
+
+
+def _matter(facts: TjansteskrivelseFacts, granted: str, used: str, gap: _Gaps) -> list[str]:
+    """Background, results, anchoring and experience, budget, continuation."""
+    t = texts()
+    name = clean_line(facts.answers.get(NAME_KEY, "")).rstrip(".")
+    work = t("work_sentence", name=name) if name else ""
+    done = _sentences(facts, DONE_KEY)
+    background = choose(done, MATTER_BACKGROUND)
+    results = choose(done, MATTER_RESULTS, taken=background)
+    anchoring = choose(_sentences(facts, ANCHOR_KEY), MATTER_ANCHORING)
+    experience = choose(_sentences(facts, EXPERIENCE_KEY), MATTER_EXPERIENCE)
+    budget = choose(answer_sentences(budget_answer(facts.template, facts.answers)), MATTER_BUDGET)
+    coming = choose(_sentences(facts, NEXT_KEY), MATTER_NEXT)
+    paragraphs = [
+        _paragraph(granted, work, background),
+        _paragraph(results, _missing_answer(facts, DONE_KEY, gap)),
+        _paragraph(anchoring, _missing_answer(facts, ANCHOR_KEY, gap), experience),
+        _paragraph(used, budget),
+        _paragraph(coming, _missing_answer(facts, NEXT_KEY, gap)),
+    ]
+    return [p for p in paragraphs if p]
+
+
+def _reference(facts: TjansteskrivelseFacts, gap: _Gaps) -> list[str]:
+    """ "Vår referens": name, title, e-mail of a person, each a gap when not known."""
+    person = the_official(
+        facts.template, facts.answers, facts.author_name, facts.author_title, facts.author_email
+    )
+    if person is None:
+        return [gap("what_reference"), gap("what_reference_title"), gap("what_reference_email")]
+    return [
+        person.name,
+        clean_line(person.title or "") or gap("what_reference_title"),
+        clean_line(person.email or "") or gap("what_reference_email"),
+    ]
+
+
+def _send_to(facts: TjansteskrivelseFacts, gap: _Gaps) -> tuple[str, ...]:
+    given = [clean_line(x) for x in facts.send_to if clean_line(x)]
+    if given:
+        return tuple(given)
+    recipients = [clean_line(x) for x in facts.recipients if clean_line(x)]
+    if recipients:
+        copies = [texts()("send_to_copy", recipient=r) for r in recipients[1:]]
+        return (recipients[0], *copies)
+    return (gap("what_send_to"),)
 
 
 def build_tjansteskrivelse(
@@ -219,69 +312,56 @@ def build_tjansteskrivelse(
     """
     t = texts()
     gap = _Gaps(t)
+    dnr = clean_line(facts.committee_case_number or "")
+    title = t("title", committee_case_number=dnr or gap("what_committee_case_number"))
+    reference = _reference(facts, gap)
     committee = clean_line(facts.committee or facts.answers.get("namnd", "")) or gap(
         "what_committee"
     )
     granted, used = budget_figures(facts)
-    when = _when(facts)
     granted_sentence = t(
         "granted_sentence",
         committee=committee,
-        when=when or gap("what_decision_time"),
+        when=_when(facts) or gap("what_decision_time"),
         decided_by=facts.template.decided_by,
-        perspectives=_perspectives(facts, t),
+        perspectives=_perspectives(facts, t, gap),
     )
     used_sentence = t(
         "used_sentence",
         committee=committee,
-        used=format_kronor(used, non_breaking=True) if used is not None else gap("what_used"),
-        granted=format_kronor(granted, non_breaking=True) if granted else gap("what_granted"),
+        used=format_kronor(used) if used is not None else gap("what_used"),
+        granted=format_kronor(granted) if granted else gap("what_granted"),
     )
-
     if summary_suggestion and summary_suggestion.strip():
         summary = answer_paragraphs(summary_suggestion)
     else:
-        opening = " ".join(
-            [granted_sentence]
-            + [first_sentences(facts.answers.get(k, ""), SUMMARY_SENTENCES) for k in SUMMARY_KEYS]
-        ).strip()
-        outlook = [
-            first_sentences(facts.answers.get(k, ""), SUMMARY_SENTENCES) for k in OUTLOOK_KEYS
-        ]
-        summary = [opening, used_sentence, *(o for o in outlook if o)]
-
+        summary = _summary(facts, granted_sentence, used_sentence)
     if matter_suggestion and matter_suggestion.strip():
         matter = answer_paragraphs(matter_suggestion)
     else:
-        matter = [granted_sentence]
-        for key in MATTER_KEYS:
-            matter += _answer(facts, key, gap)
-        matter += answer_paragraphs(budget_answer(facts.template, facts.answers)) + [used_sentence]
-        for key in OUTLOOK_KEYS:
-            matter += _answer(facts, key, gap)
-
-    reference = [
-        clean_line(x) for x in (facts.author_name, facts.author_title, facts.author_email) if x
-    ]
-    if not facts.author_name:
-        reference.insert(0, gap("what_reference"))
-    responsible = [clean_line(x) for x in facts.responsible if clean_line(x)] or _signature_lines(
-        facts
+        matter = _matter(facts, granted_sentence, used_sentence, gap)
+    case_number = clean_line(facts.case_number)
+    report_date = swedish_date(facts.report_date) if facts.report_date else None
+    basis = (
+        t("basis_self"),
+        t("basis_report", case_number=case_number, date=report_date or gap("what_report_date")),
     )
-    dnr = clean_line(facts.committee_case_number or "") or gap("what_committee_case_number")
+    planning = tuple(clean_line(x) for x in facts.decision_planning if clean_line(x))
+    send_to = _send_to(facts, gap)
+    responsible = responsible_lines(facts.responsible, facts.template, facts.answers)
     return Tjansteskrivelse(
-        case_number=clean_line(facts.case_number),
+        case_number=case_number,
         date=facts.today.isoformat(),
         reference=tuple(reference),
-        title=t("title", committee_case_number=dnr),
+        title=title,
         summary=tuple(clean_text(p) for p in summary),
         proposal=(t("proposal", committee=committee),),
-        basis=(t("basis_self"), t("basis_report", case_number=clean_line(facts.case_number))),
-        planning=tuple(clean_line(x) for x in facts.decision_planning if clean_line(x))
-        or (gap("what_planning"),),
-        send_to=tuple(clean_line(x) for x in facts.send_to if clean_line(x))
-        or (t("send_to_default"),),
+        basis=basis,
+        planning=planning or (gap("what_planning"),),
+        send_to=send_to,
         matter=tuple(clean_text(p) for p in matter),
         responsible=tuple(responsible) or (gap("what_responsible"),),
         gaps=tuple(gap.missing),
+        footer=t("pdf_footer", committee_case_number=dnr) if dnr else t("pdf_footer_unnumbered"),
+        committee_case_number=dnr or None,
     )

@@ -2,9 +2,10 @@
 
 Only a suggestion: the official accepts it or not, and the accepted text is passed to
 build_tjansteskrivelse. The report's facts travel to the model as JSON data inside the
-user message (prompts/llm/tjansteskrivelse.toml). A draft that names an amount the stored
-data does not hold is thrown away, as is any failure of the model: the plain summary
-built from the answers is always there.
+user message (prompts/llm/tjansteskrivelse.toml). A draft that names an amount, a date, a
+name or a perspective the stored data does not hold is thrown away before it is offered
+(tjansteskrivelse_check.py), as is any failure of the model: the plain summary built from
+the answers is always there.
 """
 
 from __future__ import annotations
@@ -17,8 +18,14 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.documents.text_markup import clean_text
-from bot.documents.tjansteskrivelse import TjansteskrivelseFacts, budget_figures
-from bot.mall.amounts import find_amounts, format_kronor
+from bot.documents.tjansteskrivelse import (
+    TjansteskrivelseFacts,
+    budget_figures,
+    named_perspectives,
+    texts,
+)
+from bot.documents.tjansteskrivelse_check import invented_facts
+from bot.mall.amounts import format_kronor
 from bot.review.llm import LlmClient, LlmError
 from bot.review.llm_prompts import LLM_PROMPTS_DIR, PromptTemplate, load_prompt
 from bot.review.masking import MaskPolicy
@@ -67,17 +74,12 @@ def draft_data(facts: TjansteskrivelseFacts, mask: Callable[[str], str] = str) -
             "beviljat": format_kronor(granted) if granted else None,
             "anvant": format_kronor(used) if used is not None else None,
             "beslut": decision,
+            "perspektiv": [texts()(f"perspective_{p.value}") for p in named_perspectives(facts)],
             "svar": answers,
         },
         ensure_ascii=False,
         indent=2,
     )
-
-
-def _known_amounts(facts: TjansteskrivelseFacts) -> set[int]:
-    granted, used = budget_figures(facts)
-    known = {a.value for text in facts.answers.values() for a in find_amounts(text)}
-    return known | {v for v in (granted, used) if v is not None}
 
 
 def draft_suggestion(
@@ -87,7 +89,7 @@ def draft_suggestion(
     case_id: int | None = None,
     masking: MaskPolicy | None = None,
 ) -> DraftSuggestion | None:
-    """Ask the model for Sammanfattning and Ärendet; None when it fails or invents amounts.
+    """Ask the model for Sammanfattning and Ärendet; None when it fails or invents a fact.
 
     Personal data in the answers is masked as `masking` says (MaskPolicy.from_names of the
     LLM_MASK setting) and put back in the reply.
@@ -107,8 +109,10 @@ def draft_suggestion(
         return None
     summary = clean_text(session.unmask(draft.sammanfattning)).strip()
     matter = clean_text(session.unmask(draft.arendet)).strip()
-    invented = {a.value for a in find_amounts(f"{summary}\n{matter}")} - _known_amounts(facts)
+    invented = invented_facts(facts, f"{summary}\n\n{matter}")
     if invented:
-        log.warning("the tjänsteskrivelse draft named %d unknown amount(s); dropped", len(invented))
+        # Only the kinds and counts: the words themselves may be personal data.
+        kinds = ", ".join(f"{kind}: {len(items)}" for kind, items in invented.items())
+        log.warning("the tjänsteskrivelse draft named facts that are not stored (%s)", kinds)
         return None
     return DraftSuggestion(summary, matter)

@@ -1,8 +1,10 @@
 """The tjänsteskrivelse as DOCX (python-docx, to edit) and as PDF/A-2b (typst).
 
 As in pdf_renderer.py, no user text becomes typst markup: the document travels to typst
-as JSON in `sys.inputs` and is only placed as text. Gaps ("[uppgift saknas: …]") are
-highlighted in both formats so that none is overlooked.
+as JSON in `sys.inputs` and is only placed as text, and no character is added to steer line
+breaks (typst_text.py), so a diarienummer, amount or date copied from either file is the
+one stored. Gaps ("[uppgift saknas: …]") are highlighted in both formats so that none is
+overlooked. The footer names the nämnd's own diarienummer when it is known.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from typing import Any, Final
 import typst
 from docx import Document
 from docx.enum.text import WD_COLOR_INDEX
-from docx.shared import Pt
+from docx.shared import Cm
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from bot.documents.docx_page import page_footer, swedish_sans_styles
 from bot.documents.pdf_renderer import PdfRenderError
 from bot.documents.tjansteskrivelse import Tjansteskrivelse, split_gaps, texts
+from bot.documents.typst_text import KEEP_TOGETHER
 
 PDF_STANDARD: Final = "a-2b"
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -27,7 +31,7 @@ _UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 TYPST_SOURCE = r"""
 #let doc = json(bytes(sys.inputs.doc))
-#set document(title: doc.title, author: "Malmö stad", keywords: (doc.case_number,))
+#set document(title: doc.title, author: "Malmö stad", keywords: doc.keywords)
 #set text(font: ("DejaVu Sans", "Libertinus Serif"), size: 10.5pt, lang: "sv", region: "SE",
   hyphenate: false)
 #set par(leading: 0.6em, spacing: 1em)
@@ -79,10 +83,10 @@ def tjansteskrivelse_data(doc: Tjansteskrivelse) -> dict[str, Any]:
     t = texts()
     return {
         "kind": t("document_kind"),
-        "case_number": doc.case_number,
+        "keywords": [x for x in (doc.committee_case_number, doc.case_number) if x],
         "title": doc.title,
         "title_pieces": _pieces(doc.title),
-        "footer": t("pdf_footer", case_number=doc.case_number),
+        "footer": doc.footer,
         "label_date": t("label_date"),
         "label_reference": t("label_reference"),
         "date": doc.date,
@@ -97,7 +101,8 @@ def tjansteskrivelse_data(doc: Tjansteskrivelse) -> dict[str, Any]:
 def render_tjansteskrivelse_pdf(doc: Tjansteskrivelse) -> bytes:
     """PDF/A-2b bytes of the tjänsteskrivelse."""
     inputs = {"doc": json.dumps(tjansteskrivelse_data(doc), ensure_ascii=False)}
-    compiler = typst.Compiler(TYPST_SOURCE.encode("utf-8"), sys_inputs=inputs)
+    source = (KEEP_TOGETHER + TYPST_SOURCE).encode("utf-8")
+    compiler = typst.Compiler(source, sys_inputs=inputs)
     try:
         pdf = compiler.compile(format="pdf", pdf_standards=PDF_STANDARD)
     except typst.TypstError as exc:
@@ -116,12 +121,20 @@ def _add_text(paragraph: DocxParagraph, text: str, bold: bool = False) -> None:
 
 
 def render_tjansteskrivelse_docx(doc: Tjansteskrivelse) -> bytes:
-    """The tjänsteskrivelse as a Word document, headings as Word headings."""
+    """The tjänsteskrivelse as a Word document, headings as Word headings, the footer with
+    the nämnd's diarienummer and the page numbers on every page."""
     t = texts()
     document = Document()
+    for page in document.sections:
+        page.page_width, page.page_height = Cm(21.0), Cm(29.7)
+        page.left_margin = page.right_margin = Cm(2.5)
+        page_footer(page.footer, doc.footer)
+    swedish_sans_styles(document)
     document.core_properties.title = doc.title
-    document.core_properties.keywords = doc.case_number
-    document.styles["Normal"].font.size = Pt(10.5)
+    document.core_properties.keywords = " ".join(
+        x for x in (doc.committee_case_number, doc.case_number) if x
+    )
+    document.core_properties.author = "Malmö stad"
     document.add_heading(t("document_kind"), level=0)
     for label, lines in ((t("label_date"), (doc.date,)), (t("label_reference"), doc.reference)):
         paragraph = document.add_paragraph()

@@ -19,6 +19,7 @@ from bot.engine.after_signing_view import (
     AfterSigningTexts,
     checked_replies,
     files_reply,
+    gaps_text,
     load_after_signing_texts,
     proposal_reply,
 )
@@ -145,8 +146,9 @@ class AfterSigning:
         turn.state.tjanste_proposal = {}  # a new draft: an older proposal is gone
 
         def drafted() -> list[Reply]:
-            title, files = port.tjansteskrivelse(number, author)
-            return [files_reply(self.texts.tjanste_ready.format(title=title), files)]
+            made = port.tjansteskrivelse(number, author)
+            message = self.texts.tjanste_ready.format(title=made.title)
+            return [files_reply(message, made.files, gaps_text(self.texts, made.gaps))]
 
         def proposed() -> list[Reply]:
             """With a language model: its Sammanfattning and Ärendet, offered after the
@@ -187,8 +189,9 @@ class AfterSigning:
         proposal = DraftProposal(str(pending["summary"]), str(pending["matter"]))
 
         def redrafted() -> list[Reply]:
-            title, files = port.tjansteskrivelse(number, author, proposal)
-            return [files_reply(self.texts.tjanste_proposal_ready.format(title=title), files)]
+            made = port.tjansteskrivelse(number, author, proposal)
+            message = self.texts.tjanste_proposal_ready.format(title=made.title)
+            return [files_reply(message, made.files, gaps_text(self.texts, made.gaps))]
 
         turn.after_commit.append(redrafted)
         return [say(self.texts.tjanste_proposal_taken.format(case_number=number))]

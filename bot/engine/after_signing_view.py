@@ -30,6 +30,8 @@ class AfterSigningTexts(TextFile):
     sending: Text = text("case_number")
     tjanste_started: Text = text("case_number")
     tjanste_ready: Text = text("title")
+    tjanste_gaps: Text = text("gaps")
+    tjanste_no_gaps: Text = text()
     tjanste_proposal_heading: Text = text()
     tjanste_proposal_summary: Text = text()
     tjanste_proposal_matter: Text = text()
@@ -67,10 +69,17 @@ def checked_replies(texts: AfterSigningTexts, check: SignedReportCheck) -> list[
     ]
 
 
-def files_reply(message: str, files: tuple[OutputFile, ...]) -> Reply:
-    """A message with the files under it."""
+def files_reply(message: str, files: tuple[OutputFile, ...], *more: str) -> Reply:
+    """A message (and any more paragraphs) with the files under it."""
     attachments = tuple(Attachment(f.filename, f.data, f.media_type) for f in files)
-    return Reply(say(message).blocks, attachments=attachments)
+    return Reply(say(message, *more).blocks, attachments=attachments)
+
+
+def gaps_text(texts: AfterSigningTexts, gaps: tuple[str, ...]) -> str:
+    """Every gap the tjänsteskrivelse left, one per line; or that there is none."""
+    if not gaps:
+        return texts.tjanste_no_gaps
+    return texts.tjanste_gaps.format(gaps="\n".join(f"• {gap}" for gap in gaps))
 
 
 # What the buttons under the model's proposal send (/tjansteskrivelse with this argument).

@@ -128,6 +128,15 @@ class SubmissionResult:
 
 
 @dataclass(frozen=True)
+class DraftedTjansteskrivelse:
+    """A drafted tjänsteskrivelse: its title, what is left to fill in, and its files."""
+
+    title: str
+    gaps: tuple[str, ...]
+    files: tuple[OutputFile, ...]
+
+
+@dataclass(frozen=True)
 class DraftProposal:
     """The language model's Sammanfattning and Ärendet of a tjänsteskrivelse: only offered."""
 
@@ -155,9 +164,9 @@ class AfterSigningPort(Protocol):
 
     def tjansteskrivelse(
         self, case_number: str, author_name: str | None, proposal: DraftProposal | None = None
-    ) -> tuple[str, tuple[OutputFile, ...]]:
-        """The nämnd's tjänsteskrivelse drafted from the stored report: (title, files); with
-        an accepted `proposal`, its Sammanfattning and Ärendet are the model's."""
+    ) -> DraftedTjansteskrivelse:
+        """The nämnd's tjänsteskrivelse drafted from the stored report, with the gaps left
+        in it; with an accepted `proposal`, its Sammanfattning and Ärendet are the model's."""
         ...
 
     def tjansteskrivelse_proposal(self, case_number: str) -> DraftProposal | None:

@@ -20,6 +20,7 @@ from bot.arende.after_signing import (
 )
 from bot.documents import DocumentCase, DocumentFormat, render_report
 from bot.documents.mail import MailSettings, SendOutcome
+from bot.documents.tjansteskrivelse import GivenFacts
 from bot.documents.verify import Problem
 from bot.mall.case_status import CaseStatus
 from bot.mall.errors import UserFacingError
@@ -113,10 +114,12 @@ def test_signed_verified_sent_once_and_summarised(
     with session_factory() as session:
         author = repo.find_user(session, "terminal:saida")
     doc, rendered = tjansteskrivelse_for_case(
-        session_factory, CASE, catalog, date(2020, 1, 10), author, "SN-2019-1996"
-    )
+        session_factory, CASE, catalog, date(2020, 1, 10), author,
+        GivenFacts(committee_case_number="SN-2019-1996"),
+    )  # fmt: skip
     assert doc.title.endswith("SN-2019-1996") and doc.reference[0] == "Saida Sokolovic"
-    assert doc.responsible == ("Carina Tempel, Servicedirektör",)
+    assert doc.footer == "Tjänsteskrivelse SN-2019-1996"
+    assert doc.responsible == ("Carina Tempel, servicedirektör",)
     written = rendered.write_to(tmp_path / "ut")
     assert [p.name for p in written] == [
         "Tjansteskrivelse_STK-2019-0421.docx", "Tjansteskrivelse_STK-2019-0421.pdf",

@@ -82,9 +82,8 @@ def test_the_docx_is_swedish_sans_serif_with_header_footer_and_properties(
     assert props.keywords == "STK-2018-1304"
     with zipfile.ZipFile(BytesIO(content)) as archive:
         styles = archive.read("word/styles.xml").decode()
-        header = archive.read("word/header1.xml").decode()
-        footer = archive.read("word/footer1.xml").decode()
         body = archive.read("word/document.xml").decode()
+        parts = [archive.read(n).decode() for n in archive.namelist() if "/footer" in n]
     assert "en-US" not in styles
     style_count = styles.count("<w:style ")
     assert styles.count('w:val="sv-SE"') >= style_count + 1  # every style and the defaults
@@ -92,13 +91,23 @@ def test_the_docx_is_swedish_sans_serif_with_header_footer_and_properties(
     assert 'w:ascii="Arial"' in styles
     heading = doc.styles["Heading 1"].font
     assert heading.color.rgb is not None and str(heading.color.rgb) == "000000"
-    header_text = re.sub(r"<[^>]+>", "", header.replace("<w:noBreakHyphen/>", "-"))
+    # The letterhead on the first page only, as in the PDF; the footer on every page.
+    section = doc.sections[0]
+    assert section.different_first_page_header_footer
+    first = " ".join(c.text for t in section.first_page_header.tables for c in t._cells)
     for wanted in ("Malmö stad", "Arbetsmarknads- och socialnämnden", "Dnr STK-2018-1304"):
-        assert wanted in header_text
-    assert 'w:instr=" PAGE "' in footer and 'w:instr=" NUMPAGES "' in footer
-    unbroken = "STK<w:noBreakHyphen/>2018<w:noBreakHyphen/>1304"
-    assert unbroken in re.sub(r"</?w:t(?: [^>]*)?>", "", footer)
-    assert unbroken in re.sub(r"</?w:t(?: [^>]*)?>", "", body)
+        assert wanted in first
+    later = " ".join(c.text for t in section.header.tables for c in t._cells)
+    assert "Malmö stad" not in later and "STK-2018-1304" not in later
+    for footer in (section.footer, section.first_page_footer):
+        assert footer.paragraphs[0].text.startswith("Redovisning STK-2018-1304\t")
+    assert len(parts) == 2
+    for part in parts:
+        assert 'w:instr=" PAGE "' in part and 'w:instr=" NUMPAGES "' in part
+    # Characters as stored: a plain hyphen, no Word-only non-breaking hyphen or space.
+    for xml in (body, *parts):
+        assert "noBreakHyphen" not in xml and "\u00a0" not in xml
+    assert "STK-2018-1304" in body
     texts = [p.text for p in doc.paragraphs]
     assert "Ange diarienummer STK-2018-1304" in texts  # python-docx reads it as "-"
     assert any(t.startswith("Befattning: Enhetschef Social hållbarhet") for t in texts) or any(

@@ -1,16 +1,19 @@
 """The language model's draft of Sammanfattning and Ärendet, over HTTP to the local fake:
-offered as a suggestion, dropped when it invents an amount or the model fails."""
+offered as a suggestion, dropped when it invents an amount, a date, a name or a
+perspective, or when the model fails."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from bot.documents.tjansteskrivelse import TjansteskrivelseFacts, build_tjansteskrivelse
-from bot.documents.tjansteskrivelse_llm import draft_suggestion
+from bot.documents.tjansteskrivelse_check import invented_facts
+from bot.documents.tjansteskrivelse_llm import DraftSuggestion, draft_suggestion
 from bot.mall.template import TemplateCatalog
 from bot.review.llm import LlmClient
 from bot.review.masking import MaskPolicy
@@ -93,3 +96,55 @@ def test_a_failing_model_gives_no_draft_and_the_plain_text_stays(
     server.default = status(500)
     assert draft_suggestion(client, facts) is None
     assert build_tjansteskrivelse(facts).summary  # the plain summary from the answers
+
+
+def _offer(
+    server: FakeOpenAIServer, client: LlmClient, facts: TjansteskrivelseFacts, matter: str
+) -> DraftSuggestion | None:
+    server.enqueue(
+        reply({"sammanfattning": "Servicenämnden har nyttjat 167 000 kr.", "arendet": matter})
+    )
+    return draft_suggestion(client, facts)
+
+
+def test_a_draft_that_repeats_the_stored_facts_is_offered(
+    server: FakeOpenAIServer, client: LlmClient, facts: TjansteskrivelseFacts
+) -> None:
+    stored = replace(
+        facts,
+        perspectives=["jamstalldhet"],
+        decision_date=date(2018, 3, 14),
+        answers=dict(facts.answers, underskrift="Lena Lundin\nAvdelningschef"),
+    )
+    matter = (
+        "Servicenämnden beviljades i mars 2018 medel från Utskottet för demokrati, "
+        "jämställdhet och mänskliga rättigheter för arbete med jämställdhet. Under 2018 "
+        "utbildade förvaltningen 120 chefer. Lena Lundin har varit ansvarig."
+    )
+    suggestion = _offer(server, client, stored, matter)
+    assert suggestion is not None and suggestion.matter == matter
+
+
+@pytest.mark.parametrize(
+    ("matter", "kind"),
+    [
+        ("Nämnden utbildade 120 chefer den 3 mars 2021.", "datum"),
+        ("Nämnden utbildade 120 chefer under 2016.", "datum"),
+        ("Nämnden utbildade 120 chefer tillsammans med Kalle Anka.", "namn"),
+        ("Nämnden utbildade 120 chefer i Stockholm.", "namn"),
+        ("Nämnden utbildade 120 chefer i barnets rättigheter.", "perspektiv"),
+        ("Nämnden arbetade med nationella minoriteter och jämställdhet.", "perspektiv"),
+        ("Nämnden har använt 250 000 kr.", "belopp"),
+    ],
+)
+def test_a_draft_that_invents_a_fact_is_not_offered(
+    server: FakeOpenAIServer,
+    client: LlmClient,
+    facts: TjansteskrivelseFacts,
+    matter: str,
+    kind: str,
+) -> None:
+    registered = replace(facts, perspectives=["jamstalldhet"])
+    assert kind in invented_facts(registered, matter)
+    assert _offer(server, client, registered, matter) is None
+    assert build_tjansteskrivelse(registered).summary  # the rule draft is still there

@@ -12,6 +12,7 @@ from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Conversation
 from bot.engine.messages import Incoming, IncomingFile, UserRef
 from bot.engine.services import (
+    DraftedTjansteskrivelse,
     DraftProposal,
     EngineServices,
     OutputFile,
@@ -48,9 +49,9 @@ class RecordingPort:
 
     def tjansteskrivelse(
         self, case_number: str, author_name: str | None, proposal: DraftProposal | None = None
-    ) -> tuple[str, tuple[OutputFile, ...]]:
+    ) -> DraftedTjansteskrivelse:
         self.calls.append(("tjansteskrivelse", case_number, author_name))
-        return "Tjänsteskrivelse", ()
+        return DraftedTjansteskrivelse("Tjänsteskrivelse", ("nämndens diarienummer",), ())
 
     def tjansteskrivelse_proposal(self, case_number: str) -> DraftProposal | None:
         return None
@@ -102,7 +103,9 @@ def test_a_signed_pdf_is_checked_against_the_users_own_cases(
     assert "ingen kontrollerad signerad" in anna.say("/skicka")
     assert "samordnare" in anna.say("/sammanstallning 2019")
     assert port.calls == []  # nothing refused reaches the port
-    assert "Tjänsteskrivelse" in anna.say("/tjänsteskrivelse")
+    drafted = anna.say("/tjänsteskrivelse")
+    assert "Tjänsteskrivelse" in drafted
+    assert "Luckor att fylla i:\n• nämndens diarienummer" in drafted  # every gap is listed
     assert port.calls == [("tjansteskrivelse", "STK-2018-1307", "Anna")]
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from bot.documents.phrases import FILES as AFTER_SIGNING_FILES
 from bot.documents.texts import DocumentTexts
+from bot.documents.tjansteskrivelse_rules import rules
 from bot.engine.after_signing_view import load_after_signing_texts
 from bot.engine.ledger_texts import load_ledger_texts
 from bot.engine.membership import load_membership_texts
@@ -158,14 +159,16 @@ LOADERS: dict[str, Callable[[Path], object]] = {
     "after_signing.toml": load_after_signing_texts,
     "budget_ledger.toml": load_ledger_texts,
 }
-# Word lists, not texts: read by their own loaders (bot/mall/amounts.py, bot/engine/cues.py).
-WORD_LISTS = {"amounts.toml", "cues.toml"}
+# Word lists, not texts: read by their own loaders (bot/mall/amounts.py, bot/engine/cues.py,
+# bot/documents/tjansteskrivelse_rules.py).
+WORD_LISTS = {"amounts.toml", "cues.toml", "tjansteskrivelse_rules.toml"}
 
 
 def test_every_text_file_in_prompts_has_a_loader_and_loads() -> None:
     assert {path.name for path in PROMPTS_DIR.glob("*.toml")} - WORD_LISTS == set(LOADERS)
     for name, load in LOADERS.items():
         assert isinstance(load(PROMPTS_DIR / name), TextFile)
+    assert rules(PROMPTS_DIR / "tjansteskrivelse_rules.toml").third_person["vi"]
     prompts = load_llm_prompts()
     # The tjänsteskrivelse's draft prompt is loaded by its own module, the same way.
     assert isinstance(load_prompt(PROMPTS_DIR / "llm" / "tjansteskrivelse.toml"), PromptTemplate)
