@@ -28,14 +28,19 @@ def record_signed_report(
     signed_at: datetime | None,
     now: datetime,
 ) -> SignedReport:
-    """Keep a verified signed PDF and make the ärende "signerad" (signer and time)."""
+    """Keep a verified signed PDF and make the ärende "signerad" (signer and time). The same
+    file received again (a check done again after a crash) is kept once."""
     case = session.get(Case, case_id)
     if case is None:
         raise LookupError(f"no ärende with id {case_id}")
+    digest = hashlib.sha256(content).hexdigest()
+    newest = latest_signed_report(session, case_id)
+    if newest is not None and newest.sha256 == digest:
+        return newest
     row = SignedReport(
         case_id=case_id,
         content=content,
-        sha256=hashlib.sha256(content).hexdigest(),
+        sha256=digest,
         signer=signer,
         signed_at=signed_at,
         received_at=now,

@@ -1,37 +1,40 @@
 """After the signature: the signed PDF sent back, the mail to the registrator, the nämnd's
 tjänsteskrivelse and the coordinator's sammanställning.
 
-The turn itself only decides (whose ärende, may they, is it signed) and records that the
-user asked; the slow part (pyHanko's check, the SMTP dialogue, rendering) goes through the
-AfterSigningPort after the turn is committed, outside the transaction and on the adapter's
-slow worker thread, never inside an event loop. A refused file changes nothing.
+The turn itself only decides (whose ärende, may they, is it signed) and enqueues a durable
+job (bot/engine/after_signing_jobs.py); the slow part (pyHanko's check, the SMTP dialogue,
+rendering, the language model) goes through the AfterSigningPort when the job runs, after
+the turn is committed and outside its transaction, and is done again after a crash. A
+refused file changes nothing.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from bot.arende.signed_state import changed_after_signing
 from bot.engine.access import may_coordinate
+from bot.engine.after_signing_jobs import (
+    SAMMANSTALLNING,
+    SIGNED_PDF,
+    SUBMIT,
+    TJANSTE_PROPOSAL,
+    TJANSTESKRIVELSE,
+    AfterSigningWork,
+    enqueue,
+    pdf_payload,
+)
 from bot.engine.after_signing_view import (
     KEEP_DRAFT,
     USE_PROPOSAL,
     AfterSigningTexts,
-    checked_replies,
-    files_reply,
-    gaps_text,
     load_after_signing_texts,
-    proposal_reply,
 )
 from bot.engine.messages import IncomingFile, Reply, say
-from bot.engine.services import AfterSigningPort, DraftProposal
-from bot.engine.state import ConversationState
-from bot.engine.turn import Clock, Turn
+from bot.engine.services import AfterSigningPort
+from bot.engine.turn import Turn
 from bot.mall.case_numbers import looks_like_case_number, normalise_case_number
 from bot.mall.errors import UserFacingError
 from storage import access_repository as access_repo
 from storage import repository as repo
-from storage.db import SessionFactory
 from storage.models import Case
 
 # A caption that says the file is signed ("signerad", "signerat", "signering …").
@@ -48,14 +51,14 @@ class AfterSigning:
         self,
         port: AfterSigningPort | None,
         texts: AfterSigningTexts | None = None,
-        sessions: SessionFactory | None = None,
-        clock: Clock | None = None,
+        proposals: bool = True,
     ) -> None:
+        """`proposals`: ask the language model's proposal after each tjänsteskrivelse (the
+        job says nothing when no model is configured)."""
         self._port = port
         self.texts = texts or load_after_signing_texts()
-        # Where a language model's proposal is kept until the user chooses (none: no offer).
-        self._sessions = sessions
-        self._clock = clock or (lambda: datetime.now(UTC))
+        self._proposals = proposals
+        self.jobs = AfterSigningWork(port, self.texts)
 
     def _running(self) -> AfterSigningPort:
         if self._port is None:
@@ -77,7 +80,6 @@ class AfterSigning:
     def receive(self, turn: Turn, file: IncomingFile) -> list[Reply]:
         """Check the signed PDF after the commit; it may belong to any of the user's
         ärenden, and to the current one when one is open."""
-        port = self._running()
         current = turn.current_case()
         expected = current.case_number if current is not None else None
         allowed = frozenset(c.case_number for c in repo.cases_of_user(turn.session, turn.user.id))
@@ -88,10 +90,11 @@ class AfterSigning:
             turn.now,
             case_id=current.id if current else None,
         )
-        data = file.data
-        turn.after_commit.append(
-            lambda: checked_replies(self.texts, port.receive(data, expected, allowed))
-        )
+        self._running()
+        enqueue(
+            turn, SIGNED_PDF, current.id if current else None,
+            pdf=pdf_payload(file.data), expected=expected, allowed=sorted(allowed),
+        )  # fmt: skip
         return [say(self.texts.checking.format(filename=file.filename[:80]))]
 
     # -- commands -------------------------------------------------------------------------
@@ -121,7 +124,7 @@ class AfterSigning:
         return case
 
     def _submit(self, turn: Turn, argument: str) -> list[Reply]:
-        port = self._running()
+        self._running()
         case = self._case_of(turn, argument, "skicka")
         if case.signed_at is None:
             raise UserFacingError(self.texts.not_signed_yet.format(case_number=case.case_number))
@@ -131,45 +134,20 @@ class AfterSigning:
                 self.texts.changed_after_signing.format(case_number=case.case_number)
             )
         access_repo.audit(turn.session, turn.user, "submit_confirmed", turn.now, case_id=case.id)
-        number = case.case_number
-        turn.after_commit.append(lambda: [say(port.submit(number).message)])
-        return [say(self.texts.sending.format(case_number=number))]
+        enqueue(turn, SUBMIT, case.id, case_number=case.case_number)
+        return [say(self.texts.sending.format(case_number=case.case_number))]
 
     def _tjansteskrivelse(self, turn: Turn, argument: str) -> list[Reply]:
         word = argument.strip().lower()
         if word in (USE_PROPOSAL, KEEP_DRAFT):
             return self._choose_proposal(turn, word)
-        port = self._running()
+        self._running()
         case = self._case_of(turn, argument, "tjansteskrivelse")
         number, author = case.case_number, turn.user.display_name
-        user_id, case_id = turn.user.id, case.id
         turn.state.tjanste_proposal = {}  # a new draft: an older proposal is gone
-
-        def drafted() -> list[Reply]:
-            made = port.tjansteskrivelse(number, author)
-            message = self.texts.tjanste_ready.format(title=made.title)
-            return [files_reply(message, made.files, gaps_text(self.texts, made.gaps))]
-
-        def proposed() -> list[Reply]:
-            """With a language model: its Sammanfattning and Ärendet, offered after the
-            plain draft and kept in the user's state until they choose."""
-            if self._sessions is None:
-                return []
-            proposal = port.tjansteskrivelse_proposal(number)
-            if proposal is None:
-                return []
-            with self._sessions.begin() as session:
-                stored = repo.load_state(session, user_id)
-                state = ConversationState.model_validate(stored) if stored else ConversationState()
-                state.tjanste_proposal = {
-                    "case_id": case_id,
-                    "summary": proposal.summary,
-                    "matter": proposal.matter,
-                }
-                repo.save_state(session, user_id, state.model_dump(mode="json"), self._clock())
-            return [proposal_reply(self.texts, proposal)]
-
-        turn.after_commit.extend((drafted, proposed))
+        enqueue(turn, TJANSTESKRIVELSE, case.id, case_number=number, author=author)
+        if self._proposals:
+            enqueue(turn, TJANSTE_PROPOSAL, case.id, case_number=number)
         return [say(self.texts.tjanste_started.format(case_number=number))]
 
     def _choose_proposal(self, turn: Turn, choice: str) -> list[Reply]:
@@ -181,25 +159,21 @@ class AfterSigning:
         turn.state.tjanste_proposal = {}
         if choice == KEEP_DRAFT:
             return [say(self.texts.tjanste_proposal_kept)]
-        port = self._running()
+        self._running()
         case = turn.own_case(int(pending["case_id"]))
         if case is None:
             raise UserFacingError(self.texts.no_tjanste_proposal)
-        number, author = case.case_number, turn.user.display_name
-        proposal = DraftProposal(str(pending["summary"]), str(pending["matter"]))
-
-        def redrafted() -> list[Reply]:
-            made = port.tjansteskrivelse(number, author, proposal)
-            message = self.texts.tjanste_proposal_ready.format(title=made.title)
-            return [files_reply(message, made.files, gaps_text(self.texts, made.gaps))]
-
-        turn.after_commit.append(redrafted)
-        return [say(self.texts.tjanste_proposal_taken.format(case_number=number))]
+        enqueue(
+            turn, TJANSTESKRIVELSE, case.id, case_number=case.case_number,
+            author=turn.user.display_name, summary=str(pending["summary"]),
+            matter=str(pending["matter"]),
+        )  # fmt: skip
+        return [say(self.texts.tjanste_proposal_taken.format(case_number=case.case_number))]
 
     def _sammanstallning(self, turn: Turn, argument: str) -> list[Reply]:
         if not may_coordinate(turn.user):
             raise UserFacingError(self.texts.summary_coordinators_only)
-        port = self._running()
+        self._running()
         word = argument.strip()
         if not word:
             year = turn.now.year
@@ -207,10 +181,5 @@ class AfterSigning:
             year = int(word)
         else:
             raise UserFacingError(self.texts.summary_year_invalid)
-
-        def summarised() -> list[Reply]:
-            count, files = port.sammanstallning(year)
-            return [files_reply(self.texts.summary_ready.format(year=year, count=count), files)]
-
-        turn.after_commit.append(summarised)
+        enqueue(turn, SAMMANSTALLNING, year=year)
         return [say(self.texts.summary_started.format(year=year))]

@@ -135,12 +135,13 @@ class Conversation:
         self._output = ReportOutput(
             self._reports, services.review, services.documents, session_factory, clock
         )
-        self._after_signing = AfterSigning(
-            services.after_signing, sessions=session_factory, clock=clock
+        self._after_signing = AfterSigning(services.after_signing)
+        # The jobs the turns enqueue (documents, reviews, everything after the signature):
+        # a Telegram bot runs them in its job loop; `Steps.finish()` runs a turn's own at
+        # once (terminal, `handle`).
+        self.job_runner = JobRunner(
+            session_factory, {**self._output.work(), **self._after_signing.jobs.work()}, clock
         )
-        # The jobs the turns enqueue (documents, reviews): a Telegram bot runs them in its
-        # job loop; `Steps.finish()` runs a turn's own at once (terminal, `handle`).
-        self.job_runner = JobRunner(session_factory, self._output.work(), clock)
 
     def handle(self, user: UserRef, incoming: Incoming) -> list[Reply]:
         """Handle one input and return all the replies, the slow ones included."""

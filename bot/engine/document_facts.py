@@ -1,5 +1,5 @@
-"""Before the documents to sign are made: the ärende's facts nobody gave, and characters the
-PDF's font cannot show, asked about and named first (issue 12).
+"""Before the documents to sign are made: the ärende's facts nobody gave (asked in the turn),
+and characters the PDF's font cannot show (named by the documents job before it renders).
 
 A document never prints a fact nobody gave. When the answers are complete but the ärende
 lacks facts the mall's text uses (decision date, last reply date, recipients), `/dokument` asks first and
@@ -60,13 +60,26 @@ def facts_check(texts: BotTexts, snapshot: ReportSnapshot) -> list[Reply]:
         )
         if usual:
             buttons.append((Button(texts.button_usual_facts, f"/dokument {USE_USUAL}"),))
-    unshowable = unshowable_characters(build_document(template, snapshot.answers, facts))
-    if unshowable:
-        replies.append(say(texts.documents_unshowable.format(characters=" ".join(unshowable))))
     if not replies:
         return []
     buttons.append((Button(texts.button_documents_anyway, f"/dokument {ANYWAY[0]}"),))
     return [*replies[:-1], Reply(replies[-1].blocks, buttons=tuple(buttons))]
+
+
+def font_check(texts: BotTexts, snapshot: ReportSnapshot) -> list[Reply]:
+    """Characters the PDF's fonts cannot show, named before the documents are made; [] when
+    there are none. It compiles the PDF once, so it runs in the documents job, never in a
+    turn."""
+    facts = document_case(snapshot)
+    unshowable = unshowable_characters(build_document(snapshot.template, snapshot.answers, facts))
+    if not unshowable:
+        return []
+    return [
+        Reply(
+            (say(texts.documents_unshowable.format(characters=" ".join(unshowable))).blocks),
+            buttons=((Button(texts.button_documents_anyway, f"/dokument {ANYWAY[0]}"),),),
+        )
+    ]
 
 
 def use_usual_facts(case: Case, template: Template) -> None:

@@ -16,7 +16,13 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.engine.document_facts import ANYWAY, USE_USUAL, facts_check, use_usual_facts
+from bot.engine.document_facts import (
+    ANYWAY,
+    USE_USUAL,
+    facts_check,
+    font_check,
+    use_usual_facts,
+)
 from bot.engine.documents_view import (
     DOCUMENTS_NOT_RUNNING,
     REVIEW_NOT_RUNNING,
@@ -76,7 +82,8 @@ class ReportOutput:
         snapshot = self._reports.snapshot(turn)
         choice = argument.strip().casefold()
         if not snapshot.missing_required and self._documents_port is not None:
-            # The documents to sign: the ärende's facts and the font are checked first.
+            # The documents to sign: the ärende's facts are checked first (the font is
+            # checked by the job, since that compiles the PDF).
             if choice == USE_USUAL:
                 use_usual_facts(case, template)
                 turn.session.flush()
@@ -84,13 +91,14 @@ class ReportOutput:
                 asked = facts_check(self._texts, snapshot)
                 if asked:
                     return asked
-        self._enqueue(turn, DOCUMENTS, case.id)
+        self._enqueue(turn, DOCUMENTS, case.id, anyway=choice in ANYWAY)
         return [say(self._texts.documents_started)]
 
-    def _enqueue(self, turn: Turn, kind: str, case_id: int) -> None:
+    def _enqueue(self, turn: Turn, kind: str, case_id: int, **payload: object) -> None:
         job = job_repository.enqueue_job(
-            turn.session, kind, turn.user.id, turn.user.external_id, turn.now, case_id=case_id
-        )
+            turn.session, kind, turn.user.id, turn.user.external_id, turn.now,
+            case_id=case_id, payload=dict(payload),
+        )  # fmt: skip
         turn.jobs.append(job.id)
 
     def _snapshot(self, job: ClaimedJob) -> ReportSnapshot | None:
@@ -125,6 +133,10 @@ class ReportOutput:
         snapshot = self._snapshot(job)
         if snapshot is None:
             return [say(self._texts.no_current_report)]
+        if not job.payload.get("anyway") and not snapshot.missing_required:
+            asked = font_check(self._texts, snapshot)  # characters the PDF cannot show
+            if asked:
+                return asked
         rendered = self._documents_port(snapshot)
         replies = documents_replies(self._texts, rendered)
         # Only a final document (no UTKAST) sends the report for signature.
