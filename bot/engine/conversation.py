@@ -182,6 +182,7 @@ class Conversation:
                 turn = Turn(session, row, state, now)
                 replies = self._dispatch(turn, incoming)
                 replies = [*replies, *self._ledger.after_saves(turn)]
+                turn.notices.extend(self._desk.membership.batched_notices(turn))
                 repo.save_state(session, row.id, turn.state.model_dump(mode="json"), now)
         except UserFacingError as error:
             return Steps([say(error.message)])
