@@ -148,7 +148,9 @@ def overdue_after(deadline: date, after: datetime, schedule: ReminderSchedule) -
         week += 1
 
 
-def missed_today(deadline: date, now: datetime, schedule: ReminderSchedule) -> PlannedReminder | None:
+def missed_today(
+    deadline: date, now: datetime, schedule: ReminderSchedule
+) -> PlannedReminder | None:
     """Today's reminder when its moment has already passed (the ärende came too late for
     it), due at `now`; None when today has no moment or it is still ahead."""
     today = now.astimezone(schedule.zone).date()

@@ -17,18 +17,19 @@ from storage import repository as repo
 from storage.db import SessionFactory
 from storage.models import Case, User
 from tests.conftest import MovableClock
+from tests.reminders import test_service
 from tests.reminders.helpers import RecordingNotifier, user
-from tests.reminders.test_service import (  # noqa: F401  (fixtures)
+from tests.reminders.test_service import (
     COORDINATOR,
     DEADLINE,
     OFFICIAL,
     SCHEDULE,
     Register,
-    job,
     local,
-    notifier,
-    register,
 )
+
+# The reminder job, its recording notifier and an ärende's registration, as there.
+job, notifier, register = test_service.job, test_service.notifier, test_service.register
 
 OTHER = "telegram:1002"
 
