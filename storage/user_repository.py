@@ -41,15 +41,6 @@ def committees_of_users(session: Session) -> dict[int, list[str]]:
     return {user_id: sorted(names, key=str.casefold) for user_id, names in found.items()}
 
 
-def cases_of_member(session: Session, user_id: int) -> Sequence[Case]:
-    return session.scalars(
-        select(Case)
-        .join(CaseMember, CaseMember.case_id == Case.id)
-        .where(CaseMember.user_id == user_id)
-        .order_by(Case.case_number)
-    ).all()
-
-
 def find_by_username(session: Session, username: str) -> Sequence[User]:
     return session.scalars(select(User).where(func.lower(User.username) == username.lower())).all()
 

@@ -235,7 +235,7 @@ class UserAdmin:
         ids = dict(user=_shown(user))
         if not user.active:
             return [texts.already_removed.format(**ids)]
-        cases = users_repo.cases_of_member(session, user.id)
+        cases = repo.cases_of_user(session, user.id)
         responsible = [c.case_number for c in cases if c.responsible_user_id == user.id]
         user.active = False
         access_repo.audit(
