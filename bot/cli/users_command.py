@@ -34,6 +34,8 @@ def add_users_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
     )
     users.add_argument("action", nargs="?", default="list", help="list, set eller remove")
     users.add_argument("who", nargs="?", help="vem: Telegram-id, terminalnamn, @namn eller #nr")
+    users.add_argument("--telegram", metavar="ID", help="vem, som Telegram-id")
+    users.add_argument("--terminal", metavar="NAMN", help="vem, som användarnamn i terminalen")
     users.add_argument("--role", help="samordnare, handläggare eller admin")
     users.add_argument("--namn", "--name", dest="name", help="namnet som visas")
     users.add_argument("--alla", action="store_true", help="visa även borttagna användare")
@@ -52,6 +54,9 @@ def run_users_command(
     stderr = stderr or sys.stderr
     admin = UserAdmin(admin_ids=admin_ids)
     action = ACTIONS.get(str(args.action).strip().casefold())
+    who = _who(args)
+    if action is None and who is None and args.role:  # "redovisa users anna --role samordnare"
+        action, who = "set", str(args.action)
     if action is None:
         print(
             f"redovisa users: okänd åtgärd {str(args.action)[:40]!r}; välj list, set eller remove",
@@ -67,11 +72,20 @@ def run_users_command(
         else:
             with sessions.begin() as session:
                 if action == "set":
-                    said = admin.set_role(session, args.who, args.role, args.name, operator, now)
+                    said = admin.set_role(session, who, args.role, args.name, operator, now)
                 else:
-                    said = admin.remove(session, args.who, operator, now)
+                    said = admin.remove(session, who, operator, now)
     except UserFacingError as error:
         print(f"redovisa users: {error.message}", file=stderr)
         return EXIT_BAD_INPUT
     print("\n".join(said), file=stdout)
     return EXIT_OK
+
+
+def _who(args: argparse.Namespace) -> str | None:
+    """WHO as given: the positional, or --telegram ID, or --terminal NAME."""
+    if args.telegram is not None:
+        return f"telegram:{str(args.telegram).strip()}"
+    if args.terminal is not None:
+        return f"terminal:{str(args.terminal).strip()}"
+    return args.who if args.who is None else str(args.who)

@@ -138,6 +138,8 @@ def test_a_removed_user_is_locked_out_and_their_arenden_stay(
         (["remove", "nisse"], "Ingen användare nisse finns"),
         (["remove", "#7"], "Ingen användare #7 finns"),
         (["radera", "anna"], "okänd åtgärd"),
+        (["set", "--telegram", "12ab", "--role", "admin"], "Kan inte läsa telegram:12ab"),
+        (["set", "--terminal", "", "--role", "admin"], "Kan inte läsa terminal:"),
     ],
 )
 def test_bad_input_gets_a_swedish_message_and_changes_nothing(
@@ -167,3 +169,19 @@ def test_a_telegram_id_gets_its_role_before_writing_and_its_name_when_it_writes(
     _, out, _ = users(capsys, "set", "7001", "--role", "handläggare")
     assert "TELEGRAM_ADMIN_IDS" in out
     assert AccessPolicy.from_admin_telegram_ids([7001]).initial_role("telegram:7001") == "admin"
+
+
+def test_who_may_be_given_as_telegram_or_terminal_and_set_may_be_left_out(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert users(capsys, "set", "--telegram", "5002", "--role", "samordnare")[0] == 0
+    assert users(capsys, "add", "--terminal", "anna", "--role", "handlaggare")[0] == 0
+    code, out, _ = users(capsys, "bertil", "--role", "admin")
+    assert code == 0 and "bertil (terminal:bertil) är tillagd som administratör." in out
+    assert [(r[0], r[2]) for r in rows()] == [
+        ("telegram:5002", "coordinator"),
+        ("terminal:anna", "official"),
+        ("terminal:bertil", "admin"),
+    ]
+    code, _, _ = users(capsys, "remove", "--terminal", "anna")
+    assert code == 0 and rows()[1][3] is False
