@@ -30,6 +30,8 @@ from storage.models import Case, User
 # A notice listing many ärenden gets a start button for each of the first ones; the rest are
 # in /arenden (a chat keyboard that long is no help).
 MAX_START_BUTTONS = 20
+# The ärenden listed in it, so that it stays one Telegram message (4 096 characters).
+MAX_LISTED = 60
 
 
 class MembershipTexts(TextFile):
@@ -52,6 +54,7 @@ class MembershipTexts(TextFile):
     notice_no_deadline: Text = text()
     notice_responsible_many: Text = text("by", "count")
     notice_case_line: Text = text("case_number", "deadline")
+    notice_more_cases: Text = text("count")
     notice_more_in_list: Text = text()
     button_start: Text = text("case_number")
 
@@ -206,8 +209,10 @@ class Membership:
         lines = [texts.notice_responsible_many.format(by=by, count=len(ordered))]
         lines.extend(
             texts.notice_case_line.format(case_number=number, deadline=deadline_of(day))
-            for number, day in ordered
+            for number, day in ordered[:MAX_LISTED]
         )
+        if len(ordered) > MAX_LISTED:
+            lines.append(texts.notice_more_cases.format(count=len(ordered) - MAX_LISTED))
         if len(ordered) > MAX_START_BUTTONS:
             lines.append(texts.notice_more_in_list)
         return Reply((Block(lines[0]), Block("\n".join(lines[1:]))), buttons)

@@ -98,6 +98,17 @@ def test_a_long_list_keeps_every_arende_in_the_text_and_points_to_the_list(
     assert "/arenden" in notice.reply.plain_text
 
 
+def test_a_very_long_list_stays_one_telegram_message(strict: Conversation) -> None:
+    admin = telegram_user(strict, ADMIN_ID, "Cecilia Samordnare")
+    make_official(admin, strict, 2, "Anna Andersson")
+    rows = [row(f"SGL-2026-{n}", "2020-02-28", "Anna") for n in range(300, 380)]
+    _, [notice] = sheet_notices(admin, csv_file(*rows))
+    text = notice.reply.plain_text
+    assert len(text) < 4096
+    assert "SGL-2026-359" in text and "SGL-2026-360" not in text
+    assert "… och 20 till." in text and "/arenden" in text
+
+
 def test_a_refused_sheet_tells_nobody(strict: Conversation) -> None:
     admin = telegram_user(strict, ADMIN_ID, "Cecilia Samordnare")
     make_official(admin, strict, 2, "Anna Andersson")
