@@ -70,6 +70,8 @@ def facts_of(snapshot: ReportSnapshot) -> CaseFacts:
         granted_amount_kr=snapshot.granted_amount_kr,
         confirmed_granted_kr=snapshot.confirmed_granted_kr,
         confirmed_used_kr=snapshot.confirmed_used_kr,
+        previous_case_number=snapshot.previous_case_number,
+        previous_answers=snapshot.previous_answers,
     )
 
 

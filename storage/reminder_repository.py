@@ -86,6 +86,18 @@ def reminders_of_case(session: Session, case_id: int) -> Sequence[Reminder]:
     ).all()
 
 
+def reminded_since(session: Session, case_id: int, since: datetime) -> set[int]:
+    """The users a reminder about the ärende was sent to at `since` or later (a weekly one
+    that has gone pending again, or been cancelled since, still counts)."""
+    return set(
+        session.scalars(
+            select(Reminder.recipient_user_id).where(
+                Reminder.case_id == case_id, Reminder.sent_at >= since
+            )
+        )
+    )
+
+
 def _reclaimable(now: datetime, lease: timedelta) -> ColumnElement[bool]:
     return or_(
         and_(Reminder.status == "pending", Reminder.due_at <= now),

@@ -49,8 +49,11 @@ def get_or_create_user(
         )
         session.add(user)
         session.flush()
-    elif username and user.username != username:
-        user.username = username
+    else:
+        if username and user.username != username:
+            user.username = username
+        if not user.display_name:  # added by id before they wrote (`redovisa users`)
+            user.display_name = display_name
     return user
 
 

@@ -1,5 +1,5 @@
 """The `redovisa` command's parser and dispatch: start, chat, telegram, review, render,
-verify, tjansteskrivelse, sammanstallning, migrate."""
+verify, tjansteskrivelse, sammanstallning, users, migrate."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot.cli.users_command import add_users_parser
 from bot.config import Settings, describe_settings
 from bot.engine.messages import UserRef
 from bot.mall.datafiles import DataFileError
@@ -102,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     summary.add_argument("year", nargs="?", type=int, help="året (standard: i år)")
     summary.add_argument("--out", type=Path, default=Path("."), help="mappen filerna skrivs till")
+    add_users_parser(commands, parents=[verbose_after])
     add_command("migrate", help="uppdatera databasens schema och avsluta")
     return parser
 
@@ -161,12 +163,25 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return run_render(args, settings)
     if args.command in ("verify", "tjansteskrivelse", "sammanstallning"):
         return run_after_signing(args, settings)
+    if args.command == "users":
+        return run_users(args, settings)
     if args.command == "migrate":
         from storage.db import open_database
 
         open_database(settings.resolved_database_url())
         return 0
     raise AssertionError(args.command)
+
+
+def run_users(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli.users_command import run_users_command
+    from storage.db import open_database
+
+    # What the command prints is the answer; keep the database's start-up notes out of it.
+    logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
+    _, sessions = open_database(settings.resolved_database_url())
+    admins = frozenset(f"telegram:{i}" for i in settings.telegram_admin_ids)
+    return run_users_command(args, sessions=sessions, admin_ids=admins)
 
 
 def run_chat(settings: Settings, user_name: str | None) -> int:

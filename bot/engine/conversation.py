@@ -42,6 +42,7 @@ from bot.engine.lifecycle import Lifecycle
 from bot.engine.messages import Incoming, Reply, UserRef, say
 from bot.engine.navigation import Navigation
 from bot.engine.parsing import Command, parse_command, parse_phrase
+from bot.engine.previous_answers import PreviousAnswers
 from bot.engine.report_output import ReportOutput
 from bot.engine.reports import MAX_ANSWER_CHARS, MAX_MESSAGE_CHARS, PART_SEPARATOR, Reports
 from bot.engine.services import EngineServices
@@ -131,6 +132,7 @@ class Conversation:
             can_import=services.importer is not None,
         )
         self._undo = Undo(self._reports, cues)
+        self._previous = PreviousAnswers(self._reports)
         self._ledger = BudgetLedger(self._reports, load_ledger_texts())
         self._output = ReportOutput(
             self._reports, services.review, services.documents, session_factory, clock
@@ -183,6 +185,7 @@ class Conversation:
                 turn = Turn(session, row, state, now)
                 replies = self._dispatch(turn, incoming)
                 replies = [*replies, *self._ledger.after_saves(turn)]
+                turn.notices.extend(self._desk.membership.batched_notices(turn))
                 repo.save_state(session, row.id, turn.state.model_dump(mode="json"), now)
         except UserFacingError as error:
             return Steps([say(error.message)])
@@ -277,6 +280,7 @@ class Conversation:
             "avbryt": self._navigation.cancel,
             "forslag": self._suggestions.choose,
             "angra": self._undo.undo,
+            "forra": self._previous.choose,
             "svar": self._understanding.keep,
             "lasin": self._understanding.read_in,
             "budget": self._ledger.command,

@@ -8,6 +8,7 @@ conversation's state. A removal is written to the audit trail.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from bot.engine.access import is_admin, may_coordinate
@@ -25,6 +26,12 @@ from storage import access_repository as access_repo
 from storage import membership_repository as members_repo
 from storage import repository as repo
 from storage.models import Case, User
+
+# A notice listing many ärenden gets a start button for each of the first ones; the rest are
+# in /arenden (a chat keyboard that long is no help).
+MAX_START_BUTTONS = 20
+# The ärenden listed in it, so that it stays one Telegram message (4 096 characters).
+MAX_LISTED = 60
 
 
 class MembershipTexts(TextFile):
@@ -45,6 +52,10 @@ class MembershipTexts(TextFile):
     responsible_moved: Text = text("previous", "case_number", "number")
     notice_responsible: Text = text("by", "case_number", "deadline")
     notice_no_deadline: Text = text()
+    notice_responsible_many: Text = text("by", "count")
+    notice_case_line: Text = text("case_number", "deadline")
+    notice_more_cases: Text = text("count")
+    notice_more_in_list: Text = text()
     button_start: Text = text("case_number")
 
 
@@ -160,19 +171,48 @@ class Membership:
         )
 
     def notify_responsible(self, turn: Turn, case: Case, user: User | None) -> None:
-        """Tell `user`, in their own chat, that they were made responsible (not oneself)."""
+        """Note that `user` was made responsible (not oneself); `batched_notices` tells them,
+        all the ärenden of one input in one message."""
         if user is None or user.id == turn.user.id:
             return
-        deadline = (
-            format_swedish_date(case.last_reply_date)
-            if case.last_reply_date
-            else self.texts.notice_no_deadline
+        turn.assigned.append((user.external_id, case.case_number, case.last_reply_date))
+
+    def batched_notices(self, turn: Turn) -> list[Notice]:
+        """One notice per person made responsible in this input, listing their ärenden with
+        a start button each (a CSV of seven ärenden is one message, not seven)."""
+        by_recipient: dict[str, dict[str, date | None]] = {}
+        for recipient, case_number, deadline in turn.assigned:
+            by_recipient.setdefault(recipient, {})[case_number] = deadline
+        turn.assigned = []
+        return [
+            Notice(recipient, self._notice(turn.user.display_name, cases))
+            for recipient, cases in by_recipient.items()
+        ]
+
+    def _notice(self, by: str, cases: dict[str, date | None]) -> Reply:
+        texts = self.texts
+
+        def deadline_of(day: date | None) -> str:
+            return format_swedish_date(day) if day else texts.notice_no_deadline
+
+        ordered = sorted(cases.items(), key=lambda item: (item[1] or date.max, item[0]))
+        buttons = tuple(
+            (Button(texts.button_start.format(case_number=number), f"/fortsatt {number}"),)
+            for number, _ in ordered[:MAX_START_BUTTONS]
         )
-        notice = self.texts.notice_responsible.format(
-            by=turn.user.display_name, case_number=case.case_number, deadline=deadline
+        if len(ordered) == 1:
+            number, day = ordered[0]
+            notice = texts.notice_responsible.format(
+                by=by, case_number=number, deadline=deadline_of(day)
+            )
+            return say(notice, buttons=buttons)
+        lines = [texts.notice_responsible_many.format(by=by, count=len(ordered))]
+        lines.extend(
+            texts.notice_case_line.format(case_number=number, deadline=deadline_of(day))
+            for number, day in ordered[:MAX_LISTED]
         )
-        button = Button(
-            self.texts.button_start.format(case_number=case.case_number),
-            f"/fortsatt {case.case_number}",
-        )
-        turn.notices.append(Notice(user.external_id, say(notice, buttons=((button,),))))
+        if len(ordered) > MAX_LISTED:
+            lines.append(texts.notice_more_cases.format(count=len(ordered) - MAX_LISTED))
+        if len(ordered) > MAX_START_BUTTONS:
+            lines.append(texts.notice_more_in_list)
+        return Reply((Block(lines[0]), Block("\n".join(lines[1:]))), buttons)

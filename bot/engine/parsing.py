@@ -53,6 +53,7 @@ ALIASES = {
     "användare": "anvandare",
     "tjänsteskrivelse": "tjansteskrivelse",
     "sammanställning": "sammanstallning",
+    "förra": "forra",
 }
 
 SLASH_COMMAND = re.compile(r"^/([A-Za-zÅÄÖåäö_]+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)

@@ -6,6 +6,13 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot.engine import views
+from bot.engine.earlier_report import (
+    earlier_report,
+    load_previous_texts,
+    offer_blocks,
+    offer_buttons,
+    offered_answer,
+)
 from bot.engine.mall_choice import template_for_decision
 from bot.engine.messages import Block, Reply
 from bot.engine.services import ReportSnapshot
@@ -17,6 +24,7 @@ from bot.mall.errors import UserFacingError
 from bot.mall.template import Template, TemplateCatalog
 from storage import ledger_repository as ledger_repo
 from storage import repository as repo
+from storage.earlier_reports import EarlierReport
 from storage.models import Case
 
 MAX_MESSAGE_CHARS = 20_000
@@ -35,6 +43,7 @@ class Reports:
     def __init__(self, catalog: TemplateCatalog, texts: BotTexts) -> None:
         self.catalog = catalog
         self.texts = texts
+        self.previous_texts = load_previous_texts()
 
     def template_of(self, turn: Turn) -> Template | None:
         case = turn.current_case()
@@ -55,11 +64,29 @@ class Reports:
             if prefix:
                 reply = Reply((Block(prefix), *reply.blocks), reply.buttons)
             return [reply]
-        return [
-            views.question_prompt(
-                self.texts, template, index, answers, len(turn.state.parts), prefix
-            )
-        ]
+        prompt = views.question_prompt(
+            self.texts, template, index, answers, len(turn.state.parts), prefix
+        )
+        return [self._with_earlier_answer(turn, case, template, index, prompt)]
+
+    def earlier(self, turn: Turn, case: Case) -> EarlierReport | None:
+        answers = {key: answer.text for key, answer in turn.answers(case).items()}
+        return earlier_report(turn.session, case, answers)
+
+    def _with_earlier_answer(
+        self, turn: Turn, case: Case, template: Template, index: int, prompt: Reply
+    ) -> Reply:
+        """The question, with last period's answer offered when it has none of its own."""
+        current = turn.answers(case).get(template.questions[index].key)
+        if turn.state.parts or (current is not None and current.text.strip()):
+            return prompt
+        earlier = self.earlier(turn, case)
+        answer = offered_answer(template, index, earlier, turn.state.previous_declined)
+        if earlier is None or answer is None:
+            return prompt
+        texts = self.previous_texts
+        blocks = (*prompt.blocks, *offer_blocks(texts, earlier, answer))
+        return Reply(blocks, (offer_buttons(texts), *prompt.buttons))
 
     def save(
         self,
@@ -166,4 +193,6 @@ def snapshot_of(
     written = {k: a.text for k, a in answers.items() if a.text.strip()}
     entry = ledger_repo.current_entry(session, case.id)
     confirmed = (entry.granted_kr, entry.used_kr) if entry else None
-    return ReportSnapshot.from_case(case, template, written, confirmed)
+    earlier = earlier_report(session, case, written)
+    previous = (earlier.case_number, earlier.answers) if earlier else None
+    return ReportSnapshot.from_case(case, template, written, confirmed, previous)

@@ -7,7 +7,7 @@ nor the renderers, and tests can hand in fakes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
@@ -36,6 +36,9 @@ class ReportSnapshot:
     # The budget the official confirmed (the ledger's current entry); None when not confirmed.
     confirmed_granted_kr: int | None = None
     confirmed_used_kr: int | None = None
+    # The nämnd's report of an earlier year on the same mall (the review compares them).
+    previous_case_number: str | None = None
+    previous_answers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_case(
@@ -44,6 +47,7 @@ class ReportSnapshot:
         template: Template,
         answers: dict[str, str],
         confirmed: tuple[int, int] | None = None,
+        previous: tuple[str, dict[str, str]] | None = None,
     ) -> ReportSnapshot:
         """`confirmed` is the ledger's (granted, used) in kronor, if the official confirmed it."""
         return cls(
@@ -59,6 +63,8 @@ class ReportSnapshot:
             perspectives=tuple(case.perspectives) if case.perspectives is not None else None,
             confirmed_granted_kr=confirmed[0] if confirmed else None,
             confirmed_used_kr=confirmed[1] if confirmed else None,
+            previous_case_number=previous[0] if previous else None,
+            previous_answers=dict(previous[1]) if previous else {},
         )
 
     @property

@@ -64,6 +64,8 @@ class ConversationState(BaseModel):
     saved: list[SavedAnswer] = Field(default_factory=list)  # newest last, for "ångra"
     signature_open: str | None = None  # the signature's key while more lines may follow
     ledger: dict[str, Any] = Field(default_factory=dict)  # budget figures awaiting a word
+    # Question keys where the user chose "Skriv nytt" over last period's answer.
+    previous_declined: list[str] = Field(default_factory=list)
 
     def clear_waiting(self) -> None:
         self.awaiting = Awaiting.NOTHING

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -72,6 +72,9 @@ class Turn:
     # (case id, question key) of every answer saved in this input, in order.
     saved: list[tuple[int, str]] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)  # sent to others after the commit
+    # Ärenden someone was made responsible for in this input: (their external id, the
+    # diarienummer, the last reply date); told as one notice per person (membership.py).
+    assigned: list[tuple[str, str, date | None]] = field(default_factory=list)
     # Slow work that must survive a crash: ids of the jobs enqueued in this transaction.
     jobs: list[int] = field(default_factory=list)
     _cases: dict[int, Case | None] = field(default_factory=dict, repr=False)

@@ -7,6 +7,11 @@ only the more urgent one is kept. After the deadline one overdue reminder goes o
 on the weekly anniversary of the deadline, moved to the *next* working day (an overdue
 reminder is late anyway, and moving it earlier could bring it within a day of the last one).
 
+An ärende registered (or changed) after the time of day on one of its reminder days has
+missed that day's moment: `plan` gives it that reminder at once (`catch_up`), due at the
+moment of registration, so the next round sends it; nothing is caught up on a day with no
+moment of its own (a day off has none).
+
 Days off are Saturdays, Sundays, the Swedish public holidays (`holidays`, country SE) and
 the de facto holidays the same package lists for Sweden: midsommarafton, julafton and
 nyårsafton. Those three are not public holidays in law, but the offices of Malmö stad are
@@ -102,6 +107,7 @@ class PlannedReminder:
     kind: ReminderKind
     due_at: datetime  # aware, UTC
     days_before: int  # negative after the deadline
+    catch_up: bool = False  # today's moment had passed when the ärende was registered
 
 
 def _at(day: date, schedule: ReminderSchedule) -> datetime:
@@ -127,25 +133,61 @@ def before_deadline(deadline: date, schedule: ReminderSchedule) -> list[PlannedR
     ]
 
 
+def _overdue_in_week(deadline: date, week: int, schedule: ReminderSchedule) -> PlannedReminder:
+    day = next_working_day(deadline + OVERDUE_INTERVAL * week)
+    return PlannedReminder(ReminderKind.OVERDUE, _at(day, schedule), (deadline - day).days)
+
+
 def overdue_after(deadline: date, after: datetime, schedule: ReminderSchedule) -> PlannedReminder:
     """The first weekly overdue reminder strictly later than `after`."""
     week = 1
     while True:
-        day = next_working_day(deadline + OVERDUE_INTERVAL * week)
-        due_at = _at(day, schedule)
-        if due_at > after:
-            return PlannedReminder(ReminderKind.OVERDUE, due_at, (deadline - day).days)
+        planned = _overdue_in_week(deadline, week, schedule)
+        if planned.due_at > after:
+            return planned
         week += 1
+
+
+def missed_today(
+    deadline: date, now: datetime, schedule: ReminderSchedule
+) -> PlannedReminder | None:
+    """Today's reminder when its moment has already passed (the ärende came too late for
+    it), due at `now`; None when today has no moment or it is still ahead."""
+    today = now.astimezone(schedule.zone).date()
+    moments = before_deadline(deadline, schedule)
+    if today > deadline:
+        # The weekly moment that could fall on today: the last anniversary up to today,
+        # moved to the next working day (a week later's cannot fall on today).
+        week = max(1, (today - deadline).days // 7)
+        moments = [_overdue_in_week(deadline, w, schedule) for w in (week - 1, week) if w >= 1]
+    passed = [p for p in moments if p.due_at < now]
+    if not passed:
+        return None
+    latest = max(passed, key=lambda p: p.due_at)
+    if latest.due_at.astimezone(schedule.zone).date() != today:
+        return None
+    return PlannedReminder(latest.kind, now, latest.days_before, catch_up=True)
 
 
 def plan(deadline: date, now: datetime, schedule: ReminderSchedule) -> list[PlannedReminder]:
     """Every reminder still ahead of `now` for an ärende with this last reply date.
 
-    Moments already past when the ärende is registered (or its deadline moved) are not
-    planned; the overdue reminder is always the last row, and repeats once sent.
+    A moment of today that has already passed when the ärende is registered (or its deadline
+    or responsible changed) comes first, due at once; earlier moments are not planned. The
+    overdue reminder is always the last row, and repeats once sent: a missed overdue
+    reminder of today is that row (sent now, then weekly).
     """
+    missed = missed_today(deadline, now, schedule)
+    if missed is not None and missed.kind is ReminderKind.OVERDUE:
+        return [missed]
     ahead = [p for p in before_deadline(deadline, schedule) if p.due_at >= now]
-    return [*ahead, overdue_after(deadline, now, schedule)]
+    return [*filter(None, [missed]), *ahead, overdue_after(deadline, now, schedule)]
+
+
+def start_of_day(now: datetime, schedule: ReminderSchedule) -> datetime:
+    """Midnight of `now`'s day where the reminders are read, in UTC."""
+    day = now.astimezone(schedule.zone).date()
+    return datetime.combine(day, time(0, 0), tzinfo=schedule.zone).astimezone(UTC)
 
 
 def describe(planned: Sequence[PlannedReminder], schedule: ReminderSchedule) -> list[str]:

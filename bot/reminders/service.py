@@ -21,7 +21,13 @@ from typing import Protocol
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.mall.template import TemplateCatalog
-from bot.reminders.schedule import ReminderKind, ReminderSchedule, overdue_after, plan
+from bot.reminders.schedule import (
+    ReminderKind,
+    ReminderSchedule,
+    overdue_after,
+    plan,
+    start_of_day,
+)
 from bot.reminders.sender import Notifier, Outcome, Outgoing, RateLimiter, deliver_all
 from bot.reminders.texts import CaseStatus, ReminderTexts, digest_line, official_section, pack
 from storage.models import Case
@@ -33,6 +39,7 @@ from storage.reminder_repository import (
     cancel_claimed,
     claim_due,
     mark_sent,
+    reminded_since,
     repeat_after_sending,
     replace_case_reminders,
 )
@@ -68,17 +75,30 @@ def plan_case_reminders(
 
     The responsible official gets each planned reminder; the coordinator who registered
     the ärende gets a digest at the same moments (not when they are the responsible one).
-    A finished ärende, or one without a last reply date, gets none.
+    A finished ärende, or one without a last reply date, gets none. Today's moment, when it
+    passed before the ärende was registered or changed, goes to the responsible official at
+    once, unless they already had a reminder about this ärende today (so it goes once); the
+    coordinator, who made the change, gets no digest of it.
     """
     rows: list[NewReminder] = []
     if case.last_reply_date is not None and case.status not in FINISHED_STATUSES:
-        for planned in plan(case.last_reply_date, now, schedule):
-            if case.responsible_user_id is not None:
-                rows.append(NewReminder(case.responsible_user_id, planned.kind, planned.due_at))
-            if case.created_by_user_id != case.responsible_user_id:
-                rows.append(
-                    NewReminder(case.created_by_user_id, ReminderKind.DIGEST, planned.due_at)
-                )
+        deadline = case.last_reply_date
+        reminded = reminded_since(session, case.id, start_of_day(now, schedule))
+        for planned in plan(deadline, now, schedule):
+            responsible, coordinator = case.responsible_user_id, case.created_by_user_id
+            if responsible is not None:
+                if not planned.catch_up or responsible not in reminded:
+                    rows.append(NewReminder(responsible, planned.kind, planned.due_at))
+                elif planned.kind is ReminderKind.OVERDUE:  # the weekly row it stood for
+                    later = overdue_after(deadline, now, schedule)
+                    rows.append(NewReminder(responsible, later.kind, later.due_at))
+            if coordinator != responsible:
+                due_at = planned.due_at
+                if planned.catch_up and planned.kind is ReminderKind.OVERDUE:
+                    due_at = overdue_after(deadline, now, schedule).due_at
+                elif planned.catch_up:
+                    continue
+                rows.append(NewReminder(coordinator, ReminderKind.DIGEST, due_at))
     replace_case_reminders(session, case.id, rows, now)
     return rows
 

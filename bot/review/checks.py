@@ -22,6 +22,7 @@ from bot.review.budget_checks import (
 )
 from bot.review.check_texts import message
 from bot.review.findings import CaseFacts, Finding, Severity
+from bot.review.repeat_checks import repeated_answers
 from bot.review.spelling import SpellChecker, default_checker
 from bot.review.text_checks import (
     cancelled_findings,
@@ -171,6 +172,7 @@ def run_checks(
         *_budget(template, answers, facts),
         *cancelled_findings(template, answers, reading, facts),
         *date_findings(template, answers, facts),
+        *repeated_answers(template, answers, facts),
         *foreign,
         *_case_numbers(answers, facts, case_numbers_in_text),
         *_spelling(in_swedish, checker),

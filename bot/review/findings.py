@@ -41,6 +41,9 @@ class CaseFacts(BaseModel):
     last_reply_date: date | None = None
     confirmed_granted_kr: int | None = None
     confirmed_used_kr: int | None = None
+    # The nämnd's report of an earlier year on the same mall: its diarienummer and answers.
+    previous_case_number: str | None = None
+    previous_answers: dict[str, str] = Field(default_factory=dict)
 
     @property
     def granted_kr(self) -> int | None:

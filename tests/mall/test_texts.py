@@ -15,9 +15,11 @@ from bot.documents.phrases import FILES as AFTER_SIGNING_FILES
 from bot.documents.texts import DocumentTexts
 from bot.documents.tjansteskrivelse_rules import rules
 from bot.engine.after_signing_view import load_after_signing_texts
+from bot.engine.earlier_report import load_previous_texts
 from bot.engine.ledger_texts import load_ledger_texts
 from bot.engine.membership import load_membership_texts
 from bot.engine.texts import load_coordination_texts, load_texts
+from bot.engine.user_admin import load_user_admin_texts
 from bot.mall.datafiles import PROMPTS_DIR, DataFileError
 from bot.mall.texts import Text, TextFile, TextFileError, TextFormatError, text
 from bot.reminders.texts import load_texts as load_reminder_texts
@@ -158,6 +160,8 @@ LOADERS: dict[str, Callable[[Path], object]] = {
     "documents.toml": DocumentTexts.load,
     "after_signing.toml": load_after_signing_texts,
     "budget_ledger.toml": load_ledger_texts,
+    "users.toml": load_user_admin_texts,
+    "previous.toml": load_previous_texts,
 }
 # Word lists, not texts: read by their own loaders (bot/mall/amounts.py, bot/engine/cues.py,
 # bot/documents/tjansteskrivelse_rules.py).
