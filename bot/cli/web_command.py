@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from typing import TextIO
+from collections.abc import Callable, Coroutine
+from typing import Any, TextIO
 
 from sqlalchemy import func, select
 
@@ -107,14 +108,21 @@ def run_telegram_with_dashboard(settings: Settings) -> int:
 
     assembly = assemble(settings)
     inbox = inbox_for(settings.telegram_instances, assembly.sessions, assembly.clock)
-    beside = None
-    if settings.redovisa_web_url:
-
-        async def beside(notifier: Notifier, stop: asyncio.Event) -> None:
-            dashboard = dashboard_for(settings, assembly.sessions, notifier)
-            await serve_beside(
-                dashboard, settings.redovisa_web_listen, settings.redovisa_web_port, stop
-            )
-
+    beside = dashboard_beside(settings, assembly.sessions) if settings.redovisa_web_url else None
     run_bot(settings, lambda: assembly.conversation, assembly.reminder_job, inbox, beside)
     return 0
+
+
+def dashboard_beside(
+    settings: Settings, sessions: SessionFactory
+) -> Callable[[Notifier, asyncio.Event], Coroutine[Any, Any, None]]:
+    """The dashboard as the bot runs it beside itself: on the bot's loop, sending reminders
+    through the bot's notifier, until the bot stops."""
+
+    async def beside(notifier: Notifier, stop: asyncio.Event) -> None:
+        dashboard = dashboard_for(settings, sessions, notifier)
+        await serve_beside(
+            dashboard, settings.redovisa_web_listen, settings.redovisa_web_port, stop
+        )
+
+    return beside

@@ -1,0 +1,39 @@
+"""The dashboard's fixtures: a seeded SQLite installation and the app on it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.mall.template import TemplateCatalog
+from bot.web.app import Dashboard, DashboardSettings
+from storage.db import SessionFactory
+from tests.web.world import TOKEN, World, seed
+
+
+def swedish_today() -> date:
+    return datetime.now(UTC).astimezone(ZoneInfo("Europe/Stockholm")).date()
+
+
+@pytest.fixture
+def world(sqlite_session_factory: SessionFactory) -> World:
+    return seed(sqlite_session_factory, swedish_today())
+
+
+@pytest.fixture
+def dashboard(
+    sqlite_session_factory: SessionFactory, catalog: TemplateCatalog, world: World
+) -> Iterator[Dashboard]:
+    board = Dashboard(
+        DashboardSettings(
+            sessions=sqlite_session_factory,
+            catalog=catalog,
+            clock=lambda: datetime.now(UTC),
+            bot_token=TOKEN,
+        )
+    )
+    yield board
+    board.close()
