@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.engine.coordinator_view import visible_rows
-from storage import ledger_repository as ledger_repo
-from storage.models import Case, User
+from storage.models import BudgetLedgerEntry, Case, User
 from storage.reminder_repository import OverviewRow
 
 # The dashboard's statuses, in the order a coordinator follows them, with their Swedish names.
@@ -33,6 +32,7 @@ SORTS = {
     "share": "andel använd",
 }
 NO_COMMITTEE = "Ingen nämnd angiven"
+GROUP_PREVIEW = 12  # ärenden per nämnd on a page that shows every nämnd
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,11 @@ class Filters:
 class Group:
     committee: str
     lines: list[CaseLine] = field(default_factory=list)
+    hidden: int = 0  # lines left out of the page (shown when the nämnd is chosen)
+
+    @property
+    def shown(self) -> list[CaseLine]:
+        return self.lines[: len(self.lines) - self.hidden]
 
     @property
     def granted_kr(self) -> int | None:
@@ -103,21 +108,13 @@ def base_status(row: OverviewRow) -> str:
 def case_lines(session: Session, user: User, today: date) -> list[CaseLine]:
     """Every ärende the user may follow, as the first page shows them."""
     rows = visible_rows(session, user)
-    ids = [row.case_id for row in rows]
-    budgets = ledger_repo.overview_budgets(session, ids)
-    dates = {
-        case_id: (decided, created)
-        for case_id, decided, created in session.execute(
-            select(Case.id, Case.decision_date, Case.created_at).where(Case.id.in_(ids))
-        )
-    } if ids else {}  # fmt: skip
+    facts = _money_and_dates(session, [row.case_id for row in rows])
     lines = []
     for row in rows:
-        decided, created = dates[row.case_id]
+        decided, created, granted, used = facts[row.case_id]
         base = base_status(row)
         deadline = row.last_reply_date
         late = deadline is not None and deadline < today and base != "submitted"
-        figures = budgets.get(row.case_id)
         lines.append(
             CaseLine(
                 row=row,
@@ -125,11 +122,47 @@ def case_lines(session: Session, user: User, today: date) -> list[CaseLine]:
                 progress=STATUSES[base],
                 year=(decided or deadline or created.date()).year,
                 days_left=(deadline - today).days if deadline is not None else None,
-                granted_kr=figures.granted_kr if figures else None,
-                used_kr=figures.used_kr if figures else None,
+                granted_kr=granted,
+                used_kr=used,
             )
         )
     return lines
+
+
+def _money_and_dates(
+    session: Session, case_ids: list[int]
+) -> dict[int, tuple[date | None, datetime, int | None, int | None]]:
+    """(decision date, registered, granted, used) per ärende in one query: the money as
+    storage.ledger_repository.overview_budgets gives it (the newest confirmed ledger entry;
+    without one the registered grant, and the used amount unknown). Every ärende is read
+    and those not asked for dropped: cheaper than thousands of bound parameters."""
+    if not case_ids:
+        return {}
+    wanted = set(case_ids)
+    newest = (
+        select(func.max(BudgetLedgerEntry.id).label("id"))
+        .group_by(BudgetLedgerEntry.case_id)
+        .subquery()
+    )
+    entry = (
+        select(BudgetLedgerEntry.case_id, BudgetLedgerEntry.granted_kr, BudgetLedgerEntry.used_kr)
+        .join(newest, newest.c.id == BudgetLedgerEntry.id)
+        .subquery()
+    )
+    query = (
+        select(Case.id, Case.decision_date, Case.created_at, Case.granted_amount_kr,
+               entry.c.granted_kr, entry.c.used_kr, entry.c.case_id)
+        .outerjoin(entry, entry.c.case_id == Case.id)
+    )  # fmt: skip
+    result = {}
+    for case_id, decided, created, registered, granted, used, confirmed in session.execute(query):
+        if case_id not in wanted:
+            continue
+        if confirmed is not None:
+            result[case_id] = (decided, created, granted, used)
+        else:
+            result[case_id] = (decided, created, registered, None)
+    return result
 
 
 def default_year(lines: Sequence[CaseLine], today: date) -> int | None:
@@ -155,7 +188,8 @@ def _sort_key(sort: str) -> object:
 
 
 def select_lines(lines: Sequence[CaseLine], filters: Filters) -> list[Group]:
-    """The lines that pass the filters, sorted, in groups by nämnd (alphabetical)."""
+    """The lines that pass the filters, sorted, in groups by nämnd (alphabetical); without
+    a nämnd chosen each group shows its first GROUP_PREVIEW (the rest one click away)."""
     search = filters.search.upper()
     chosen = [
         line
@@ -170,7 +204,11 @@ def select_lines(lines: Sequence[CaseLine], filters: Filters) -> list[Group]:
     for line in chosen:
         name = line.row.committee or NO_COMMITTEE
         groups.setdefault(name, Group(name)).lines.append(line)
-    return [groups[name] for name in sorted(groups, key=str.casefold)]
+    chosen_groups = [groups[name] for name in sorted(groups, key=str.casefold)]
+    if not filters.committee:
+        for group in chosen_groups:
+            group.hidden = len(group.lines[GROUP_PREVIEW:])
+    return chosen_groups
 
 
 def committees(lines: Sequence[CaseLine]) -> list[str]:

@@ -33,7 +33,7 @@ def _date(day: date | None) -> str:
 
 
 def _kr(value: int | None) -> str:
-    return format_kronor(value) if value is not None else "okänt"
+    return format_kronor(value, non_breaking=True) if value is not None else "okänt"
 
 
 ENVIRONMENT = Environment(

@@ -43,7 +43,7 @@ def overview_context(
         "sorts": SORTS,
         "counts": counts,
         "max_count": max([1, *counts.values()]),
-        "shown": sum(len(group.lines) for group in groups),
+        "shown": sum(len(group.lines) for group in groups),  # hidden ones count: they match
         "total": len(in_year),
     }
 

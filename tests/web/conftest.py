@@ -18,6 +18,12 @@ def swedish_today() -> date:
     return datetime.now(UTC).astimezone(ZoneInfo("Europe/Stockholm")).date()
 
 
+@pytest.fixture(autouse=True)
+def _timedelta_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PTB's future `retry_after` type, as the Dockerfile sets it (the bot runs here too)."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+
+
 @pytest.fixture
 def world(sqlite_session_factory: SessionFactory) -> World:
     return seed(sqlite_session_factory, swedish_today())

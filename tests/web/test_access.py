@@ -163,7 +163,7 @@ def test_unknown_money_is_shown_as_unknown_never_zero(dashboard: Dashboard, worl
     page = logged_in(dashboard).get(f"/?sok={world.late}").text
     assert "använt: okänt" in page
     assert "använt 0 kr" not in page
-    budget = logged_in(dashboard).get(f"/?sok={world.with_budget}").text
+    budget = logged_in(dashboard).get(f"/?sok={world.with_budget}").text.replace("\u00a0", " ")
     assert "Beviljat 500 000 kr · använt 194 000 kr (39 %)" in budget
 
 

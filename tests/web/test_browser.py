@@ -73,16 +73,22 @@ def driver() -> Iterator[object]:
 
 
 @pytest.fixture
-def site(
-    driver: object, world: World, sqlite_session_factory: SessionFactory,
-    catalog: TemplateCatalog, tmp_path: Path,
+def live_site(
+    world: World, sqlite_session_factory: SessionFactory, catalog: TemplateCatalog,
+    tmp_path: Path,
 ) -> Iterator[Site]:  # fmt: skip
+    """The bot polling the fake Bot API, with the dashboard beside it."""
     url = str(sqlite_session_factory.kw["bind"].url)
     with FakeBotApi(TOKEN) as api, running_bot_and_dashboard(
         api, sqlite_session_factory, catalog, url, tmp_path
     ) as address:
-        driver.delete_all_cookies()  # type: ignore[attr-defined]
         yield Site(address, api)
+
+
+@pytest.fixture
+def site(driver: object, live_site: Site) -> Site:
+    driver.delete_all_cookies()  # type: ignore[attr-defined]
+    return live_site
 
 
 def open_mini_app(driver: object, address: str, data: str, theme: dict[str, str] = LIGHT) -> None:
@@ -217,10 +223,10 @@ def test_another_coordinators_arende_is_refused_in_the_browser(
     assert_accessible(driver, "404-sidan")
 
 
-def test_oversikt_gets_a_button_that_opens_the_mini_app(site: Site) -> None:
+def test_oversikt_gets_a_button_that_opens_the_mini_app(live_site: Site) -> None:
     import asyncio
 
-    api = site.api
+    api = live_site.api
     chat = api.private_chat(CECILIA, "Cecilia")
     chat.send("/oversikt")
     replies = asyncio.run(chat.replies(timeout=15))
@@ -237,7 +243,7 @@ def test_screenshots(
     theme = LIGHT if theme_name == "light" else DARK
     driver.set_window_size(width, 900)  # type: ignore[attr-defined]
     open_mini_app(driver, site.url, init_data(CECILIA), theme)
-    for name, path in (("oversikt", "/?ar="), ("arende", f"/arende/{world.with_budget}")):
+    for name, path in (("oversikt", "/"), ("arende", f"/arende/{world.with_budget}")):
         driver.get(site.url + path)  # type: ignore[attr-defined]
         height = driver.execute_script("return document.documentElement.scrollHeight")  # type: ignore[attr-defined]
         driver.set_window_size(width, min(int(height) + 120, 4000))  # type: ignore[attr-defined]
