@@ -79,9 +79,7 @@ def _day(moment: datetime) -> str:
     return format_swedish_date(_aware(moment).astimezone(SWEDISH_TIME).date())
 
 
-def case_page(
-    session: Session, line: CaseLine, catalog: TemplateCatalog, today: date
-) -> CasePage:
+def case_page(session: Session, line: CaseLine, catalog: TemplateCatalog, today: date) -> CasePage:
     case = session.get(Case, line.row.case_id)
     assert case is not None  # the line was read from it in this transaction
     names = {u.id: u.display_name for u in session.scalars(select(User))}
@@ -141,7 +139,9 @@ def _facts(case: Case, entry: BudgetLedgerEntry | None, names: dict[int, str]) -
         facts.append(Fact("Använt", format_kronor(entry.used_kr), source))
     else:
         granted = case.granted_amount_kr
-        facts.append(registered("Beviljat", format_kronor(granted) if granted is not None else None))
+        facts.append(
+            registered("Beviljat", format_kronor(granted) if granted is not None else None)
+        )
         facts.append(Fact("Använt", UNKNOWN, "inte bekräftat av handläggaren än"))
     return facts
 

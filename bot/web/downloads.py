@@ -19,8 +19,11 @@ from storage.models import User
 
 def _file(name: str, media_type: str, data: bytes) -> Response:
     disposition = f"attachment; filename*=UTF-8''{quote(name)}"
-    return Response(data, media_type=media_type, headers={"Content-Disposition": disposition,
-                                                          "Cache-Control": "no-store"})
+    return Response(
+        data,
+        media_type=media_type,
+        headers={"Content-Disposition": disposition, "Cache-Control": "no-store"},
+    )
 
 
 def overview_download(

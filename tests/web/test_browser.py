@@ -62,8 +62,14 @@ def driver() -> Iterator[object]:
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu",
-                     "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=sv-SE"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,900",
+        "--lang=sv-SE",
+    ):
         options.add_argument(argument)  # fmt: skip
     browser = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
     browser.set_page_load_timeout(30)
@@ -79,9 +85,10 @@ def live_site(
 ) -> Iterator[Site]:  # fmt: skip
     """The bot polling the fake Bot API, with the dashboard beside it."""
     url = str(sqlite_session_factory.kw["bind"].url)
-    with FakeBotApi(TOKEN) as api, running_bot_and_dashboard(
-        api, sqlite_session_factory, catalog, url, tmp_path
-    ) as address:
+    with (
+        FakeBotApi(TOKEN) as api,
+        running_bot_and_dashboard(api, sqlite_session_factory, catalog, url, tmp_path) as address,
+    ):
         yield Site(address, api)
 
 
@@ -104,8 +111,11 @@ def _wait_until_loaded(driver: object) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
     WebDriverWait(driver, 15).until(  # type: ignore[arg-type]
-        lambda d: d.execute_script("return document.readyState") == "complete"
-        and "/auth/telegram" not in d.current_url or d.find_elements("css selector", "h2")
+        lambda d: (
+            d.execute_script("return document.readyState") == "complete"
+            and "/auth/telegram" not in d.current_url
+            or d.find_elements("css selector", "h2")
+        )
     )
 
 
@@ -138,7 +148,9 @@ def assert_accessible(driver: object, what: str) -> None:
     assert bad == [], f"{what}: " + axe.report(bad)
 
 
-def test_mini_app_login_list_filter_open_and_remind(driver: object, site: Site, world: World) -> None:
+def test_mini_app_login_list_filter_open_and_remind(
+    driver: object, site: Site, world: World
+) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import Select
@@ -178,7 +190,9 @@ def test_mini_app_login_list_filter_open_and_remind(driver: object, site: Site, 
 
     before = [m for m in api.calls_of("sendMessage") if int(m["chat_id"]) == OLLE]
     assert before == []
-    assert notice_after_pressing(driver, "Skicka påminnelse nu").startswith("Påminnelsen är skickad")
+    assert notice_after_pressing(driver, "Skicka påminnelse nu").startswith(
+        "Påminnelsen är skickad"
+    )
     assert "skickas inte igen" in notice_after_pressing(driver, "Skicka påminnelse nu")
     sent = [m for m in api.calls_of("sendMessage") if int(m["chat_id"]) == OLLE]
     assert len(sent) == 1, sent
@@ -236,9 +250,7 @@ def test_oversikt_gets_a_button_that_opens_the_mini_app(live_site: Site) -> None
 
 @pytest.mark.parametrize("theme_name", ["light", "dark"])
 @pytest.mark.parametrize("width", [360, 1280])
-def test_screenshots(
-    driver: object, site: Site, world: World, width: int, theme_name: str
-) -> None:
+def test_screenshots(driver: object, site: Site, world: World, width: int, theme_name: str) -> None:
     SHOTS_DIR.mkdir(parents=True, exist_ok=True)
     theme = LIGHT if theme_name == "light" else DARK
     driver.set_window_size(width, 900)  # type: ignore[attr-defined]
