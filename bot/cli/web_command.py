@@ -4,8 +4,9 @@ wiring beside the bot (`redovisa telegram` with REDOVISA_WEB_URL).
 With --open it serves on 127.0.0.1 only and prints a one-time login link (ten minutes,
 once) for the coordinator named on the command line: the embedded default on one machine.
 Without --open it serves on REDOVISA_WEB_LISTEN for Telegram's Mini App (a TELEGRAM_BOT_TOKEN
-is needed to check who opened it); reminders are sent only when the bot runs in the same
-process (`redovisa telegram`), through its outbound limiter.
+is needed to check who opened it). Reminders go through the bot's notifier and its outbound
+limiter when the dashboard runs beside the bot, else through a Bot of the dashboard's own
+(when TELEGRAM_BOT_TOKEN is set).
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def run_web_command(
 ) -> int:
     stdout = stdout or sys.stdout
     _, sessions = open_database(settings.resolved_database_url())
-    dashboard = dashboard_for(settings, sessions)
+    dashboard = dashboard_for(settings, sessions, _own_notifier(settings))
     port = settings.redovisa_web_port
     if open_local:
         if not as_name:
@@ -99,6 +100,15 @@ def run_web_command(
         return 2
     serve_alone(dashboard, settings.redovisa_web_listen, port)
     return 0
+
+
+def _own_notifier(settings: Settings) -> Notifier | None:
+    """Without a bot in this process, reminders go through a Bot of the dashboard's own."""
+    if settings.telegram_bot_token is None:
+        return None
+    from bot.telegram.notifier import StandaloneNotifier
+
+    return StandaloneNotifier(settings)
 
 
 def run_telegram_with_dashboard(settings: Settings) -> int:

@@ -11,10 +11,11 @@ the bot's notifier.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -85,6 +86,7 @@ class Dashboard:
         self.executor = ThreadPoolExecutor(settings.db_threads, thread_name_prefix="dashboard")
         self._reminding: set[int] = set()
         self.app = Starlette(
+            lifespan=self._lifespan,
             routes=[
                 Route("/", self.overview),
                 Route("/auth/telegram", self.telegram_login, methods=["POST"]),
@@ -94,11 +96,19 @@ class Dashboard:
                 Route("/sammanstallning.pdf", self.sammanstallning_file),
                 Route("/arende/{case_number}", self.case),
                 Route("/arende/{case_number}/paminnelse", self.remind, methods=["POST"]),
-            ]
+            ],
         )
 
     def close(self) -> None:
         self.executor.shutdown(wait=True)
+
+    @contextlib.asynccontextmanager
+    async def _lifespan(self, _app: Starlette) -> AsyncIterator[None]:
+        """When the app stops, a notifier of its own (not the bot's) closes its connections."""
+        yield
+        close = getattr(self.settings.notifier, "aclose", None)
+        if close is not None:
+            await close()
 
     def login_link(self, user_id: int) -> str:
         """The path of a one-time login link for the user (ten minutes, once)."""

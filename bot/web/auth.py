@@ -71,7 +71,7 @@ def verify_init_data(init_data: str, bot_token: str, now: datetime) -> TelegramL
         signed_at = datetime.fromtimestamp(int(fields["auth_date"]), now.tzinfo)
         user = json.loads(fields["user"])
         login = TelegramLogin(int(user["id"]), str(user.get("first_name", "")))
-    except (KeyError, ValueError, TypeError, OverflowError) as exc:
+    except (KeyError, ValueError, TypeError, OverflowError, OSError) as exc:
         raise NotAuthenticated("ofullständig initData") from exc
     if signed_at < now - MAX_INIT_AGE or signed_at > now + FUTURE_SLACK:
         raise NotAuthenticated("initData är för gammal")

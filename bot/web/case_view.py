@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from bot.mall.dates import format_swedish_date
 from bot.mall.template import TemplateCatalog
 from bot.review.checks import run_checks
 from bot.review.findings import CaseFacts, Severity
+from bot.review.spelling import SpellChecker
 from bot.web.listing import CaseLine
 from storage import ledger_repository as ledger_repo
 from storage import repository as repo
@@ -71,6 +73,18 @@ class CasePage:
     responsible_reachable: bool
 
 
+class _NoUnknownWords:
+    """Spelling findings are notes (INFO), which the page leaves out; not loading the
+    dictionary (seconds on first use) keeps the first ärende page quick."""
+
+    def unknown_words(self, _text: str) -> list[object]:
+        return []
+
+
+def _no_spelling() -> SpellChecker:
+    return cast(SpellChecker, _NoUnknownWords())
+
+
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))
 
@@ -97,7 +111,7 @@ def case_page(session: Session, line: CaseLine, catalog: TemplateCatalog, today:
             confirmed_granted_kr=entry.granted_kr if entry else None,
             confirmed_used_kr=entry.used_kr if entry else None,
         )
-        for found in run_checks(template, answers, facts):
+        for found in run_checks(template, answers, facts, spell_checker=_no_spelling):
             if found.severity is not Severity.INFO:
                 word = "fel" if found.severity is Severity.ERROR else "varning"
                 findings.append((word, found.message))

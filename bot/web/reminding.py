@@ -27,8 +27,8 @@ OUTCOME_TEXTS = {
     RECENT: "En påminnelse skickades för mindre än en minut sedan; den skickas inte igen.",
     NO_RECIPIENT: "Ärendet har ingen ansvarig som nås i Telegram; ingen påminnelse skickades.",
     FAILED: "Påminnelsen kunde inte skickas just nu. Försök igen om en stund.",
-    NOT_RUNNING: "Påminnelser skickas av boten: starta `redovisa telegram` med "
-    "REDOVISA_WEB_URL för att kunna skicka dem härifrån.",
+    NOT_RUNNING: "Påminnelser skickas genom Telegram-boten, och den är inte inställd här "
+    "(TELEGRAM_BOT_TOKEN saknas).",
 }
 
 

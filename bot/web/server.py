@@ -24,7 +24,7 @@ class _QuietServer(uvicorn.Server):
 def _config(dashboard: Dashboard, host: str, port: int) -> uvicorn.Config:
     return uvicorn.Config(
         dashboard.app, host=host, port=port, log_level="warning", access_log=False,
-        lifespan="off", proxy_headers=False, server_header=False,
+        lifespan="on", proxy_headers=False, server_header=False,
     )  # fmt: skip
 
 

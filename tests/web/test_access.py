@@ -180,7 +180,7 @@ def test_reminder_without_the_bot_says_so(dashboard: Dashboard, world: World) ->
     page = browser.get(f"/arende/{world.with_budget}").text
     token = page.split('name="token" value="')[1].split('"')[0]
     answer = browser.post(f"/arende/{world.with_budget}/paminnelse", data={"token": token})
-    assert "Påminnelser skickas av boten" in answer.text
+    assert "Påminnelser skickas genom Telegram-boten" in answer.text
 
 
 def test_a_post_without_the_pages_token_changes_nothing(dashboard: Dashboard, world: World) -> None:
