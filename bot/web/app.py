@@ -22,7 +22,6 @@ from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
@@ -31,22 +30,24 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from bot.engine.access import may_coordinate
+from bot.engine.overview_view import SWEDISH_TIME
 from bot.mall.template import TemplateCatalog
 from bot.reminders.sender import Notifier
 from bot.web import reminding
 from bot.web.auth import LoginLinks, NotAuthenticated, SessionSigner, verify_init_data
 from bot.web.downloads import overview_download, sammanstallning_download
+from bot.web.listing import STATUSES
 from bot.web.pages import render
 from bot.web.queries import case_context, overview_context
 from bot.web.theme import parse_theme, serialise
 from storage.db import SessionFactory
 from storage.models import User
+from storage.repository import find_user
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 SESSION_COOKIE = "redovisa_session"
 THEME_COOKIE = "redovisa_theme"
-SWEDISH_TIME = ZoneInfo("Europe/Stockholm")
 NOT_LOGGED_IN = "Du är inte inloggad"
 NOT_COORDINATOR = (
     "Översikten är till för samordnare. Du är registrerad som handläggare; be en samordnare "
@@ -219,7 +220,7 @@ class Dashboard:
         notice = reminding.OUTCOME_TEXTS.get(request.query_params.get("paminnelse", ""))
         token = self.signer.form_token(request.cookies.get(SESSION_COOKIE, ""))
         return render("case.html", self._theme(request), user=user, page=page, notice=notice,
-                      form_token=token, statuses=_statuses())  # fmt: skip
+                      form_token=token, statuses=STATUSES)  # fmt: skip
 
     async def remind(self, request: Request) -> Response:
         user = await self._coordinator(request)
@@ -277,12 +278,4 @@ class Dashboard:
 
 
 def _user_by_external_id(session: Session, external_id: str) -> User | None:
-    from storage.repository import find_user
-
     return find_user(session, external_id)
-
-
-def _statuses() -> dict[str, str]:
-    from bot.web.listing import STATUSES
-
-    return STATUSES

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.engine.overview_view import SWEDISH_TIME
 from bot.mall.amounts import format_kronor
 from bot.mall.dates import format_swedish_date
 from bot.mall.template import TemplateCatalog
@@ -24,7 +25,6 @@ from storage import repository as repo
 from storage.access_repository import audit_events
 from storage.models import Answer, BudgetLedgerEntry, Case, User
 
-SWEDISH_TIME = ZoneInfo("Europe/Stockholm")
 UNKNOWN = "okänt"
 ACTIONS = {
     "case_registered": "registrerade ärendet",

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.mall.template import TemplateCatalog
+from bot.reminders.sender import Notifier
 from bot.web.app import Dashboard, DashboardSettings
 from storage.db import SessionFactory
 from tests.web.world import TOKEN, World, seed
@@ -29,17 +30,25 @@ def world(sqlite_session_factory: SessionFactory) -> World:
     return seed(sqlite_session_factory, swedish_today())
 
 
+def make_dashboard(
+    sessions: SessionFactory, catalog: TemplateCatalog, notifier: Notifier | None = None
+) -> Dashboard:
+    """The dashboard on the real clock, checking initData made with the tests' bot token."""
+    return Dashboard(
+        DashboardSettings(
+            sessions=sessions,
+            catalog=catalog,
+            clock=lambda: datetime.now(UTC),
+            bot_token=TOKEN,
+            notifier=notifier,
+        )
+    )
+
+
 @pytest.fixture
 def dashboard(
     sqlite_session_factory: SessionFactory, catalog: TemplateCatalog, world: World
 ) -> Iterator[Dashboard]:
-    board = Dashboard(
-        DashboardSettings(
-            sessions=sqlite_session_factory,
-            catalog=catalog,
-            clock=lambda: datetime.now(UTC),
-            bot_token=TOKEN,
-        )
-    )
+    board = make_dashboard(sqlite_session_factory, catalog)
     yield board
     board.close()

@@ -3,7 +3,6 @@ dashboard's own (bot.telegram.notifier.StandaloneNotifier) to the Bot API, once.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -12,9 +11,9 @@ from starlette.testclient import TestClient
 from bot.config import Settings
 from bot.mall.template import TemplateCatalog
 from bot.telegram.notifier import StandaloneNotifier
-from bot.web.app import Dashboard, DashboardSettings
 from storage.db import SessionFactory
 from tests.fakes.bot_api import FakeBotApi
+from tests.web.conftest import make_dashboard
 from tests.web.world import CECILIA, OLLE, TOKEN, World, init_data
 
 
@@ -27,15 +26,7 @@ def test_a_reminder_reaches_the_bot_api_once(
             telegram_bot_token=SecretStr(TOKEN), telegram_api_base_url=api.base_url,
             telegram_api_file_url=api.file_url, redovisa_data_dir=tmp_path,
         )  # fmt: skip
-        board = Dashboard(
-            DashboardSettings(
-                sessions=sqlite_session_factory,
-                catalog=catalog,
-                clock=lambda: datetime.now(UTC),
-                bot_token=TOKEN,
-                notifier=StandaloneNotifier(settings),
-            )  # fmt: skip
-        )
+        board = make_dashboard(sqlite_session_factory, catalog, StandaloneNotifier(settings))
         with TestClient(board.app, base_url="http://127.0.0.1") as browser:
             browser.post("/auth/telegram", data={"init_data": init_data(CECILIA)})
             page = browser.get(f"/arende/{world.with_budget}").text
