@@ -3,16 +3,35 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
 from starlette.testclient import TestClient
 
+from bot.mall.template import TemplateCatalog
 from bot.web.app import SESSION_COOKIE, Dashboard
 from bot.web.auth import NotAuthenticated, SessionSigner, verify_init_data
+from storage.db import SessionFactory
 from storage.repository import find_user
-from tests.web.world import ANNA, BO, CECILIA, OTHER_BOT_TOKEN, TOKEN, World, init_data
+from tests.web.conftest import make_dashboard, swedish_today
+from tests.web.world import ANNA, BO, CECILIA, OTHER_BOT_TOKEN, TOKEN, World, init_data, seed
+
+
+@pytest.fixture
+def world(session_factory: SessionFactory) -> World:
+    """Here on SQLite and on PostgreSQL (the browser tests use SQLite)."""
+    return seed(session_factory, swedish_today())
+
+
+@pytest.fixture
+def dashboard(
+    session_factory: SessionFactory, catalog: TemplateCatalog, world: World
+) -> Iterator[Dashboard]:
+    board = make_dashboard(session_factory, catalog)
+    yield board
+    board.close()
 
 
 def client(dashboard: Dashboard) -> TestClient:
