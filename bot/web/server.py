@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import Iterator
 
 import uvicorn
 
 from bot.web.app import Dashboard
+from bot.web.pages import ENVIRONMENT
 
 
 class _QuietServer(uvicorn.Server):
@@ -19,6 +21,17 @@ class _QuietServer(uvicorn.Server):
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield
+
+
+def settle_after_start() -> None:
+    """Compile every page template, then move everything alive out of the garbage
+    collector's sight (as the bot does after its start): it lives as long as the process,
+    and a full collection that walked it again took about 200 ms of a request at 2 000
+    ärenden (bench/dashboard_bench.py) against about a millisecond afterwards."""
+    for name in ENVIRONMENT.list_templates():
+        ENVIRONMENT.get_template(name)
+    gc.collect()
+    gc.freeze()
 
 
 def _config(dashboard: Dashboard, host: str, port: int) -> uvicorn.Config:
@@ -30,7 +43,7 @@ def _config(dashboard: Dashboard, host: str, port: int) -> uvicorn.Config:
 
 async def serve_beside(dashboard: Dashboard, host: str, port: int, stop: asyncio.Event) -> None:
     """Serve until `stop` is set, on the running loop."""
-    server = _QuietServer(_config(dashboard, host, port))
+    server = _QuietServer(_config(dashboard, host, port))  # the bot freezes its start-up
     task = asyncio.create_task(server.serve())
     try:
         await stop.wait()
@@ -42,6 +55,7 @@ async def serve_beside(dashboard: Dashboard, host: str, port: int, stop: asyncio
 
 def serve_alone(dashboard: Dashboard, host: str, port: int) -> None:
     """Serve until Ctrl-C (uvicorn handles the signals)."""
+    settle_after_start()
     try:
         uvicorn.Server(_config(dashboard, host, port)).run()
     finally:
