@@ -206,3 +206,28 @@ def test_a_post_without_the_pages_token_changes_nothing(dashboard: Dashboard, wo
     answer = logged_in(dashboard).post(f"/arende/{world.with_budget}/paminnelse",
                                        data={"token": "x"})  # fmt: skip
     assert answer.status_code == 403
+
+
+def test_the_sammanstallning_downloads_as_a_pdf(dashboard: Dashboard, world: World) -> None:
+    answer = logged_in(dashboard).get(f"/sammanstallning.pdf?ar={world.year}")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/pdf"
+    assert answer.content.startswith(b"%PDF")
+
+
+def test_logging_out_ends_the_session(dashboard: Dashboard) -> None:
+    browser = logged_in(dashboard)
+    assert browser.post("/logga-ut").status_code == 200
+    assert browser.get("/").status_code == 401
+
+
+def test_a_theme_can_only_give_colours() -> None:
+    from bot.web.theme import parse_theme, theme_css
+
+    theme = parse_theme(
+        '{"bg_color": "#17212b", "text_color": "red;} body{display:none", '
+        '"button_color": "#5288C1", "evil": "#000000"}'
+    )
+    assert theme == {"bg_color": "#17212b", "button_color": "#5288c1"}
+    assert "display" not in theme_css(theme)
+    assert parse_theme("not json") == {} and parse_theme('["#fff"]') == {}

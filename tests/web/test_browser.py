@@ -166,7 +166,7 @@ def test_mini_app_login_list_filter_open_and_remind(
     assert_accessible(driver, "översikten")
 
     Select(driver.find_element(By.ID, "status")).select_by_visible_text("försenad")  # type: ignore[attr-defined]
-    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()  # type: ignore[attr-defined]
+    driver.find_element(By.CSS_SELECTOR, "form.filters button").click()  # type: ignore[attr-defined]
     filtered = text_of(driver)
     assert world.late in filtered and world.submitted not in filtered
     assert world.with_budget not in filtered
