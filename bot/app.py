@@ -223,6 +223,7 @@ def build_services(
             clock,
             llm if llm.available else None,
         ),  # fmt: skip
+        dashboard_url=settings.redovisa_web_url,
     )
 
 

@@ -75,6 +75,18 @@ class Settings(BaseSettings):
         default_factory=list, description="Telegram user ids of administrators, comma-separated"
     )
 
+    redovisa_web_url: str | None = Field(
+        default=None,
+        description="Public HTTPS address of the coordinators' dashboard; when set, "
+        "`redovisa telegram` serves it and /oversikt gets a button that opens it in Telegram",
+    )
+    redovisa_web_listen: str = Field(
+        default="127.0.0.1", description="Address the dashboard's web server listens on"
+    )
+    redovisa_web_port: int = Field(
+        default=8080, ge=1, le=65535, description="Port the dashboard's web server listens on"
+    )
+
     openai_api_key: SecretStr | None = Field(
         default=None, description="Key for the OpenAI-compatible endpoint; no LLM when unset"
     )
@@ -137,6 +149,15 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.strip():
             return None
         return value
+
+    @field_validator("redovisa_web_url", mode="before")
+    @classmethod
+    def _https_web_url(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        if isinstance(value, str) and not value.strip().lower().startswith("https://"):
+            raise ValueError("REDOVISA_WEB_URL måste vara en HTTPS-adress (https://…)")
+        return value.strip() if isinstance(value, str) else value
 
     @field_validator("telegram_bot_token")
     @classmethod

@@ -137,3 +137,5 @@ def test_the_built_package_carries_every_data_file_of_prompts(tmp_path: Path) ->
     missing = [path for path in tracked if path not in inside]
     assert not missing, f"not in the wheel: {missing}"
     assert "storage/migrations/env.py" in inside
+    templates = [str(p.relative_to(ROOT)) for p in (ROOT / "bot" / "web" / "templates").glob("*")]
+    assert templates and not [path for path in templates if path not in inside]

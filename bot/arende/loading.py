@@ -19,10 +19,9 @@ from bot.arende.signed_state import still_signed
 from bot.mall.case_status import derive_status
 from bot.mall.template import QuestionKind, Template, TemplateCatalog
 from bot.review.budget import BudgetReading, read_budget
-from storage import ledger_repository as ledger_repo
+from storage import arende_repository as arende_repo
 from storage import repository as repo
-from storage import submission_repository as submissions
-from storage.models import Case
+from storage.models import BudgetLedgerEntry, Case, SignedReport
 
 DOCUMENTS_MADE = "sent_for_signature"  # cases.status once the final PDF was made
 
@@ -45,36 +44,37 @@ def _registered_signature(case: Case) -> Signature | None:
     return Signature(case.signer, case.signed_at, pdf_sha256="", answers_match=True)
 
 
-def load_arende(session: Session, case: Case, catalog: TemplateCatalog) -> Arende:
-    """The model of `case` as it stands in this transaction."""
-    template = catalog.get(case.template_id) if case.template_id in catalog else None
-    current = repo.current_answers(session, case.id)
-    answers = {key: a.text for key, a in current.items() if a.text.strip()}
-    history = tuple(
-        Confirmation(e.granted_kr, e.used_kr, e.confirmed_at, e.source)
-        for e in ledger_repo.history(session, case.id)
+def _signature(case: Case, signed: SignedReport | None, current: dict[str, str]) -> Signature | None:
+    if signed is None:
+        return _registered_signature(case)
+    return Signature(
+        signer=signed.signer,
+        signed_at=signed.signed_at,
+        pdf_sha256=signed.sha256,
+        answers_match=still_signed(signed, current),
     )
+
+
+def _arende(
+    case: Case,
+    catalog: TemplateCatalog,
+    current: dict[str, str],
+    entries: list[BudgetLedgerEntry],
+    signed: SignedReport | None,
+) -> Arende:
+    template = catalog.get(case.template_id) if case.template_id in catalog else None
+    answers = {key: text for key, text in current.items() if text.strip()}
+    history = tuple(Confirmation(e.granted_kr, e.used_kr, e.confirmed_at, e.source) for e in entries)
     budget = decide_budget(
         history=history,
         registered_granted_kr=case.granted_amount_kr,
         reading=None if history else _budget_reading(template, answers, case.granted_amount_kr),
     )
-    signed = submissions.latest_signed_report(session, case.id)
-    signature = (
-        Signature(
-            signer=signed.signer,
-            signed_at=signed.signed_at,
-            pdf_sha256=signed.sha256,
-            answers_match=still_signed(signed, {k: a.text for k, a in current.items()}),
-        )
-        if signed is not None
-        else _registered_signature(case)
-    )
-    questions = len(template.questions) if template else 0
-    answered_keys = {q.key for q in template.questions} if template else set(answers)
+    signature = _signature(case, signed, current)
+    keys = {q.key for q in template.questions} if template else set(answers)
     status = derive_status(
-        answered=len(answered_keys & set(answers)),
-        questions=questions,
+        answered=len(keys & set(answers)),
+        questions=len(template.questions) if template else 0,
         documents_made=case.status == DOCUMENTS_MADE,
         signed=signature is not None,
         changed_after_signing=signature is not None and not signature.answers_match,
@@ -103,8 +103,21 @@ def load_arende(session: Session, case: Case, catalog: TemplateCatalog) -> Arend
 def load_arenden(
     session: Session, cases: Sequence[Case], catalog: TemplateCatalog
 ) -> list[Arende]:
-    """The models of `cases`, in their order."""
-    return [load_arende(session, case, catalog) for case in cases]
+    """The models of `cases`, in their order, read with a few queries whatever their number."""
+    ids = [case.id for case in cases]
+    answers = arende_repo.current_answer_texts(session, ids)
+    ledgers = arende_repo.ledger_histories(session, ids)
+    signed = arende_repo.latest_signed_reports(session, ids)
+    return [
+        _arende(case, catalog, answers[case.id], ledgers[case.id], signed.get(case.id))
+        for case in cases
+    ]
+
+
+def load_arende(session: Session, case: Case, catalog: TemplateCatalog) -> Arende:
+    """The model of `case` as it stands in this transaction."""
+    (arende,) = load_arenden(session, [case], catalog)
+    return arende
 
 
 def load_arenden_by_id(

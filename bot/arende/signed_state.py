@@ -5,6 +5,7 @@ PDF is not sent (a new document must be made and signed again)."""
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
@@ -14,10 +15,17 @@ from storage import submission_repository as submissions
 from storage.models import SignedReport
 
 
+@lru_cache(maxsize=4096)
+def _answers_in(sha256: str, content: bytes) -> tuple[tuple[str, str], ...] | None:
+    """The answers attached to a signed PDF, read once per file and process."""
+    answers = signed_answers(content)
+    return tuple(sorted(answers.items())) if answers is not None else None
+
+
 def still_signed(signed: SignedReport, current: Mapping[str, str]) -> bool:
     """Do the stored answers equal those inside the signed PDF?"""
-    answers = signed_answers(signed.content)
-    return answers is not None and answers_equal(answers, current)
+    answers = _answers_in(signed.sha256, signed.content)
+    return answers is not None and answers_equal(dict(answers), current)
 
 
 def changed_after_signing(session: Session, case_ids: Collection[int]) -> set[int]:

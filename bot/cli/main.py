@@ -1,5 +1,5 @@
 """The `redovisa` command's parser and dispatch: start, chat, telegram, review, render,
-verify, tjansteskrivelse, sammanstallning, users, migrate."""
+verify, tjansteskrivelse, sammanstallning, users, web, migrate."""
 
 from __future__ import annotations
 
@@ -104,6 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("year", nargs="?", type=int, help="året (standard: i år)")
     summary.add_argument("--out", type=Path, default=Path("."), help="mappen filerna skrivs till")
     add_users_parser(commands, parents=[verbose_after])
+    web = add_command("web", help="översikten för samordnare i webbläsaren")
+    web.add_argument(
+        "--open", action="store_true", help="bara på 127.0.0.1, med en engångslänk att logga in"
+    )
+    web.add_argument("--as", dest="as_name", metavar="NAMN", help="samordnaren länken gäller")
     add_command("migrate", help="uppdatera databasens schema och avsluta")
     return parser
 
@@ -165,6 +170,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return run_after_signing(args, settings)
     if args.command == "users":
         return run_users(args, settings)
+    if args.command == "web":
+        from bot.cli.web_command import run_web_command
+
+        return run_web_command(settings, args.open, args.as_name)
     if args.command == "migrate":
         from storage.db import open_database
 
@@ -271,16 +280,11 @@ def run_after_signing(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_telegram(settings: Settings) -> int:
-    from bot.app import assemble
-    from bot.telegram.app import run_telegram as run_bot
-    from bot.telegram.shared_inbox import inbox_for
-
     if settings.telegram_bot_token is None:
         from bot.telegram.app import MISSING_TOKEN
 
         print(f"redovisa: {MISSING_TOKEN}", file=sys.stderr)
         return 2
-    assembly = assemble(settings)
-    inbox = inbox_for(settings.telegram_instances, assembly.sessions, assembly.clock)
-    run_bot(settings, lambda: assembly.conversation, assembly.reminder_job, inbox)
-    return 0
+    from bot.cli.web_command import run_telegram_with_dashboard
+
+    return run_telegram_with_dashboard(settings)

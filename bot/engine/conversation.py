@@ -109,7 +109,9 @@ class Conversation:
         self._clock = clock
         self._access = access
         coordination = coordination_texts or load_coordination_texts()
-        self._desk = CoordinatorDesk(catalog, coordination, services.on_case_registered)
+        self._desk = CoordinatorDesk(
+            catalog, coordination, services.on_case_registered, services.dashboard_url
+        )
         self._reports = Reports(catalog, texts)
         self._suggestions = PhrasingSuggestions(
             self._reports, services.phrasing, session_factory, clock

@@ -6,19 +6,18 @@ or XLSX file sent by a coordinator registers many ärenden at once, all or none.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from bot.arende.loading import load_arenden_by_id
 from bot.engine import case_sheet
 from bot.engine.access import ROLE_BY_SWEDISH_WORD, is_admin, may_coordinate, role_name
-from bot.engine.budget_overview import budget_cells, budget_headings, budget_text
+from bot.engine.budget_overview import budget_text
+from bot.engine.coordinator_view import overview_file, question_count, visible
 from bot.engine.ledger_texts import load_ledger_texts
 from bot.engine.membership import Membership
-from bot.engine.messages import Attachment, Block, Button, Reply, Style, say
+from bot.engine.messages import Block, Button, Reply, Style, say
 from bot.engine.overview_findings import stale_reviews
-from bot.engine.overview_view import overview_cells, overview_line
+from bot.engine.overview_view import overview_line
 from bot.engine.registration import (
     CASE_FIELDS,
     LONG_PASSED_DAYS,
@@ -38,7 +37,6 @@ from storage import access_repository as access_repo
 from storage import membership_repository as members_repo
 from storage import repository as repo
 from storage.models import Case, User
-from storage.reminder_repository import overview_rows
 
 INVITE_VALID_FOR = timedelta(days=7)
 
@@ -46,7 +44,8 @@ INVITE_VALID_FOR = timedelta(days=7)
 class CoordinatorDesk:
     """The coordinators' commands over the engine's turn; `texts` are
     prompts/coordination.toml's. `on_case_registered` is called with (session, case, now)
-    after an ärende is registered or its deadline set, so that its reminders are (re)created."""
+    after an ärende is registered or its deadline set, so that its reminders are (re)created;
+    `dashboard_url` (REDOVISA_WEB_URL) gives /oversikt a button that opens the dashboard."""
 
     COMMANDS = (
         "inbjudan", "sparra", "anvandare", "registrera", "oversikt", "ansvarig", "ta_bort",
@@ -57,8 +56,10 @@ class CoordinatorDesk:
         catalog: TemplateCatalog,
         texts: CoordinationTexts,
         on_case_registered: CaseRegisteredHook | None = None,
+        dashboard_url: str | None = None,
     ) -> None:
         self._catalog = catalog
+        self._dashboard_url = dashboard_url  # /oversikt's button opens it as a Mini App
         self.texts = texts
         self._on_case_registered = on_case_registered
         self._ledger_texts = load_ledger_texts()
@@ -313,43 +314,27 @@ class CoordinatorDesk:
 
     # -- overview -------------------------------------------------------------------------
 
-    def _question_count(self, template_id: str) -> int:
-        return len(self._catalog.get(template_id).questions) if template_id in self._catalog else 0
-
     def _overview(self, turn: Turn, _argument: str) -> list[Reply]:
-        owner = None if is_admin(turn.user) else turn.user.id
-        rows = overview_rows(turn.session, owner)
-        texts = self.texts
+        seen = visible(turn.session, turn.user, self._catalog)
+        rows, texts = seen.rows, self.texts
         if not rows:
             return [say(texts.overview_empty)]
-        arenden = load_arenden_by_id(turn.session, [row.case_id for row in rows], self._catalog)
-        rows = [replace(row, state=arenden[row.case_id].status.value) for row in rows]
-        stale = stale_reviews(turn, rows)
+        stale = stale_reviews(turn.session, rows)
         blocks = [Block(texts.overview_heading, Style.HEADING)]
         for row in rows[:50]:
-            total = self._question_count(row.template_id)
+            total = question_count(self._catalog, row.template_id)
             line = overview_line(texts, row, total, row.case_id in stale)
-            budget = budget_text(self._ledger_texts, arenden[row.case_id].budget)
+            budget = budget_text(self._ledger_texts, seen.arenden[row.case_id].budget)
             blocks.append(Block(f"{line} {budget}"))
         if len(rows) > 50:
             blocks.append(Block(texts.overview_more.format(count=len(rows) - 50)))
-        workbook = case_sheet.overview_workbook(
-            [
-                overview_cells(
-                    texts, row, self._question_count(row.template_id), row.case_id in stale
-                )
-                + budget_cells(self._ledger_texts, arenden[row.case_id].budget)
-                for row in rows
-            ],
-            texts,
-            budget_headings(self._ledger_texts),
+        attachment = overview_file(
+            turn.session, seen, self._catalog, texts, self._ledger_texts, turn.now.date()
         )
-        attachment = Attachment(
-            texts.overview_filename.format(date=turn.now.date().isoformat()),
-            workbook,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        return [Reply(tuple(blocks), attachments=(attachment,))]
+        buttons: tuple[tuple[Button, ...], ...] = ()
+        if self._dashboard_url:
+            buttons = ((Button(texts.overview_dashboard_button, self._dashboard_url, True),),)
+        return [Reply(tuple(blocks), buttons, attachments=(attachment,))]
 
 
 def _user_by_number(turn: Turn, argument: str) -> User | None:

@@ -53,10 +53,13 @@ class Block:
 
 @dataclass(frozen=True)
 class Button:
-    """A choice offered to the user; choosing it is the same as sending `command`."""
+    """A choice offered to the user; choosing it is the same as sending `command`. A
+    button that `opens_web_app` opens the page at the address `command` instead (in
+    Telegram a Mini App; elsewhere shown as the address)."""
 
     label: str
     command: str
+    opens_web_app: bool = False
 
 
 @dataclass(frozen=True)

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy.orm import Session
+
 from bot.engine.texts import CoordinationTexts
-from bot.engine.turn import Turn
 from storage import membership_repository as members_repo
 from storage.reminder_repository import OverviewRow
 
 
-def stale_reviews(turn: Turn, rows: Sequence[OverviewRow]) -> set[int]:
+def stale_reviews(session: Session, rows: Sequence[OverviewRow]) -> set[int]:
     """The ärenden with findings whose answers changed after their last review."""
     ids = [row.case_id for row in rows if row.open_findings]
-    reviewed = members_repo.reviewed_times(turn.session, ids)
-    answered = members_repo.last_answer_times(turn.session, ids)
+    reviewed = members_repo.reviewed_times(session, ids)
+    answered = members_repo.last_answer_times(session, ids)
     return {
         case_id
         for case_id, when in reviewed.items()

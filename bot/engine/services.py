@@ -195,3 +195,4 @@ class EngineServices:
     phrasing: PhrasingPort | None = None
     on_case_registered: CaseRegisteredHook | None = None
     after_signing: AfterSigningPort | None = None
+    dashboard_url: str | None = None  # REDOVISA_WEB_URL: /oversikt opens it as a Mini App

@@ -232,6 +232,7 @@ class CoordinationTexts(TextFile):
     overview_empty: Text = text()
     overview_heading: Text = text()
     overview_more: Text = text("count")
+    overview_dashboard_button: Text = text()
     overview_filename: Text = text("date")
     overview_line: Text = text("case_number", "state", "deadline", "who")
     overview_no_date: Text = text()

@@ -22,9 +22,10 @@ import gc
 import logging
 import secrets
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
@@ -50,6 +51,9 @@ from bot.telegram.texts import TelegramTexts, load_telegram_texts
 log = logging.getLogger(__name__)
 
 ConversationFactory = Callable[[], ConversationPort]
+# Runs beside the bot on its loop until the event is set, sending through the bot's notifier
+# (the dashboard, when REDOVISA_WEB_URL is set).
+Beside = Callable[[Notifier, asyncio.Event], Coroutine[Any, Any, None]]
 # Builds the reminder job once the bot is connected, around the notifier that sends with it.
 ReminderJobFactory = Callable[[Notifier], ReminderJob]
 
@@ -315,16 +319,22 @@ async def serve(
     conversation: ConversationPort,
     reminders: ReminderJobFactory | None = None,
     inbox: Inbox | None = None,
+    beside: Beside | None = None,
 ) -> None:
-    """Run the bot, and the reminder job, until SIGINT or SIGTERM."""
+    """Run the bot, the reminder job and `beside` (the dashboard), until SIGINT or SIGTERM."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    async with TelegramBot(settings, conversation, reminders=reminders, inbox=inbox):
+    async with TelegramBot(settings, conversation, reminders=reminders, inbox=inbox) as bot:
+        task = None
+        if beside is not None:
+            task = asyncio.create_task(beside(TelegramNotifier(bot.application.bot), stop))
         freeze_startup_objects()
         await stop.wait()
         log.info("stopping")
+        if task is not None:
+            await task
 
 
 def freeze_startup_objects() -> None:
@@ -341,8 +351,9 @@ def run_telegram(
     conversation_factory: ConversationFactory,
     reminders: ReminderJobFactory | None = None,
     inbox: Inbox | None = None,
+    beside: Beside | None = None,
 ) -> None:
     """The `redovisa telegram` command: run the bot on the engine until stopped."""
     if settings.telegram_bot_token is None:
         raise SystemExit(MISSING_TOKEN)
-    asyncio.run(serve(settings, conversation_factory(), reminders, inbox))
+    asyncio.run(serve(settings, conversation_factory(), reminders, inbox, beside))

@@ -22,7 +22,7 @@ import secrets
 from collections import OrderedDict
 
 from pydantic import SecretStr
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from bot.engine.messages import Button
 
@@ -91,13 +91,14 @@ def inline_keyboard(
 ) -> InlineKeyboardMarkup | None:
     if not any(rows):
         return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.label, callback_data=commands.encode(b.command)) for b in row]
-            for row in rows
-            if row
-        ]
-    )
+    return InlineKeyboardMarkup([[_button(b, commands) for b in row] for row in rows if row])
+
+
+def _button(button: Button, commands: CallbackCommands) -> InlineKeyboardButton:
+    """A button that sends its command back, or one that opens its address as a Mini App."""
+    if button.opens_web_app:
+        return InlineKeyboardButton(button.label, web_app=WebAppInfo(button.command))
+    return InlineKeyboardButton(button.label, callback_data=commands.encode(button.command))
 
 
 # Buttons that only show something: pressing one leaves the message's other buttons.

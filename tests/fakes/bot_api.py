@@ -727,8 +727,7 @@ class FakeBotApi:
         if message.buttons:
             result["reply_markup"] = {
                 "inline_keyboard": [
-                    [{"text": label, "callback_data": data} for label, data in row]
-                    for row in message.buttons
+                    [_button_json(label, data) for label, data in row] for row in message.buttons
                 ]
             }
         return result
@@ -927,12 +926,24 @@ def _buttons(markup: Any) -> list[list[tuple[str, str]]]:
     for row in rows:
         buttons = []
         for button in row:
+            if "web_app" in button:  # opens a Mini App: its address must be HTTPS
+                url = str(button["web_app"].get("url", ""))
+                if not url.startswith("https://"):
+                    raise ApiError(400, "Bad Request: BUTTON_URL_INVALID")
+                buttons.append((str(button["text"]), "web_app:" + url))
+                continue
             data = str(button.get("callback_data", ""))
             if not 1 <= len(data.encode()) <= CALLBACK_DATA_LIMIT:
                 raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
             buttons.append((str(button["text"]), data))
         result.append(buttons)
     return result
+
+
+def _button_json(label: str, data: str) -> dict[str, Any]:
+    if data.startswith("web_app:"):
+        return {"text": label, "web_app": {"url": data.removeprefix("web_app:")}}
+    return {"text": label, "callback_data": data}
 
 
 def _error(exc: ApiError) -> web.Response:
