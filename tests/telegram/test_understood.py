@@ -66,9 +66,9 @@ async def test_a_cue_at_a_question_then_yes_its_my_answer(
         question = asked[-1]
         assert "fråga 1" in question.text
         assert CUES[cue] in question.button_labels
-        assert "Ja, det är mitt svar" in question.button_labels
+        assert "Spara det som svar" in question.button_labels
         assert answers(sqlite_session_factory) == {}
-        user.press(question, "Ja, det är mitt svar")
+        user.press(question, "Spara det som svar")
         await user.replies(says("Svaret på fråga 1 är sparat"))
     assert answers(sqlite_session_factory) == {"namnd": cue}
 
@@ -163,7 +163,7 @@ async def test_a_pasted_report_in_two_messages_is_offered_and_read_in(
         await user.ask(pasted[:middle], says("ser ut som en hel redovisning"))
         offer = await user.ask(pasted[middle:], says("känner igen 8 av mallens rubriker"))
         assert answers(sqlite_session_factory) == {}
-        user.press(offer[-1], "Ja, läs in den")
+        user.press(offer[-1], "Läs in den")
         await user.replies(says("Inläst: svar på 8 frågor"))
     stored = answers(sqlite_session_factory)
     assert stored["namnd"] == "Arbetsmarknads- och socialnämnden"
