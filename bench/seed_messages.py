@@ -20,7 +20,8 @@ Two runs:
   "det var allt"), none taken from the cue data.
 
 When the bot reads the budget back ("… stämmer det?" with a "/budget ja" button) the
-official presses it: that is one message of overhead.
+official presses it; when it asks for the amount used, which seed 001 does not say
+surely, they press "Vet inte än": one message of overhead either way.
 
 The official answers the question the bot shows ("Fråga N av 8"). At the end they compare
 the stored answers with what they meant, and fix every wrong one with /andra N, the text
@@ -61,6 +62,7 @@ LEFT_THE_QUESTIONS = (
     "väntar jag inte på något svar",
 )
 CONFIRM_BUDGET = "/budget ja"
+BUDGET_NOT_YET = "/budget vet inte"
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,8 @@ class Official:
                 self.shown = None
             if self.offers(CONFIRM_BUDGET):
                 self.send(CONFIRM_BUDGET, is_content=False)  # the figures read back are right
+            elif self.offers(BUDGET_NOT_YET):
+                self.send(BUDGET_NOT_YET, is_content=False)  # seed 001 does not say it
 
     def offers(self, command: str) -> bool:
         return any(b.command == command for r in self.last for row in r.buttons for b in row)

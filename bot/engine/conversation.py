@@ -298,6 +298,8 @@ class Conversation:
         known = {*handlers, *AfterSigning.COMMANDS, *CoordinatorDesk.COMMANDS, "kod"}
         if command.name not in known:
             return self._words.unknown(turn, command.name)
+        if state.awaiting is Awaiting.BUDGET and command.name in ("klar", "hoppa"):
+            return self._budget.leave_open(turn, "")  # on without a word: an open point
         if state.awaiting is Awaiting.UNCLEAR and command.name not in KEEP_WAITING_MESSAGE:
             state.clear_waiting()  # the user chose a command: the waiting message goes
         if command.name not in KEEP_SIGNATURE_OPEN:

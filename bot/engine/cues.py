@@ -18,7 +18,17 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from bot.mall.datafiles import PROMPTS_DIR, DataFileError, load_toml_model
 
 # The order decides between kinds that match equally many words.
-KIND_ORDER = ("back", "stop", "unsure", "help", "complaint", "greeting", "foreign", "aside", "shape")
+KIND_ORDER = (
+    "back",
+    "stop",
+    "unsure",
+    "help",
+    "complaint",
+    "greeting",
+    "foreign",
+    "aside",
+    "shape",
+)
 SHAPE = "shape"  # a message without a cue that does not fit its question's answer
 _WORD = re.compile(r"[\wåäöÅÄÖéü']+", re.UNICODE)
 _SWEDISH_LETTERS = re.compile(r"[åäöÅÄÖ]")

@@ -39,10 +39,28 @@ GREETINGS = {
 }
 SLIP_WORDS = {"stavfel", "skrivfel", "felstavat", "felstavning", "felskrivning", "typo", "mistake"}
 INTERJECTIONS = {"nej", "ja", "jo", "nä", "men", "oj", "ok", "okej", "äh", "asså", "aa"}
-APOLOGIES_AND_THANKS = {"tack", "tackar", "thanks", "thank", "förlåt", "ursäkta", "sorry",
-                        "oops", "hoppsan", "ops"}
+APOLOGIES_AND_THANKS = {
+    "tack",
+    "tackar",
+    "thanks",
+    "thank",
+    "förlåt",
+    "ursäkta",
+    "sorry",
+    "oops",
+    "hoppsan",
+    "ops",
+    "hoppla",
+    "oj",
+    "ojdå",
+    "ledsen",
+    "aj",
+}
 # With "det där" these make a message about the one before ("det där skulle inte med").
 DEICTIC_CONTEXT = {"inte", "bort", "fel", "med", "ska", "skulle", "rätt", "ändå", "not", "wrong"}
+APOLOGIES_ANYWHERE = {"sorry", "förlåt", "ursäkta", "ledsen", "oops"}
+THANKS = {"tack", "tackar", "thanks", "thx"}
+NOW_WORDS = {"nu", "då", "oj", "jaha", "aha"}
 WAIT_WORDS = {"vänta", "wait", "stanna", "pausa"}
 UNDO_SELF = {"menade", "menar", "skrev", "tryckte", "råkade", "glömde", "klistrade"}
 HELP_SELF = {"förstår", "fattar", "hittar", "begriper", "undrar"}
@@ -146,6 +164,8 @@ class TalkRules:
             return order
         if len(words) >= 2 and first not in s["statement_starts"] and words[1] in s["subjects"]:
             return "help"  # a verb before its subject: "räcker det", "behöver ni mer"
+        if len(words) >= 3 and first in NOW_WORDS and words[2] == "jag":
+            return "help"  # "nu blev jag förvirrad", "då fattar jag ingenting"
         social = self._social(words)
         if social is not None:
             return social
@@ -241,6 +261,8 @@ class TalkRules:
     def _social(self, words: tuple[str, ...]) -> str | None:
         """Thanks, a greeting, an apology or an "ok" and nothing more."""
         s = self._sets
+        if any(w in APOLOGIES_ANYWHERE for w in words) or words[-1] in THANKS:
+            return "aside"  # "Glömde bifoga filen, sorry", "Schysst, tack"
         if words[0] not in s["social"] or words[1:2] == ("vare",):  # "tack vare": owing to
             return None
         if words[0] in APOLOGIES_AND_THANKS:

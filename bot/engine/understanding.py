@@ -148,11 +148,13 @@ class Understanding:
         return cue.kind if cue is not None else None
 
     def _talk_cue(self, text: str) -> Cue | None:
-        cue = self._cues.classify(text)
-        if cue is not None:
-            return cue
+        """The cue words' kind, or the talk rules' one; a message about the one before
+        ("det där skulle inte med") is always offered /angra first."""
         kind = self._talk.sign(text)
-        return self._cues.cue(kind) if kind is not None else None
+        cue = self._cues.classify(text)
+        if kind == "back" or (cue is None and kind is not None):
+            return self._cues.cue(kind)
+        return cue
 
     def after_signature(self, turn: Turn, text: str, ref: str | None) -> list[Reply] | None:
         """A further line of the signature block just written; None when it cannot be one."""

@@ -158,8 +158,9 @@ LOADERS: dict[str, Callable[[Path], object]] = {
     "after_signing.toml": load_after_signing_texts,
     "budget_ledger.toml": load_ledger_texts,
 }
-# Word lists, not texts: read by their own loaders (bot/mall/amounts.py, bot/engine/cues.py).
-WORD_LISTS = {"amounts.toml", "cues.toml"}
+# Word lists, not texts: read by their own loaders (bot/mall/amounts.py, bot/engine/cues.py,
+# bot/engine/intents.py, bot/engine/talk.py).
+WORD_LISTS = {"amounts.toml", "cues.toml", "intents.toml", "talk.toml"}
 
 
 def test_every_text_file_in_prompts_has_a_loader_and_loads() -> None:
