@@ -217,6 +217,7 @@ def test_the_figures_are_settled_before_the_next_question(
     reply = anna.say("det vet jag inte än, ekonomen har inte gjort bokslutet")
     assert "öppen punkt" in reply and "Fråga 8 av 8" in reply
     assert "Öppen punkt: budgetens siffror" in anna.say("/status")
+    assert "Öppen punkt: budgetens siffror" in anna.say("/granska")
     assert "Svaret på fråga 8 är sparat" in anna.say("Anna Andersson, enhetschef")
     assert ledger(session_factory) == []
     assert "Det finns ingen budget som väntar" in anna.say("/budget ja")

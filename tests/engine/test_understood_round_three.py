@@ -5,6 +5,7 @@ go straight through."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -248,3 +249,18 @@ def test_status_without_parts_says_what_to_do(olle: ChatUser) -> None:
     reply = olle.say("Något jag skriver när ingen fråga väntar")
     assert "väntar jag inte på något svar" in reply
     assert buttons_of(olle) == ["/fortsatt", "/utkast"]
+
+
+def test_a_report_read_in_again_says_how_many_answers_change(
+    olle: ChatUser, sqlite_session_factory: SessionFactory, seeds_dir: Path
+) -> None:
+    start_report(olle, "STK-2018-1304")
+    pasted = (seeds_dir / "seed_001.txt").read_text(encoding="utf-8").strip()
+    olle.say(pasted)
+    assert "hur mycket som har använts" in olle.say("/lasin")  # read back first
+    olle.say("/budget vet inte")
+    olle.say(pasted.replace("Jonas Magnusson", "Karin Lund"))
+    assert "1 av dem har redan svar" in olle.say("/lasin")
+    reply = olle.say("ja")
+    assert "1 svar ändrades; de andra var redan likadana." in reply
+    assert answers_of(sqlite_session_factory, "STK-2018-1304")["underskrift"].startswith("Karin")
