@@ -2,8 +2,9 @@
 
 A short message whose every word is a cue word or a filler word ("avsluta", "?",
 "oj, stavfel. gå tillbaka", "vet inte", "I don't understand, can I write in English?")
-is talk about the chat; anything with a word of content in it is an answer. The result
-only chooses which question the bot asks; it never stores or drops text by itself.
+is talk about the chat. A message with other words may still be talk: bot/engine/talk.py
+reads it by its build. The result only chooses which question the bot asks and its
+buttons; it never stores or drops text by itself.
 """
 
 from __future__ import annotations

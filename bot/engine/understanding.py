@@ -1,10 +1,12 @@
 """Before a message becomes (part of) an answer: is it one?
 
-A short message that is talk about the chat ("avsluta", "?", "oj, stavfel. gå tillbaka",
-"vet inte", a greeting, a question in English) and a pasted whole report (several of the
-mall's headings) are not stored: the bot asks in one line what was meant, with buttons for
-the likely commands and "Ja, det är mitt svar". The message waits in the state until the
-user chooses; a command or a new message lets it go.
+The rule fails closed. A short message is stored only when it fits the answer its question
+asks for (the mall's `answer` shape) and shows no sign of being said to the bot (talk.py:
+"?", "vänta lite", "tack!", "fel ruta", English, …); otherwise the bot asks in one line
+what was meant, with buttons for the command it most likely meant (intents.py, the cue
+words of cues.py) and "Spara det som svar". A pasted whole report (several of the mall's
+headings) is offered as an import. The message waits in the state until the user chooses;
+a command or a new message lets it go.
 """
 
 from __future__ import annotations
