@@ -81,10 +81,8 @@ class BudgetWait:
     def word(self, turn: Turn, text: str) -> list[Reply]:
         """A message while the figures wait that is no yes, no or plain correction."""
         pending = PendingBudget.model_validate(turn.state.ledger)
-        case = turn.own_case(pending.case_id)
-        if case is None:
-            turn.state.clear_waiting()
-            return [say(self._texts.case_gone)]
+        if turn.own_case(pending.case_id) is None:
+            return self._ledger.reply(turn, text)  # it says the ärende is gone
         if self._talk.about_budget(text):
             try:
                 return self._read_back(turn, pending, text)

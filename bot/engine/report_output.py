@@ -16,6 +16,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.engine.budget_wait import budget_left_open
 from bot.engine.document_facts import ANYWAY, USE_USUAL, facts_check, use_usual_facts
 from bot.engine.documents_view import (
     DOCUMENTS_NOT_RUNNING,
@@ -23,7 +24,6 @@ from bot.engine.documents_view import (
     documents_replies,
     not_running,
 )
-from bot.engine.budget_wait import budget_left_open
 from bot.engine.jobs import ClaimedJob, Outcome, Work
 from bot.engine.ledger_texts import load_ledger_texts
 from bot.engine.messages import Reply, say
