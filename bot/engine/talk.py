@@ -194,7 +194,7 @@ class TalkRules:
         if shape is AnswerShape.TITLE:
             return self._is_title(stripped)
         if shape is AnswerShape.SIGNATURE:
-            return stripped[:1].isupper() and not re.search(r"\d", stripped.splitlines()[0])
+            return stripped[:1].isupper() and not self.about_budget(stripped.splitlines()[0])
         return True
 
     def _names_a_body(self, text: str) -> bool:
