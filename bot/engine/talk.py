@@ -60,6 +60,7 @@ APOLOGIES_AND_THANKS = {
 DEICTIC_CONTEXT = {"inte", "bort", "fel", "med", "ska", "skulle", "rätt", "ändå", "not", "wrong"}
 APOLOGIES_ANYWHERE = {"sorry", "förlåt", "ursäkta", "ledsen", "oops"}
 THANKS = {"tack", "tackar", "thanks", "thx"}
+ANSWER_WORDS = {"ja", "nej", "jo", "inga", "inget", "ingen", "alla", "allt"}
 NOW_WORDS = {"nu", "då", "oj", "jaha", "aha"}
 WAIT_WORDS = {"vänta", "wait", "stanna", "pausa"}
 UNDO_SELF = {"menade", "menar", "skrev", "tryckte", "råkade", "glömde", "klistrade"}
@@ -155,6 +156,8 @@ class TalkRules:
         mine = self._about_myself(words)
         if mine is not None:
             return mine
+        if len(words) == 1 and stripped.endswith("!") and first not in ANSWER_WORDS:
+            return "aside"  # "Gomorron!", "Hoppsansa!": an exclamation, not a part
         if stripped.endswith("?") or first in QUESTION_WORDS:
             return "help"
         if any(w in s["second_person"] for w in words):

@@ -44,6 +44,7 @@ FRESH_SLIPS = [
     "Sparas detta automatiskt?",
     "funkar mobilversionen också?",
     "Hinner vi klart före semestern?",
+    "Gomorron!",
 ]
 # Slips in the words of the issue and the cue data, and signs without words.
 OTHER_SLIPS = [
