@@ -91,10 +91,11 @@ def strict(
     )
 
 
-@pytest.fixture
-def sqlite_conversation(
-    sqlite_session_factory: SessionFactory, catalog: TemplateCatalog, clock: MovableClock
+def importing_conversation(
+    sessions: SessionFactory, catalog: TemplateCatalog, clock: MovableClock
 ) -> Conversation:
+    """An engine that reads drafts in (a pasted report, a file), open to everyone."""
+
     def importer(filename: str, data: bytes) -> ImportedDraft:
         report = import_report(filename, data, catalog)
         return ImportedDraft(
@@ -105,13 +106,20 @@ def sqlite_conversation(
         )
 
     return Conversation(
-        sqlite_session_factory,
+        sessions,
         catalog,
         load_texts(),
         clock,
         EngineServices(importer=importer),
         access=AccessPolicy.open_to_all(),
     )
+
+
+@pytest.fixture
+def sqlite_conversation(
+    sqlite_session_factory: SessionFactory, catalog: TemplateCatalog, clock: MovableClock
+) -> Conversation:
+    return importing_conversation(sqlite_session_factory, catalog, clock)
 
 
 @pytest.fixture

@@ -9,15 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.documents.importer import import_report
-from bot.engine.access import AccessPolicy
-from bot.engine.conversation import Conversation
-from bot.engine.services import EngineServices, ImportedDraft
-from bot.engine.texts import load_texts
 from bot.mall.template import TemplateCatalog
 from storage import repository as repo
 from storage.db import SessionFactory
 from tests.conftest import MovableClock
+from tests.engine.conftest import importing_conversation
 from tests.fakes.bot_api import FakeBotApi, FakeUser, SentMessage
 from tests.telegram.conftest import RunBot
 
@@ -143,18 +139,7 @@ async def test_a_pasted_report_in_two_messages_is_offered_and_read_in(
     clock: MovableClock,
     seeds_dir: Path,
 ) -> None:
-    def importer(filename: str, data: bytes) -> ImportedDraft:
-        report = import_report(filename, data, catalog)
-        return ImportedDraft(report.template_id, dict(report.answers), report.case_number)
-
-    engine = Conversation(
-        sqlite_session_factory,
-        catalog,
-        load_texts(),
-        clock,
-        EngineServices(importer=importer),
-        access=AccessPolicy.open_to_all(),
-    )
+    engine = importing_conversation(sqlite_session_factory, catalog, clock)
     pasted = (seeds_dir / "seed_001.txt").read_text(encoding="utf-8").strip()
     middle = pasted.index("### Hur har utvecklingsarbetet")
     async with run_bot(engine):
