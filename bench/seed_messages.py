@@ -14,6 +14,14 @@ Two runs:
   typo followed by `oj, stavfel. gå tillbaka` at question 2, a paragraph pasted into the
   wrong answer followed by `ångra`, a question in English in the middle of an answer).
   Where the bot asks what was meant, the official presses the button they meant.
+- natural slips (issue 21): slips written for this run in the words an official uses
+  when talking to the chat rather than to the report ("vänta, ska bara leta fram
+  beslutet", "tack!", "sorry, fel fönster", "räcker det här eller behöver ni mer?",
+  "det var allt"), none taken from the cue data.
+
+When the bot reads the budget back ("… stämmer det?" with a "/budget ja" button) the
+official presses it; when it asks for the amount used, which seed 001 does not say
+surely, they press "Vet inte än": one message of overhead either way.
 
 The official answers the question the bot shows ("Fråga N av 8"). At the end they compare
 the stored answers with what they meant, and fix every wrong one with /andra N, the text
@@ -47,7 +55,14 @@ COUNTER = re.compile(r"Fråga (\d+) av \d+")
 SIGNATURE_HEADING = "Underskrift ansvarig chef"
 CLOSING = "Nämnden skickar ärendet"
 # What the bot says when the official is at no question any more.
-LEFT_THE_QUESTIONS = ("gått igenom alla frågor", "lämnat frågorna", "står inte vid någon fråga")
+LEFT_THE_QUESTIONS = (
+    "gått igenom alla frågor",
+    "lämnat frågorna",
+    "står inte vid någon fråga",
+    "väntar jag inte på något svar",
+)
+CONFIRM_BUDGET = "/budget ja"
+BUDGET_NOT_YET = "/budget vet inte"
 
 
 @dataclass(frozen=True)
@@ -112,10 +127,17 @@ class Official:
                 self.shown = numbers[-1]
             elif any(phrase in said for phrase in LEFT_THE_QUESTIONS):
                 self.shown = None
+            if self.offers(CONFIRM_BUDGET):
+                self.send(CONFIRM_BUDGET, is_content=False)  # the figures read back are right
+            elif self.offers(BUDGET_NOT_YET):
+                self.send(BUDGET_NOT_YET, is_content=False)  # seed 001 does not say it
+
+    def offers(self, command: str) -> bool:
+        return any(b.command == command for r in self.last for row in r.buttons for b in row)
 
     @property
     def asked(self) -> bool:
-        return any(b.command == "/svar" for r in self.last for row in r.buttons for b in row)
+        return self.offers("/svar")
 
     def is_long(self, number: int) -> bool:
         return self.template.questions[number - 1].kind.collects_several_messages
@@ -196,6 +218,23 @@ ISSUE_SLIPS = [
 ]
 
 
+# Written for this run: how officials talk to the chat, in words of their own.
+NATURAL_SLIPS = [
+    Slip(1, 0, ("vänta, ska bara leta fram beslutet",), ()),
+    Slip(2, 0, ("kan du ta om frågan?",), ("/fortsatt",)),
+    Slip(3, 0, ("👍",), ()),
+    Slip(3, 1, ("tack!",), ()),
+    Slip(3, 2, ("visa vad jag skrivit hittills",), ("/utkast",)),
+    Slip(4, 0, ("sorry, fel fönster",), ()),
+    Slip(4, 1, ("hmm blev det där rätt?",), ()),
+    Slip(5, 1, ("det var allt",), ("/klar",)),
+    Slip(6, 1, ("räcker det här eller behöver ni mer?",), ()),
+    Slip(6, 2, ("Klart!",), ("/klar",)),
+    Slip(7, 0, ("orkar inte räkna nu, tar budgeten sen",), ()),
+    Slip(8, 0, ("Vänta, måste kolla vem som skriver under",), ()),
+]
+
+
 @dataclass(frozen=True)
 class Result:
     name: str
@@ -248,6 +287,7 @@ def write_seed(name: str, slips: list[Slip]) -> Result:
 def main(_argv: list[str] | None = None) -> None:
     print(write_seed("clean", []).line())
     print(write_seed("with slips", ISSUE_SLIPS).line())
+    print(write_seed("natural", NATURAL_SLIPS).line())
 
 
 if __name__ == "__main__":

@@ -106,6 +106,19 @@ class BudgetLedger:
             pending = pending.model_copy(update=update)
         return pending, reading.granted_in_text
 
+    def pending_for(self, turn: Turn, case: Case, key: str) -> PendingBudget | None:
+        """The figures of the budget answer as they stand (the confirmed ones where the
+        answer is unsure); None when the budget question has no answer."""
+        answer = turn.answers(case).get(key)
+        if answer is None or not answer.text.strip():
+            return None
+        entry = ledger_repo.current_entry(turn.session, case.id)
+        return self._reading(case, answer.text, entry)[0]
+
+    def offer(self, turn: Turn, case: Case, pending: PendingBudget) -> list[Reply]:
+        """Read figures back and wait for the official's word."""
+        return self._offer(turn, case, pending)
+
     def _offer(
         self, turn: Turn, case: Case, pending: PendingBudget, note: str | None = None
     ) -> list[Reply]:
@@ -115,6 +128,7 @@ class BudgetLedger:
         blocks = [Block(note)] if note else []
         if case.id != turn.state.case_id:
             blocks.append(Block(self.texts.read_heading.format(case_number=case.case_number)))
+        not_yet = (Button(self.texts.button_not_yet, "/budget vet inte"),)
         if pending.complete:
             blocks.append(Block(self.texts.read_line.format(line=summary_line(pending))))
             buttons = (
@@ -122,6 +136,7 @@ class BudgetLedger:
                     Button(self.texts.button_confirm, "/budget ja"),
                     Button(self.texts.button_correct, "/budget rätta"),
                 ),
+                not_yet,
             )
             return [Reply(tuple(blocks), buttons)]
         blocks.append(Block(summary_line(pending)))
@@ -129,7 +144,7 @@ class BudgetLedger:
             blocks.append(Block(self.texts.ask_granted))
         if pending.used is None:
             blocks.append(Block(self.texts.ask_used))
-        return [Reply(tuple(blocks))]
+        return [Reply(tuple(blocks), (not_yet,))]
 
     # -- the official's word -------------------------------------------------------------
 

@@ -33,9 +33,11 @@ from bot.engine.access import NO_ACCESS, AccessPolicy
 from bot.engine.after_signing import AfterSigning
 from bot.engine.answering import Answering
 from bot.engine.budget_ledger import BudgetLedger
+from bot.engine.budget_wait import BudgetWait
 from bot.engine.coordination import CoordinatorDesk
 from bot.engine.cues import load_cues
 from bot.engine.importing import DraftImport
+from bot.engine.intents import load_intents
 from bot.engine.jobs import JobRunner
 from bot.engine.ledger_texts import load_ledger_texts
 from bot.engine.lifecycle import Lifecycle
@@ -49,10 +51,12 @@ from bot.engine.services import EngineServices
 from bot.engine.signature import SignatureBlock
 from bot.engine.state import Awaiting, ConversationState
 from bot.engine.suggestions import PhrasingSuggestions
+from bot.engine.talk import load_talk
 from bot.engine.texts import BotTexts, CoordinationTexts, load_coordination_texts
 from bot.engine.turn import Clock, Steps, Turn
 from bot.engine.understanding import Understanding
 from bot.engine.undo import Undo
+from bot.engine.words import CommandWords
 from bot.mall.case_numbers import looks_like_case_number
 from bot.mall.clean_text import remove_invisible
 from bot.mall.errors import UserFacingError
@@ -132,10 +136,14 @@ class Conversation:
             self._imports,
             cues,
             can_import=services.importer is not None,
+            talk=load_talk(),
+            intents=load_intents(),
         )
         self._undo = Undo(self._reports, cues)
         self._previous = PreviousAnswers(self._reports)
         self._ledger = BudgetLedger(self._reports, load_ledger_texts())
+        self._budget = BudgetWait(self._ledger, self._reports, load_talk())
+        self._words = CommandWords(self._reports, load_intents(), self._understanding)
         self._output = ReportOutput(
             self._reports, services.review, services.documents, session_factory, clock
         )
@@ -186,7 +194,7 @@ class Conversation:
                 state = ConversationState.model_validate(stored) if stored else ConversationState()
                 turn = Turn(session, row, state, now)
                 replies = self._dispatch(turn, incoming)
-                replies = [*replies, *self._ledger.after_saves(turn)]
+                replies = self._budget.after_input(turn, replies)
                 turn.notices.extend(self._desk.membership.batched_notices(turn))
                 repo.save_state(session, row.id, turn.state.model_dump(mode="json"), now)
         except UserFacingError as error:
@@ -243,7 +251,11 @@ class Conversation:
     def _dispatch_text(self, turn: Turn, text: str, incoming: Incoming) -> list[Reply]:
         if incoming.edited:
             return self._answering.edited_message(turn, text, incoming.message_ref)
-        command = parse_command(text) or parse_phrase(text, self._reports.template_of(turn))
+        command = (
+            parse_command(text)
+            or parse_phrase(text, self._reports.template_of(turn))
+            or self._words.command(turn, text)
+        )
         if command is not None:
             return self._run_command(turn, command)
         return self._plain_text(turn, text, incoming.message_ref)
@@ -285,11 +297,16 @@ class Conversation:
             "forra": self._previous.choose,
             "svar": self._understanding.keep,
             "lasin": self._understanding.read_in,
-            "budget": self._ledger.command,
+            "budget": self._budget.command,
             "ja": self._confirm_yes,
             "nej": self._confirm_no,
         }
         state = turn.state
+        known = {*handlers, *AfterSigning.COMMANDS, *CoordinatorDesk.COMMANDS, "kod"}
+        if command.name not in known:
+            return self._words.unknown(turn, command.name)
+        if state.awaiting is Awaiting.BUDGET and command.name in ("klar", "hoppa"):
+            return self._budget.leave_open(turn, "")  # on without a word: an open point
         if state.awaiting is Awaiting.UNCLEAR and command.name not in KEEP_WAITING_MESSAGE:
             state.clear_waiting()  # the user chose a command: the waiting message goes
         if command.name not in KEEP_SIGNATURE_OPEN:
@@ -300,15 +317,14 @@ class Conversation:
             return self._desk.run(turn, command.name, command.argument)
         if command.name == "kod":
             return self._lifecycle.redeem(turn, command.argument)
-        handler = handlers.get(command.name)
-        if handler is None:
-            raise UserFacingError(self._texts.unknown_command.format(command=command.name[:30]))
-        return handler(turn, command.argument)
+        return handlers[command.name](turn, command.argument)
 
     def _plain_text(self, turn: Turn, text: str, message_ref: str | None) -> list[Reply]:
         state = turn.state
         if self._ledger.takes(turn, text):
             return self._ledger.reply(turn, text)
+        if state.awaiting is Awaiting.BUDGET:
+            return self._budget.word(turn, text)
         if state.awaiting is Awaiting.UNCLEAR:
             meant = self._understanding.meant_command(turn, text)
             if meant is not None:
@@ -340,6 +356,9 @@ class Conversation:
                 return self._confirm_no(turn, "")
             raise UserFacingError(self._texts.answer_yes_or_no)
         if state.question_index is not None:
+            correction = self._budget.correction_after_budget(turn, text)
+            if correction is not None:
+                return correction
             return self._understanding.at_question(turn, text, message_ref)
         if state.signature_open is not None:
             more = self._understanding.after_signature(turn, text, message_ref)
@@ -347,9 +366,7 @@ class Conversation:
                 return more
         if looks_like_case_number(text):
             return self._lifecycle.new_report(turn, text)
-        if turn.current_case() is not None:
-            return [say(self._texts.report_open_not_at_question)]
-        return [say(self._texts.not_understood)]
+        return self._words.at_no_question(turn, text)
 
     def _confirm_yes(self, turn: Turn, _argument: str) -> list[Reply]:
         if turn.state.awaiting in WAITING_FOR_YES_OR_NO:

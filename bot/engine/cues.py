@@ -2,8 +2,9 @@
 
 A short message whose every word is a cue word or a filler word ("avsluta", "?",
 "oj, stavfel. gå tillbaka", "vet inte", "I don't understand, can I write in English?")
-is talk about the chat; anything with a word of content in it is an answer. The result
-only chooses which question the bot asks; it never stores or drops text by itself.
+is talk about the chat. A message with other words may still be talk: bot/engine/talk.py
+reads it by its build. The result only chooses which question the bot asks and its
+buttons; it never stores or drops text by itself.
 """
 
 from __future__ import annotations
@@ -18,7 +19,18 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from bot.mall.datafiles import PROMPTS_DIR, DataFileError, load_toml_model
 
 # The order decides between kinds that match equally many words.
-KIND_ORDER = ("back", "stop", "unsure", "help", "complaint", "greeting", "foreign")
+KIND_ORDER = (
+    "back",
+    "stop",
+    "unsure",
+    "help",
+    "complaint",
+    "greeting",
+    "foreign",
+    "aside",
+    "shape",
+)
+SHAPE = "shape"  # a message without a cue that does not fit its question's answer
 _WORD = re.compile(r"[\wåäöÅÄÖéü']+", re.UNICODE)
 _SWEDISH_LETTERS = re.compile(r"[åäöÅÄÖ]")
 _NAME_WORD = r"[A-ZÅÄÖÉ][a-zåäöéüøá]+(?:-[A-ZÅÄÖÉ][a-zåäöéüøá]+)?"
@@ -172,6 +184,10 @@ class CueRules:
             return None
         best = max(KIND_ORDER, key=lambda k: (counts.get(k, 0), -KIND_ORDER.index(k)))
         return self._cue(best)
+
+    def cue(self, kind: str) -> Cue:
+        """The cue of a kind found by other rules (bot/engine/talk.py)."""
+        return self._cue(kind)
 
     def _cue(self, kind: str) -> Cue:
         return Cue(kind, tuple(self._data.kinds[kind].buttons()))

@@ -120,7 +120,7 @@ class DraftImport:
     ) -> list[Reply]:
         template = self._catalog.get(case.template_id)
         existing = turn.answers(case)
-        count = 0
+        count = changed = 0
         for question in template.questions:
             text = answers.get(question.key, "").strip()
             if not text:
@@ -128,6 +128,7 @@ class DraftImport:
             count += 1
             if question.key in existing and existing[question.key].text == text:
                 continue
+            changed += 1
             self._reports.save(turn, case, template, question.key, [AnswerPart(text=text)])
         turn.state.case_id = case.id
         turn.state.parts = []
@@ -135,6 +136,9 @@ class DraftImport:
         note = self._texts.import_done.format(
             count=views.counted(self._texts, "questions", count), case_number=case.case_number
         )
+        if existing and changed < count:  # read in again: say what actually changed
+            more = views.counted(self._texts, "changed", changed) if changed else None
+            note = f"{note} {more or self._texts.import_unchanged}"
         replies: list[Reply] = []
         if unassigned:
             blocks = [Block(self._texts.import_unassigned)]

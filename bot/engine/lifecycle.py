@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from bot.engine import views
 from bot.engine.access import NO_ACCESS, may_coordinate, role_name
-from bot.engine.mall_choice import template_lines
+from bot.engine.budget_wait import budget_left_open
+from bot.engine.ledger_texts import load_ledger_texts
+from bot.engine.mall_choice import template_in_sentence, template_lines
 from bot.engine.messages import Block, Button, Reply, Style, say
 from bot.engine.parsing import COMMANDS, COORDINATOR_COMMANDS
 from bot.engine.reports import Reports
@@ -29,6 +31,7 @@ class Lifecycle:
         self._catalog = reports.catalog
         self._texts = reports.texts
         self._coordination_texts = coordination_texts
+        self._ledger_texts = load_ledger_texts()
 
     def redeem(self, turn: Turn, code: str) -> list[Reply]:
         if turn.user.role != NO_ACCESS:
@@ -92,15 +95,22 @@ class Lifecycle:
             return self._texts.now_report.format(
                 case_number=case.case_number, answered=answered, total=len(template.questions)
             )
-        return self._texts.now_question.format(
-            case_number=case.case_number,
-            n=state.question_index + 1,
-            total=len(template.questions),
-            answered=answered,
-            parts=views.counted(self._texts, "parts", len(state.parts)),
-        )
+        where = {
+            "case_number": case.case_number,
+            "n": state.question_index + 1,
+            "total": len(template.questions),
+            "answered": answered,
+        }
+        if not state.parts:
+            return self._texts.now_question_empty.format(**where)
+        parts = views.counted(self._texts, "parts", len(state.parts))
+        return self._texts.now_question.format(**where, parts=parts)
 
     def status(self, turn: Turn, _argument: str) -> list[Reply]:
+        case = turn.current_case()
+        if case is not None and budget_left_open(turn, case.id):
+            open_point = self._ledger_texts.open_point.format(case_number=case.case_number)
+            return [say(self.where_now(turn), open_point)]
         return [say(self.where_now(turn))]
 
     def new_report(self, turn: Turn, argument: str) -> list[Reply]:
@@ -160,7 +170,7 @@ class Lifecycle:
         wanted = argument.strip().lower()
         if not wanted:
             return None
-        return template_named(self._catalog, wanted)
+        return template_named(self._catalog, wanted) or template_in_sentence(self._catalog, wanted)
 
     def list_reports(self, turn: Turn, _argument: str) -> list[Reply]:
         cases = repo.cases_of_user(turn.session, turn.user.id)

@@ -3,6 +3,7 @@ diarienummer (STK-2018-1304 was decided in 2019 and uses the 2019 mall)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from bot.engine.texts import BotTexts
@@ -38,3 +39,21 @@ def template_for_decision(catalog: TemplateCatalog, decision: date) -> Template 
     """The newest mall whose decision came on or before the ärende's decision date."""
     earlier = [t for t in catalog.all() if decided_on(t) <= decision]
     return max(earlier, key=decided_on) if earlier else None
+
+
+def template_in_sentence(catalog: TemplateCatalog, sentence: str) -> Template | None:
+    """The mall a sentence names by its year or by the body that decided ("2019,
+    kommunstyrelsens arbetsutskott", "den från utskottet för demokrati"); None when it
+    names none of them, or names two different ones."""
+    wanted = " ".join(re.findall(r"[\wåäö]+", sentence.lower()))
+    years = set(re.findall(r"\b(20\d\d)\b", wanted))
+    named: set[str] = set()
+    for template in catalog.all():
+        year = template.decision_date[:4]
+        body = [w for w in re.findall(r"[\wåäö]+", template.decided_by.lower()) if len(w) > 3]
+        said = sum(1 for w in body if re.search(rf"\b{w[:-1]}", wanted))
+        if year in years or (body and (said * 2 >= len(body) or said >= 2)):
+            named.add(template.id)
+    if len(named) != 1:
+        return None
+    return catalog.get(named.pop())

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.engine.budget_wait import budget_left_open
 from bot.engine.document_facts import (
     ANYWAY,
     USE_USUAL,
@@ -30,6 +31,7 @@ from bot.engine.documents_view import (
     not_running,
 )
 from bot.engine.jobs import ClaimedJob, Outcome, Work
+from bot.engine.ledger_texts import load_ledger_texts
 from bot.engine.messages import Reply, say
 from bot.engine.reports import Reports, snapshot_of
 from bot.engine.review_view import review_replies
@@ -75,7 +77,11 @@ class ReportOutput:
     def review(self, turn: Turn, _argument: str) -> list[Reply]:
         case, _ = self._reports.current(turn)  # the job reads the report when it runs
         self._enqueue(turn, REVIEW, case.id)
-        return [say(self._texts.review_started.format(case_number=case.case_number))]
+        started = self._texts.review_started.format(case_number=case.case_number)
+        if budget_left_open(turn, case.id):  # "vet inte än" at the budget's read-back
+            texts = load_ledger_texts()
+            return [say(started, texts.open_point.format(case_number=case.case_number))]
+        return [say(started)]
 
     def documents(self, turn: Turn, argument: str) -> list[Reply]:
         case, template = self._reports.current(turn)

@@ -1,10 +1,12 @@
 """Before a message becomes (part of) an answer: is it one?
 
-A short message that is talk about the chat ("avsluta", "?", "oj, stavfel. gå tillbaka",
-"vet inte", a greeting, a question in English) and a pasted whole report (several of the
-mall's headings) are not stored: the bot asks in one line what was meant, with buttons for
-the likely commands and "Ja, det är mitt svar". The message waits in the state until the
-user chooses; a command or a new message lets it go.
+The rule fails closed. A short message is stored only when it fits the answer its question
+asks for (the mall's `answer` shape) and shows no sign of being said to the bot (talk.py:
+"?", "vänta lite", "tack!", "fel ruta", English, …); otherwise the bot asks in one line
+what was meant, with buttons for the command it most likely meant (intents.py, the cue
+words of cues.py) and "Spara det som svar". A pasted whole report (several of the mall's
+headings) is offered as an import. The message waits in the state until the user chooses;
+a command or a new message lets it go.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ import re
 from difflib import SequenceMatcher
 
 from bot.engine.answering import Answering
-from bot.engine.cues import Cue, CueRules
+from bot.engine.cues import SHAPE, Cue, CueRules
 from bot.engine.importing import DraftImport
+from bot.engine.intents import NEXT, IntentRules
 from bot.engine.messages import Button, IncomingFile, Reply, say
 from bot.engine.reports import Reports
 from bot.engine.signature import SignatureBlock
 from bot.engine.state import Awaiting, PendingMessage
+from bot.engine.talk import TalkRules
 from bot.engine.turn import Turn
 from bot.engine.undo import quote
 from bot.mall.errors import UserFacingError
@@ -34,7 +38,28 @@ PASTE_CONTINUATION_CHARS = 1_000
 MAX_PASTED_REPORT_CHARS = 200_000
 YES = ("ja", "j", "yes", "ja tack", "japp")
 NO = ("nej", "n", "no", "nej tack")
-KEEP = ("ja, det är mitt svar", "ja det är mitt svar", "det är mitt svar", "mitt svar")
+KEEP = (
+    "ja, det är mitt svar",
+    "ja det är mitt svar",
+    "det är mitt svar",
+    "mitt svar",
+    "spara det som svar",
+    "spara som svar",
+    "spara det",
+    "spara",
+)
+# The button offered for a command said in words, by its label's text key.
+COMMAND_LABELS = {
+    "klar": "button_done",
+    "hoppa": "button_skip",
+    "tillbaka": "button_back",
+    "utkast": "button_draft",
+    "angra": "button_undo",
+    "fortsatt": "button_show_question",
+    "status": "button_status",
+    "hjalp": "button_help",
+    "avbryt": "button_cancel",
+}
 
 
 def _plain(text: str) -> str:
@@ -77,6 +102,8 @@ class Understanding:
         imports: DraftImport,
         cues: CueRules,
         can_import: bool,
+        talk: TalkRules,
+        intents: IntentRules,
     ) -> None:
         self._reports = reports
         self._texts = reports.texts
@@ -85,6 +112,8 @@ class Understanding:
         self._imports = imports
         self._cues = cues
         self._can_import = can_import
+        self._talk = talk
+        self._intents = intents
 
     def whole_report(self, turn: Turn, text: str, ref: str | None) -> list[Reply] | None:
         """A pasted whole report: offer to read it in; None when the text is not one."""
@@ -102,17 +131,38 @@ class Understanding:
         return [say(question, self._texts.cue_not_saved_report, buttons=buttons)]
 
     def at_question(self, turn: Turn, text: str, ref: str | None) -> list[Reply]:
-        """A message at a question: (a part of) the answer, unless it may be something else."""
-        cue = self._cues.classify(text)
+        """A message at a question: (a part of) the answer when it fits the answer the
+        question asks for and shows no sign of being said to the bot; else asked about."""
+        cue = self._talk_cue(text)
+        if cue is None and self._talk.short(text):
+            _, template = self._reports.current(turn)
+            assert turn.state.question_index is not None
+            shape = template.questions[turn.state.question_index].shape
+            if not self._talk.fits(text, shape):
+                cue = self._cues.cue(SHAPE)
         if cue is None:
             return self._answering.answer_text(turn, text, ref)
         return self._ask(turn, cue, PendingMessage(text=text, ref=ref, kind=cue.kind))
+
+    def talk_kind(self, text: str) -> str | None:
+        """The kind of talk a message is, if it is said to the bot rather than written."""
+        cue = self._talk_cue(text)
+        return cue.kind if cue is not None else None
+
+    def _talk_cue(self, text: str) -> Cue | None:
+        """The cue words' kind, or the talk rules' one; a message about the one before
+        ("det där skulle inte med") is always offered /angra first."""
+        kind = self._talk.sign(text)
+        cue = self._cues.classify(text)
+        if kind == "back" or (cue is None and kind is not None):
+            return self._cues.cue(kind)
+        return cue
 
     def after_signature(self, turn: Turn, text: str, ref: str | None) -> list[Reply] | None:
         """A further line of the signature block just written; None when it cannot be one."""
         if not self._signature.may_continue(turn, text):
             return None
-        cue = self._cues.classify(text)
+        cue = self._talk_cue(text)
         if cue is None:
             return self._signature.further_lines(turn, text, ref)
         pending = PendingMessage(text=text, ref=ref, kind=cue.kind, signature_line=True)
@@ -128,15 +178,32 @@ class Understanding:
         self._wait(turn, pending)
         state = turn.state
         shown = quote(pending.text)
+        intro = self._texts[f"cue_{cue.kind}"] if cue.kind != SHAPE else ""
         if pending.signature_line:
             not_saved = self._texts.cue_not_saved_signature.format(text=shown)
         else:
             assert state.question_index is not None
             key = "cue_not_saved_part" if state.parts else "cue_not_saved_answer"
             not_saved = self._texts[key].format(text=shown, n=state.question_index + 1)
-        commands = tuple(Button(self._texts[label], command) for label, command in cue.buttons)
+            if cue.kind == SHAPE:
+                _, template = self._reports.current(turn)
+                shape = template.questions[state.question_index].shape
+                intro = self._texts[f"cue_shape_{shape.value}"]
+        pairs = [*self._meant(turn, pending.text), *cue.buttons]
+        unique = list(dict.fromkeys(command for _, command in pairs))
+        labels = {command: label for label, command in reversed(pairs)}
+        commands = tuple(Button(self._texts[labels[c]], c) for c in unique[:3])
         buttons = (commands, (Button(self._texts.button_its_my_answer, "/svar"),))
-        return [say(f"{self._texts[f'cue_{cue.kind}']} {not_saved}", buttons=buttons)]
+        return [say(f"{intro} {not_saved}", buttons=buttons)]
+
+    def _meant(self, turn: Turn, text: str) -> list[tuple[str, str]]:
+        """The command the words most likely mean, as (label key, command), first."""
+        meant = self._intents.suggestion(text)
+        if meant == NEXT:
+            meant = "klar" if turn.state.parts else "hoppa"
+        if meant is None or meant not in COMMAND_LABELS:
+            return []
+        return [(COMMAND_LABELS[meant], f"/{meant}")]
 
     def meant_command(self, turn: Turn, text: str) -> str | None:
         """A typed "ja" answers the question the bot asked ("Vill du sluta för nu?"): the
@@ -146,7 +213,10 @@ class Understanding:
             return None
         if pending.kind == REPORT_KIND:
             return "/lasin"
-        return self._cues.first_command(pending.kind)
+        if pending.kind == SHAPE:
+            return "/svar"  # "ja" to "that does not look like a nämnd": it is one
+        meant = self._meant(turn, pending.text)
+        return meant[0][1] if meant else self._cues.first_command(pending.kind)
 
     def decide(self, turn: Turn, text: str, ref: str | None = None) -> list[Reply] | None:
         """A reply typed while a message waits: "ja, det är mitt svar" keeps it, "nej" lets

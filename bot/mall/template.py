@@ -22,6 +22,25 @@ class QuestionKind(StrEnum):
         return self in (QuestionKind.TEXT, QuestionKind.BUDGET)
 
 
+class AnswerShape(StrEnum):
+    """What an answer to a question looks like; a short message that does not fit is
+    asked about before it is stored (bot/engine/talk.py)."""
+
+    BODY = "body"  # the name of a nämnd, a company or a förening
+    TITLE = "title"  # a short name, written as a title
+    TEXT = "text"  # a description, in one message or several
+    BUDGET = "budget"  # a budget with amounts
+    SIGNATURE = "signature"  # a signature block that starts with a person's name
+
+
+DEFAULT_SHAPES = {
+    QuestionKind.SHORT: AnswerShape.TITLE,
+    QuestionKind.TEXT: AnswerShape.TEXT,
+    QuestionKind.BUDGET: AnswerShape.BUDGET,
+    QuestionKind.SIGNATURE: AnswerShape.SIGNATURE,
+}
+
+
 class Question(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -31,6 +50,11 @@ class Question(BaseModel):
     kind: QuestionKind
     required: bool = True
     aliases: tuple[str, ...] = ()
+    answer: AnswerShape | None = None  # None: the usual shape of the question's kind
+
+    @property
+    def shape(self) -> AnswerShape:
+        return self.answer or DEFAULT_SHAPES[self.kind]
 
 
 class Template(BaseModel):

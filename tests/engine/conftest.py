@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import select
 
+from bot.documents.importer import import_report
 from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Conversation
 from bot.engine.messages import Incoming, Reply, UserRef
+from bot.engine.services import EngineServices, ImportedDraft
 from bot.engine.texts import load_texts
 from bot.mall.template import TemplateCatalog
 from storage.db import SessionFactory
@@ -87,3 +89,39 @@ def strict(
         clock,
         access=AccessPolicy.from_admin_telegram_ids([ADMIN_ID]),
     )
+
+
+def importing_conversation(
+    sessions: SessionFactory, catalog: TemplateCatalog, clock: MovableClock
+) -> Conversation:
+    """An engine that reads drafts in (a pasted report, a file), open to everyone."""
+
+    def importer(filename: str, data: bytes) -> ImportedDraft:
+        report = import_report(filename, data, catalog)
+        return ImportedDraft(
+            report.template_id,
+            dict(report.answers),
+            report.case_number,
+            tuple(report.unassigned_text),
+        )
+
+    return Conversation(
+        sessions,
+        catalog,
+        load_texts(),
+        clock,
+        EngineServices(importer=importer),
+        access=AccessPolicy.open_to_all(),
+    )
+
+
+@pytest.fixture
+def sqlite_conversation(
+    sqlite_session_factory: SessionFactory, catalog: TemplateCatalog, clock: MovableClock
+) -> Conversation:
+    return importing_conversation(sqlite_session_factory, catalog, clock)
+
+
+@pytest.fixture
+def olle(sqlite_conversation: Conversation) -> ChatUser:
+    return ChatUser(sqlite_conversation, UserRef("terminal:olle", "Olle"))

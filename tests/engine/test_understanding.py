@@ -8,14 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.documents.importer import import_report
-from bot.engine.access import AccessPolicy
-from bot.engine.conversation import Conversation
 from bot.engine.cues import load_cues
-from bot.engine.messages import UserRef
-from bot.engine.services import EngineServices, ImportedDraft
-from bot.engine.texts import load_texts
-from bot.mall.template import TemplateCatalog
 from storage import repository as repo
 from storage.db import SessionFactory
 from tests.conftest import MovableClock
@@ -79,34 +72,6 @@ def test_real_short_answers_are_no_cue(message: str) -> None:
 def test_a_long_message_is_never_a_cue() -> None:
     text = "Vi ville avsluta projektet i tid men det gick inte, eftersom personal slutade."
     assert load_cues().classify(text) is None
-
-
-@pytest.fixture
-def sqlite_conversation(
-    sqlite_session_factory: SessionFactory, catalog: TemplateCatalog, clock: MovableClock
-) -> Conversation:
-    def importer(filename: str, data: bytes) -> ImportedDraft:
-        report = import_report(filename, data, catalog)
-        return ImportedDraft(
-            report.template_id,
-            dict(report.answers),
-            report.case_number,
-            tuple(report.unassigned_text),
-        )
-
-    return Conversation(
-        sqlite_session_factory,
-        catalog,
-        load_texts(),
-        clock,
-        EngineServices(importer=importer),
-        access=AccessPolicy.open_to_all(),
-    )
-
-
-@pytest.fixture
-def olle(sqlite_conversation: Conversation) -> ChatUser:
-    return ChatUser(sqlite_conversation, UserRef("terminal:olle", "Olle"))
 
 
 @pytest.mark.parametrize("message", list(CUES))

@@ -164,8 +164,10 @@ LOADERS: dict[str, Callable[[Path], object]] = {
     "previous.toml": load_previous_texts,
 }
 # Word lists, not texts: read by their own loaders (bot/mall/amounts.py, bot/engine/cues.py,
-# bot/documents/tjansteskrivelse_rules.py).
-WORD_LISTS = {"amounts.toml", "cues.toml", "tjansteskrivelse_rules.toml"}
+# bot/engine/intents.py, bot/engine/talk.py, bot/documents/tjansteskrivelse_rules.py).
+WORD_LISTS = {
+    "amounts.toml", "cues.toml", "intents.toml", "talk.toml", "tjansteskrivelse_rules.toml",
+}  # fmt: skip
 
 
 def test_every_text_file_in_prompts_has_a_loader_and_loads() -> None:

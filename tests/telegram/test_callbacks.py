@@ -76,7 +76,8 @@ async def test_callback_data_the_bot_never_made_is_answered_and_never_stored(
     assert callback_answers(api, query_id) == [TEXTS.button_not_ours]
     assert answer_count(sqlite_session_factory) == 0
     assert "fråga 1 av 8" in status[-1].text and "0 av 8 frågor" in status[-1].text
-    assert "0 del" in status[-1].text, "the forged data did not become a part of the answer"
+    # Issue 21: /status says "skriv ditt svar" rather than "0 delar" when nothing is written.
+    assert "skriv ditt svar på fråga 1" in status[-1].text, "the forged data became a part"
 
 
 async def test_a_file_from_someone_without_access_is_never_downloaded(

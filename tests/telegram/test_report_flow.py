@@ -34,6 +34,10 @@ def seed_answers(seeds_dir: Path) -> list[list[str]]:
     return [*answers, [SIGNATURE]]
 
 
+CONFIRM = "Ja, det stämmer"
+NOT_YET = "Vet inte än"
+
+
 def says(fragment: str) -> Until:
     return lambda messages: any(fragment in m.text for m in messages)
 
@@ -55,11 +59,24 @@ async def answer(user: FakeUser, number: int, paragraphs: list[str], press_klar:
     last: list[SentMessage] = []
     for count, paragraph in enumerate(paragraphs, start=1):
         last = await user.ask(paragraph, says(f"del {count})"))
+    shown = next_or_budget(following)
     if press_klar:
         user.press(last[-1], "Klar")
-        await user.replies(says(following))
+        replies = await user.replies(shown)
     else:
-        await user.ask("/klar", says(following))
+        replies = await user.ask("/klar", shown)
+    read_back = replies[-1]
+    if NOT_YET in read_back.button_labels:  # issue 21: the budget is settled first
+        label = CONFIRM if CONFIRM in read_back.button_labels else NOT_YET
+        user.press(read_back, label)
+        await user.replies(says(following))
+
+
+def next_or_budget(following: str) -> Until:
+    """The next question, or the budget's figures read back before it."""
+    return lambda messages: any(
+        following in m.text or NOT_YET in m.button_labels for m in messages
+    )
 
 
 async def write_report(user: FakeUser, answers: list[list[str]], first: int = 1) -> None:

@@ -9,15 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.documents.importer import import_report
-from bot.engine.access import AccessPolicy
-from bot.engine.conversation import Conversation
-from bot.engine.services import EngineServices, ImportedDraft
-from bot.engine.texts import load_texts
 from bot.mall.template import TemplateCatalog
 from storage import repository as repo
 from storage.db import SessionFactory
 from tests.conftest import MovableClock
+from tests.engine.conftest import importing_conversation
 from tests.fakes.bot_api import FakeBotApi, FakeUser, SentMessage
 from tests.telegram.conftest import RunBot
 
@@ -66,9 +62,9 @@ async def test_a_cue_at_a_question_then_yes_its_my_answer(
         question = asked[-1]
         assert "fråga 1" in question.text
         assert CUES[cue] in question.button_labels
-        assert "Ja, det är mitt svar" in question.button_labels
+        assert "Spara det som svar" in question.button_labels
         assert answers(sqlite_session_factory) == {}
-        user.press(question, "Ja, det är mitt svar")
+        user.press(question, "Spara det som svar")
         await user.replies(says("Svaret på fråga 1 är sparat"))
     assert answers(sqlite_session_factory) == {"namnd": cue}
 
@@ -143,18 +139,7 @@ async def test_a_pasted_report_in_two_messages_is_offered_and_read_in(
     clock: MovableClock,
     seeds_dir: Path,
 ) -> None:
-    def importer(filename: str, data: bytes) -> ImportedDraft:
-        report = import_report(filename, data, catalog)
-        return ImportedDraft(report.template_id, dict(report.answers), report.case_number)
-
-    engine = Conversation(
-        sqlite_session_factory,
-        catalog,
-        load_texts(),
-        clock,
-        EngineServices(importer=importer),
-        access=AccessPolicy.open_to_all(),
-    )
+    engine = importing_conversation(sqlite_session_factory, catalog, clock)
     pasted = (seeds_dir / "seed_001.txt").read_text(encoding="utf-8").strip()
     middle = pasted.index("### Hur har utvecklingsarbetet")
     async with run_bot(engine):
@@ -163,7 +148,7 @@ async def test_a_pasted_report_in_two_messages_is_offered_and_read_in(
         await user.ask(pasted[:middle], says("ser ut som en hel redovisning"))
         offer = await user.ask(pasted[middle:], says("känner igen 8 av mallens rubriker"))
         assert answers(sqlite_session_factory) == {}
-        user.press(offer[-1], "Ja, läs in den")
+        user.press(offer[-1], "Läs in den")
         await user.replies(says("Inläst: svar på 8 frågor"))
     stored = answers(sqlite_session_factory)
     assert stored["namnd"] == "Arbetsmarknads- och socialnämnden"

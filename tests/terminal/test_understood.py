@@ -50,7 +50,7 @@ def test_every_cue_at_a_question_and_mid_answer_is_asked_about(tmp_path: Path) -
     for cue in CUES:
         assert f"Jag har inte sparat ”{cue}” som svar på fråga 1" in output
         assert f"Jag har inte lagt till ”{cue}” i svaret på fråga 3" in output
-    assert "[Ja, det är mitt svar: /svar]" in output
+    assert "[Spara det som svar: /svar]" in output
     assert "Meddelandet var tomt" not in output
     assert stored(url) == {
         "namnd": "Arbetsmarknads- och socialnämnden",
