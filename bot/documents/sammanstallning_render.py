@@ -30,6 +30,7 @@ from bot.documents.sammanstallning import (
     status_label,
     texts,
 )
+from bot.documents.typst_text import KEEP_TOGETHER
 from bot.mall.amounts import format_kronor
 
 PDF_STANDARD: Final = "a-2b"
@@ -49,7 +50,9 @@ def _share(value: float | None) -> str:
 
 
 def _kronor(value: int | None) -> str:
-    return format_kronor(value, non_breaking=True) if value is not None else texts()("unknown")
+    # Plain spaces: the PDF's layout keeps an amount on one line (typst_text.KEEP_TOGETHER),
+    # so a figure copied from it is the characters stored.
+    return format_kronor(value) if value is not None else texts()("unknown")
 
 
 def _row_cells(row: SummaryRow) -> list[Any]:
@@ -254,12 +257,20 @@ def sammanstallning_data(summary: Sammanstallning) -> dict[str, Any]:
     }
 
 
+def with_kept_together(source: str) -> str:
+    """The source with the rules that keep amounts, dates and diarienummer on one line put
+    right after its text settings."""
+    marker = "  hyphenate: false)\n"
+    assert marker in source
+    return source.replace(marker, marker + KEEP_TOGETHER, 1)
+
+
 def render_sammanstallning_pdf(summary: Sammanstallning) -> bytes:
     """PDF/A-2b for kommunstyrelsen: the table, the totals per nämnd, the chart, findings."""
     data = sammanstallning_data(summary)
     with tempfile.TemporaryDirectory(prefix="redovisa-sammanstallning-") as folder:
         root = Path(folder)
-        (root / "main.typ").write_text(TYPST_SOURCE, encoding="utf-8")
+        (root / "main.typ").write_text(with_kept_together(TYPST_SOURCE), encoding="utf-8")
         if data["chart"]:
             (root / CHART_FILE).write_bytes(render_chart_png(summary.by_committee()))
         try:

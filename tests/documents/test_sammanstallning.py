@@ -174,3 +174,14 @@ def test_an_empty_year_still_renders(
     )
     assert "Inga ärenden för 2031." in text
     assert load_workbook(BytesIO(render_sammanstallning_xlsx(empty)))["Ärenden"].max_row == 2
+
+
+def test_the_pdf_copies_as_stored(summary: Sammanstallning) -> None:
+    """Amounts and diarienummer in the PDF's text layer are the characters stored: plain
+    spaces and hyphens, nothing invisible (they are kept on one line by the layout)."""
+    text = "".join(
+        page.extract_text()
+        for page in pypdf.PdfReader(BytesIO(render_sammanstallning_pdf(summary))).pages
+    )
+    assert "400 000 kr" in text and "STK-2019-0101" in text
+    assert not any(ch in text for ch in "\u00a0\u202f\u2060\u200b")
