@@ -152,7 +152,12 @@ class AfterSigningServices:
         if not result.valid or result.case_number is None:
             return SignedReportCheck(False, result.message, result.case_number)
         to, cc = after_signing.case_recipients(self._sessions, result.case_number, self._catalog)
-        return SignedReportCheck(True, result.message, result.case_number, to, cc)
+        mismatch = result.signer_matches_signature_block is False
+        return SignedReportCheck(
+            True, result.message, result.case_number, to, cc,
+            signer=result.signer if mismatch else None,
+            block_name=result.signature_block_name if mismatch else None,
+        )  # fmt: skip
 
     def submit(self, case_number: str) -> SubmissionResult:
         sent = after_signing.submit_signed_report(

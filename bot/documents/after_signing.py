@@ -31,6 +31,7 @@ from bot.documents.sammanstallning_render import (
     sammanstallning_file_name,
 )
 from bot.documents.signed_state import changed_after_signing
+from bot.documents.signer_match import names_match, signature_block_name
 from bot.documents.tjansteskrivelse import (
     Tjansteskrivelse,
     TjansteskrivelseFacts,
@@ -44,7 +45,7 @@ from bot.documents.tjansteskrivelse_render import (
     render_tjansteskrivelse_pdf,
     tjansteskrivelse_file_name,
 )
-from bot.documents.verify import StoredAnswersLookup, VerificationResult, verify
+from bot.documents.verify import StoredAnswersLookup, VerificationResult, signed_answers, verify
 from bot.mall.errors import UserFacingError
 from bot.mall.template import TemplateCatalog
 from bot.review.llm import LlmClient
@@ -148,10 +149,24 @@ def submit_signed_report(
         template = catalog.get(case.template_id) if case.template_id in catalog else None
         to, cc = report_recipients(case.recipients or [], template)
         mail = compose_report_mail(
-            case.case_number, case.committee, signed.signer, to, cc, signed.content
+            case.case_number,
+            case.committee,
+            signer_line(signed.signer, signed.content),
+            to,
+            cc,
+            signed.content,
         )
         case_id, key = case.id, submission_key(case.case_number, signed.sha256)
     return send_report_once(session_factory, settings, case_id, key, mail, clock)
+
+
+def signer_line(signer: str | None, pdf: bytes) -> str | None:
+    """Who signed, as the mail says it: the certificate's name, and the signature block's
+    when the two differ (both named, so the registrator sees it)."""
+    block = signature_block_name(signed_answers(pdf) or {})
+    if signer and block and not names_match(signer, block):
+        return str(mail_texts()("signer_and_block", signer=signer, block=block))
+    return signer
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ class VerifyTexts(TextFile):
     unknown_case: Text = text("case_number")
     draft: Text = text("case_number")
     answers_differ: Text = text("case_number", "count")
+    signer_mismatch: Text = text("signer", "block")
 
 
 class MailTexts(TextFile):
@@ -67,6 +68,7 @@ class MailTexts(TextFile):
     not_signed: Text = text("case_number")
     changed_after_signing: Text = text("case_number")
     send_failed: Text = text()
+    signer_and_block: Text = text("signer", "block")
 
 
 class TjansteskrivelseTexts(TextFile):

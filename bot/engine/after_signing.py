@@ -22,6 +22,7 @@ from bot.engine.after_signing_view import (
     load_after_signing_texts,
     proposal_reply,
 )
+from bot.engine.fact_texts import fact_texts
 from bot.engine.messages import IncomingFile, Reply, say
 from bot.engine.services import AfterSigningPort, DraftProposal
 from bot.engine.state import ConversationState
@@ -129,10 +130,26 @@ class AfterSigning:
             raise UserFacingError(
                 self.texts.changed_after_signing.format(case_number=case.case_number)
             )
+        recipients = list(case.recipients or [])
+        if not recipients:
+            # Nobody gave a recipient for the ärende: asked for, never the mall's values.
+            raise UserFacingError(fact_texts().no_recipients.format(case_number=case.case_number))
         access_repo.audit(turn.session, turn.user, "submit_confirmed", turn.now, case_id=case.id)
         number = case.case_number
         turn.after_commit.append(lambda: [say(port.submit(number).message)])
-        return [say(self.texts.sending.format(case_number=number))]
+        facts = fact_texts()
+        copy = (
+            facts.send_copy.format(cc=", ".join(recipients[1:]))
+            if len(recipients) > 1
+            else facts.send_no_copy
+        )
+        return [
+            say(
+                self.texts.sending.format(case_number=number),
+                facts.send_to.format(to=recipients[0]),
+                copy,
+            )
+        ]
 
     def _tjansteskrivelse(self, turn: Turn, argument: str) -> list[Reply]:
         word = argument.strip().lower()

@@ -29,12 +29,14 @@ import logging
 import unicodedata
 from collections.abc import Callable
 
+from bot.engine import signed_notice
 from bot.engine.access import NO_ACCESS, AccessPolicy
 from bot.engine.after_signing import AfterSigning
 from bot.engine.answering import Answering
 from bot.engine.budget_ledger import BudgetLedger
 from bot.engine.coordination import CoordinatorDesk
 from bot.engine.cues import load_cues
+from bot.engine.fact_chat import FactDesk
 from bot.engine.importing import DraftImport
 from bot.engine.jobs import JobRunner
 from bot.engine.ledger_texts import load_ledger_texts
@@ -79,6 +81,7 @@ WAITING_FOR_YES_OR_NO = (
     Awaiting.REGISTRATION,
     Awaiting.UNCLEAR,
     Awaiting.BUDGET,
+    Awaiting.FACTS,
 )
 # Commands that leave a message waiting for "Ja, det är mitt svar" where it is.
 KEEP_WAITING_MESSAGE = {"svar", "lasin", "ja", "nej", "hjalp", "status", "angra", "start"}
@@ -132,6 +135,7 @@ class Conversation:
         )
         self._undo = Undo(self._reports, cues)
         self._ledger = BudgetLedger(self._reports, load_ledger_texts())
+        self._facts = FactDesk(self._reports)
         self._output = ReportOutput(
             self._reports, services.review, services.documents, session_factory, clock
         )
@@ -182,6 +186,11 @@ class Conversation:
                 turn = Turn(session, row, state, now)
                 replies = self._dispatch(turn, incoming)
                 replies = [*replies, *self._ledger.after_saves(turn)]
+                replies = [
+                    *replies,
+                    *self._facts.after_saves(turn),
+                    *signed_notice.after_saves(turn),
+                ]
                 repo.save_state(session, row.id, turn.state.model_dump(mode="json"), now)
         except UserFacingError as error:
             return Steps([say(error.message)])
@@ -279,6 +288,7 @@ class Conversation:
             "svar": self._understanding.keep,
             "lasin": self._understanding.read_in,
             "budget": self._ledger.command,
+            "uppgifter": self._facts.command,
             "ja": self._confirm_yes,
             "nej": self._confirm_no,
         }
@@ -302,6 +312,9 @@ class Conversation:
         state = turn.state
         if self._ledger.takes(turn, text):
             return self._ledger.reply(turn, text)
+        # The ärende's facts said in words (fact_chat.py): read back for a yes first.
+        if self._facts.takes(turn, text):
+            return self._facts.reply(turn, text)
         if state.awaiting is Awaiting.UNCLEAR:
             meant = self._understanding.meant_command(turn, text)
             if meant is not None:

@@ -78,8 +78,7 @@ class ReportOutput:
         if not snapshot.missing_required and self._documents_port is not None:
             # The documents to sign: the ärende's facts and the font are checked first.
             if choice == USE_USUAL:
-                use_usual_facts(case, template)
-                turn.session.flush()
+                use_usual_facts(turn.session, case, template, turn.user.id, turn.now)
             elif choice not in ANYWAY:
                 asked = facts_check(self._texts, snapshot)
                 if asked:

@@ -117,6 +117,9 @@ class SignedReportCheck:
     case_number: str | None = None
     to: tuple[str, ...] = ()
     cc: tuple[str, ...] = ()
+    # The certificate's name and the signature block's, when they differ (else None).
+    signer: str | None = None
+    block_name: str | None = None
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ class Awaiting(StrEnum):
     IMPORT_CONFIRM = "import_confirm"  # replace written answers with an imported draft?
     UNCLEAR = "unclear"  # was that message an answer, or talk about the chat (or a whole report)?
     BUDGET = "budget"  # the budget's figures read from the answer: confirm or correct
+    FACTS = "facts"  # the ärende's facts read from a message or a file: yes before kept
 
 
 class AnswerPart(BaseModel):
@@ -64,6 +65,8 @@ class ConversationState(BaseModel):
     saved: list[SavedAnswer] = Field(default_factory=list)  # newest last, for "ångra"
     signature_open: str | None = None  # the signature's key while more lines may follow
     ledger: dict[str, Any] = Field(default_factory=dict)  # budget figures awaiting a word
+    # The ärende's facts read back, awaiting a yes: {"case_id", "changes", "source"}.
+    facts: dict[str, Any] = Field(default_factory=dict)
 
     def clear_waiting(self) -> None:
         self.awaiting = Awaiting.NOTHING
@@ -73,3 +76,4 @@ class ConversationState(BaseModel):
         self.pending_import = {}
         self.pending = None
         self.ledger = {}
+        self.facts = {}
