@@ -35,4 +35,6 @@ def document_case(case: CaseRecord) -> DocumentCase:
         last_reply_date=case.last_reply_date,
         recipients=tuple(case.recipients or ()),
         granted_amount_kr=case.granted_amount_kr,
+        confirmed_granted_kr=getattr(case, "confirmed_granted_kr", None),
+        confirmed_used_kr=getattr(case, "confirmed_used_kr", None),
     )

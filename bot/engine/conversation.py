@@ -36,6 +36,7 @@ from bot.engine.answering import Answering
 from bot.engine.budget_ledger import BudgetLedger
 from bot.engine.coordination import CoordinatorDesk
 from bot.engine.cues import load_cues
+from bot.engine.document_facts import ANYWAY
 from bot.engine.fact_chat import FactDesk
 from bot.engine.importing import DraftImport
 from bot.engine.jobs import JobRunner
@@ -281,7 +282,7 @@ class Conversation:
             "klar": self._navigation.done,
             "utkast": self._navigation.draft,
             "granska": self._output.review,
-            "dokument": self._output.documents,
+            "dokument": self._documents,
             "avbryt": self._navigation.cancel,
             "forslag": self._suggestions.choose,
             "angra": self._undo.undo,
@@ -356,6 +357,18 @@ class Conversation:
         if turn.current_case() is not None:
             return [say(self._texts.report_open_not_at_question)]
         return [say(self._texts.not_understood)]
+
+    def _documents(self, turn: Turn, argument: str) -> list[Reply]:
+        """/dokument; a finished report whose used amount nobody confirmed is asked for it
+        first (issue 20): a report that never says how much was used is not final."""
+        case = turn.current_case()
+        if case is not None and argument.strip().casefold() not in ANYWAY:
+            snapshot = self._reports.snapshot(turn)
+            if not snapshot.missing_required and snapshot.confirmed_used_kr is None:
+                offer = self._ledger.command(turn, "")
+                if turn.state.awaiting is Awaiting.BUDGET:
+                    return [say(self._texts.documents_need_used_amount), *offer]
+        return self._output.documents(turn, argument)
 
     def _confirm_yes(self, turn: Turn, _argument: str) -> list[Reply]:
         if turn.state.awaiting in WAITING_FOR_YES_OR_NO:
