@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.documents import after_signing
-from bot.documents.case_record import document_case
+from bot.documents.case_record import document_case, file_facts
 from bot.documents.for_signature import render_for_signature
 from bot.documents.importer import import_report
 from bot.documents.mail import MailSettings
@@ -115,6 +115,7 @@ class ReportServices:
             answers=dict(report.answers),
             case_number=report.case_number,
             unassigned_text=tuple(report.unassigned_text),
+            facts=file_facts(report),
         )
 
     def phrasing(self, question: Question, text: str, case_id: int) -> PhrasingProposal | None:

@@ -364,7 +364,7 @@ class Conversation:
         case = turn.current_case()
         if case is not None and argument.strip().casefold() not in ANYWAY:
             snapshot = self._reports.snapshot(turn)
-            if not snapshot.missing_required and snapshot.confirmed_used_kr is None:
+            if not snapshot.missing_required and self._ledger.used_unknown(snapshot):
                 offer = self._ledger.command(turn, "")
                 if turn.state.awaiting is Awaiting.BUDGET:
                     return [say(self._texts.documents_need_used_amount), *offer]

@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.engine.access import may_coordinate
 from bot.engine.case_facts import FACT_NAMES, FactSheet, decided_by, keep_fact, sheet_of, show_value
+from bot.engine.committee_fact import COMMITTEE_KEY, committee_after_saves
 from bot.engine.fact_texts import FactTexts, fact_texts
 from bot.engine.fact_words import read_fact_words
 from bot.engine.membership import may_manage
@@ -26,7 +27,6 @@ from bot.engine.state import Awaiting
 from bot.engine.turn import Turn
 from bot.mall.case_numbers import looks_like_case_number, normalise_case_number
 from bot.mall.errors import UserFacingError
-from bot.mall.namnder import match_namnd
 from bot.mall.template import QuestionKind
 from storage import access_repository as access_repo
 from storage import repository as repo
@@ -34,7 +34,6 @@ from storage.models import Case
 
 YES = ("ja", "j", "japp", "ja det stämmer", "det stämmer", "stämmer", "ja, det stämmer")
 NO = ("nej", "n", "nej det stämmer inte", "stämmer inte")
-COMMITTEE_KEY = "namnd"
 
 
 def _word(text: str) -> str:
@@ -194,7 +193,9 @@ class FactDesk:
                 value=show_value(name, sheet.get(name).value),
             )
             for name in changes
-            if source not in ("coordinator",) and sheet.get(name).from_coordinator
+            if source != "coordinator"
+            and sheet.get(name).from_coordinator
+            and sheet.get(name).value != changes[name]
         ]
         wanted = {
             name: value
@@ -202,15 +203,12 @@ class FactDesk:
             if not (source != "coordinator" and sheet.get(name).from_coordinator)
             and sheet.get(name).value != value
         }
-        lines = [note] if note else []
-        lines += [self.texts.unreadable.format(sentence=s[:80]) for s in unreadable]
-        lines += refused
+        problems = [self.texts.unreadable.format(sentence=s[:80]) for s in unreadable]
+        problems += refused
         if not wanted:
-            return (
-                [say(*lines, self.texts.not_kept if not refused and unreadable else "")]
-                if lines
-                else []
-            )
+            return [say(*problems, self.texts.not_kept)] if problems else []
+        lines = [note] if note else []
+        lines += problems
         turn.state.clear_waiting()
         turn.state.awaiting = Awaiting.FACTS
         turn.state.facts = {"case_id": case.id, "changes": wanted, "source": source}
@@ -287,55 +285,35 @@ class FactDesk:
     # -- the nämnd from the answer to question 1 -------------------------------------------
 
     def after_saves(self, turn: Turn) -> list[Reply]:
-        """When this input saved the answer naming the nämnd and no coordinator gave it:
-        a listed nämnd becomes the ärende's; a near miss is asked about."""
-        if turn.state.awaiting is not Awaiting.NOTHING:
-            return []
-        for case_id, key in reversed(turn.saved):
-            if key != COMMITTEE_KEY:
-                continue
-            case = turn.own_case(case_id)
-            if case is None:
-                return []
-            return self._committee_from_answer(turn, case)
-        return []
+        """After the input: the nämnd from a saved answer to question 1
+        (committee_fact.py), then what waits to be read back — a near miss of the nämnd,
+        the facts of a file read in — once nothing else waits for an answer."""
+        replies, near_miss = committee_after_saves(turn, self.texts)
+        queued = dict(turn.state.queued_facts)
+        if near_miss:
+            queued["committee"] = near_miss
+        turn.state.queued_facts = queued
+        if turn.state.awaiting is not Awaiting.NOTHING or not queued:
+            return replies
+        kind = "committee" if "committee" in queued else "file"
+        waiting = queued.pop(kind)
+        turn.state.queued_facts = queued
+        case = turn.own_case(int(waiting["case_id"]))
+        if case is None:
+            return replies
+        if kind == "committee":
+            return [*replies, self._ask_committee(turn, case, waiting)]
+        note = self.texts.from_file.format(case_number=case.case_number)
+        return [*replies, *self.propose(turn, case, dict(waiting["changes"]), "file", note=note)]
 
-    def _committee_from_answer(self, turn: Turn, case: Case) -> list[Reply]:
-        sheet = sheet_of(turn.session, case)
-        committee = sheet.get("committee")
-        if committee.known and committee.source not in ("answer",):
-            return []  # given by someone: the answer does not change it
-        answer = turn.answers(case).get(COMMITTEE_KEY)
-        given = answer.text.strip() if answer else ""
-        if not given:
-            return []
-        match = match_namnd(given)
-        if match is not None and match.sure:
-            if committee.value != match.name:
-                keep_fact(
-                    turn.session,
-                    case,
-                    "committee",
-                    match.name,
-                    source="answer",
-                    user_id=turn.user.id,
-                    now=turn.now,
-                )
-            return []
-        first_line = given.splitlines()[0][:80]
-        if match is None:
-            return [say(self.texts.committee_unknown.format(given=first_line))]
+    def _ask_committee(self, turn: Turn, case: Case, near_miss: dict[str, Any]) -> Reply:
+        name = str(near_miss["name"])
         turn.state.awaiting = Awaiting.FACTS
         turn.state.facts = {
             "case_id": case.id,
-            "changes": {"committee": match.name},
+            "changes": {"committee": name},
             "source": "official",
         }
-        question = self.texts.committee_near_miss.format(given=first_line, name=match.name)
-        buttons = (
-            (
-                Button(self.texts.button_committee_yes.format(name=match.name), "ja"),
-                Button(self.texts.button_no, "nej"),
-            ),
-        )
-        return [say(question, buttons=buttons)]
+        question = self.texts.committee_near_miss.format(given=near_miss["given"], name=name)
+        yes = Button(self.texts.button_committee_yes.format(name=name), "ja")
+        return say(question, buttons=((yes, Button(self.texts.button_no, "nej")),))

@@ -31,6 +31,7 @@ class FactTexts(TextFile):
     no_such_case: Text = text("case_number")
     history_line: Text = text("label", "values")
     resume: Text = text()
+    from_file: Text = text("case_number")
     source_registration: Text = text("name")
     source_coordinator: Text = text("name")
     source_official: Text = text("name")

@@ -7,9 +7,9 @@ nor the renderers, and tests can hand in fakes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -79,6 +79,9 @@ class ImportedDraft:
     answers: dict[str, str]
     case_number: str | None = None
     unassigned_text: tuple[str, ...] = ()
+    # The ärende's facts the file holds, as `render --from` reads them (fact name -> value
+    # in its stored form: "last_reply_date": "2020-02-28", "recipient", "copy_to": [...]).
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,8 @@ class ConversationState(BaseModel):
     ledger: dict[str, Any] = Field(default_factory=dict)  # budget figures awaiting a word
     # The ärende's facts read back, awaiting a yes: {"case_id", "changes", "source"}.
     facts: dict[str, Any] = Field(default_factory=dict)
+    # The facts of a file read in, waiting until the import's own questions are answered.
+    queued_facts: dict[str, Any] = Field(default_factory=dict)
 
     def clear_waiting(self) -> None:
         self.awaiting = Awaiting.NOTHING

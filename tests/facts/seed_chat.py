@@ -52,8 +52,7 @@ class Official:
     def confirm_used(self, words: str = "använt 430 000 kr") -> None:
         """/dokument asks for the used amount first; the official gives it and confirms."""
         self.say("/dokument")
-        self.say(words)
-        self.say("ja")
+        self.say(words)  # a correction is kept at once
 
 
 def buttons(replies: list[Reply]) -> list[tuple[str, str]]:
