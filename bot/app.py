@@ -192,9 +192,11 @@ class AfterSigningServices:
             return None
         return DraftProposal(found.summary, found.matter) if found else None
 
-    def sammanstallning(self, year: int) -> tuple[int, tuple[OutputFile, ...]]:
+    def sammanstallning(
+        self, year: int, coordinator_id: int | None = None
+    ) -> tuple[int, tuple[OutputFile, ...]]:
         summary, rendered = after_signing.sammanstallning_for_year(
-            self._sessions, year, self._catalog, swedish_today(self._clock)
+            self._sessions, year, self._catalog, swedish_today(self._clock), coordinator_id
         )
         return len(summary.rows), tuple(
             OutputFile(name, data, media) for name, media, data in rendered.files

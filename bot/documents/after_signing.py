@@ -258,11 +258,18 @@ def tjansteskrivelse_for_case(
 
 
 def sammanstallning_for_year(
-    session_factory: SessionMaker, year: int, catalog: TemplateCatalog, today: date
+    session_factory: SessionMaker,
+    year: int,
+    catalog: TemplateCatalog,
+    today: date,
+    coordinator_id: int | None = None,
 ) -> tuple[Sammanstallning, RenderedPair]:
-    """The year's sammanställning, rendered as XLSX and PDF."""
+    """The year's sammanställning, rendered as XLSX and PDF (of the ärenden the
+    coordinator may see, when `coordinator_id` is given)."""
     with session_factory() as session:
-        summary = build_sammanstallning(session, year, catalog, today)
+        summary = build_sammanstallning(
+            session, year, catalog, today, coordinator_id=coordinator_id
+        )
     return summary, RenderedPair(
         (
             (

@@ -160,12 +160,13 @@ def build_sammanstallning(
     catalog: TemplateCatalog,
     today: date,
     findings_for: FindingsFor | None = None,
+    coordinator_id: int | None = None,
 ) -> Sammanstallning:
     """Every ärende of `year` (storage.submission_repository.cases_of_year) with its row;
     the remarks are kommunstyrelsen's (sammanstallning_remarks.py) unless `findings_for`
     gives others."""
     rows = []
-    for case in cases_of_year(session, year):
+    for case in cases_of_year(session, year, coordinator_id):
         answers = {k: a.text for k, a in repo.current_answers(session, case.id).items()}
         answered = sum(1 for text in answers.values() if text.strip())
         state = case_state(case, answered)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.documents.signed_state import changed_after_signing
-from bot.engine.access import may_coordinate
+from bot.engine.access import is_admin, may_coordinate
 from bot.engine.after_signing_view import (
     KEEP_DRAFT,
     USE_PROPOSAL,
@@ -222,8 +222,11 @@ class AfterSigning:
         else:
             raise UserFacingError(self.texts.summary_year_invalid)
 
+        # The same ärenden as the coordinator's /oversikt (storage/visibility.py).
+        coordinator_id = None if is_admin(turn.user) else turn.user.id
+
         def summarised() -> list[Reply]:
-            count, files = port.sammanstallning(year)
+            count, files = port.sammanstallning(year, coordinator_id)
             return [files_reply(self.texts.summary_ready.format(year=year, count=count), files)]
 
         turn.after_commit.append(summarised)

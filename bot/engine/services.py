@@ -171,8 +171,11 @@ class AfterSigningPort(Protocol):
         it fails or invents a figure."""
         ...
 
-    def sammanstallning(self, year: int) -> tuple[int, tuple[OutputFile, ...]]:
-        """The year's sammanställning: (how many ärenden, files)."""
+    def sammanstallning(
+        self, year: int, coordinator_id: int | None = None
+    ) -> tuple[int, tuple[OutputFile, ...]]:
+        """The year's sammanställning: (how many ärenden, files); with `coordinator_id`,
+        of the ärenden that coordinator may see (the same as their /oversikt)."""
         ...
 
 

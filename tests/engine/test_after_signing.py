@@ -55,7 +55,9 @@ class RecordingPort:
     def tjansteskrivelse_proposal(self, case_number: str) -> DraftProposal | None:
         return None
 
-    def sammanstallning(self, year: int) -> tuple[int, tuple[OutputFile, ...]]:
+    def sammanstallning(
+        self, year: int, coordinator_id: int | None = None
+    ) -> tuple[int, tuple[OutputFile, ...]]:
         self.calls.append(("sammanstallning", year))
         return 0, ()
 
