@@ -288,7 +288,7 @@ class Conversation:
             "angra": self._undo.undo,
             "svar": self._understanding.keep,
             "lasin": self._understanding.read_in,
-            "budget": self._ledger.command,
+            "budget": lambda t, a: self._budget_word(t, lambda: self._ledger.command(t, a)),
             "uppgifter": self._facts.command,
             "ja": self._confirm_yes,
             "nej": self._confirm_no,
@@ -312,7 +312,7 @@ class Conversation:
     def _plain_text(self, turn: Turn, text: str, message_ref: str | None) -> list[Reply]:
         state = turn.state
         if self._ledger.takes(turn, text):
-            return self._ledger.reply(turn, text)
+            return self._budget_word(turn, lambda: self._ledger.reply(turn, text))
         # The ärende's facts said in words (fact_chat.py): read back for a yes first.
         if self._facts.takes(turn, text):
             return self._facts.reply(turn, text)
@@ -367,8 +367,19 @@ class Conversation:
             if not snapshot.missing_required and self._ledger.used_unknown(snapshot):
                 offer = self._ledger.command(turn, "")
                 if turn.state.awaiting is Awaiting.BUDGET:
+                    turn.state.documents_after_budget = True
                     return [say(self._texts.documents_need_used_amount), *offer]
         return self._output.documents(turn, argument)
+
+    def _budget_word(self, turn: Turn, answer: Callable[[], list[Reply]]) -> list[Reply]:
+        """A word on the budget's figures; once they are confirmed after /dokument asked
+        for them, the documents follow without asking again."""
+        then = turn.state.documents_after_budget
+        replies = answer()
+        if not then or turn.state.awaiting is Awaiting.BUDGET:
+            return replies
+        turn.state.documents_after_budget = False
+        return [*replies, *self._documents(turn, "")]
 
     def _confirm_yes(self, turn: Turn, _argument: str) -> list[Reply]:
         if turn.state.awaiting in WAITING_FOR_YES_OR_NO:

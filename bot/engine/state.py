@@ -69,6 +69,8 @@ class ConversationState(BaseModel):
     facts: dict[str, Any] = Field(default_factory=dict)
     # The facts of a file read in, waiting until the import's own questions are answered.
     queued_facts: dict[str, Any] = Field(default_factory=dict)
+    # /dokument asked for the used amount first: the documents follow once it is confirmed.
+    documents_after_budget: bool = False
 
     def clear_waiting(self) -> None:
         self.awaiting = Awaiting.NOTHING
@@ -79,3 +81,4 @@ class ConversationState(BaseModel):
         self.pending = None
         self.ledger = {}
         self.facts = {}
+        self.documents_after_budget = False

@@ -22,8 +22,10 @@ def test_seed_001_with_the_copy_corrected_in_words(tmp_path: Path) -> None:
     # The seed says nothing of what was used: /dokument asks for it first.
     asked_used = plain(jonas.say("/dokument"))
     assert "hur mycket som har använts" in asked_used
-    assert "Beviljat 500 000 kr · använt 430 000 kr (86 %)" in jonas.text("använt 430 000 kr")
-    jonas.say("ja")
+    # Confirmed, the documents follow at once: here, the ärende's facts are asked first.
+    confirmed = jonas.text("använt 430 000 kr")
+    assert "Beviljat 500 000 kr · använt 430 000 kr (86 %)" in confirmed
+    assert "sista datum för nämndens svar" in confirmed
 
     asked = jonas.say("/dokument")
     assert not any(r.attachments for r in asked)

@@ -14,6 +14,7 @@ import pytest
 from bot.documents.phrases import FILES as AFTER_SIGNING_FILES
 from bot.documents.texts import DocumentTexts
 from bot.engine.after_signing_view import load_after_signing_texts
+from bot.engine.fact_texts import FactTexts
 from bot.engine.ledger_texts import load_ledger_texts
 from bot.engine.membership import load_membership_texts
 from bot.engine.texts import load_coordination_texts, load_texts
@@ -157,9 +158,11 @@ LOADERS: dict[str, Callable[[Path], object]] = {
     "documents.toml": DocumentTexts.load,
     "after_signing.toml": load_after_signing_texts,
     "budget_ledger.toml": load_ledger_texts,
+    "facts.toml": FactTexts.load,
 }
-# Word lists, not texts: read by their own loaders (bot/mall/amounts.py, bot/engine/cues.py).
-WORD_LISTS = {"amounts.toml", "cues.toml"}
+# Word lists, not texts: read by their own loaders (bot/mall/amounts.py, bot/engine/cues.py,
+# bot/mall/namnder.py).
+WORD_LISTS = {"amounts.toml", "cues.toml", "namnder.toml"}
 
 
 def test_every_text_file_in_prompts_has_a_loader_and_loads() -> None:
