@@ -16,7 +16,7 @@ from bot.engine.messages import Incoming, UserRef
 from tests.conftest import MovableClock
 from tests.documents import pdf_text
 from tests.documents.signing_helpers import sign
-from tests.facts.seed_chat import CASE, Official, attachment, plain
+from tests.facts.seed_chat import CASE, Official, attachment
 from tests.test_app import settings_for
 
 ASN = "Arbetsmarknads- och socialnämnden"
