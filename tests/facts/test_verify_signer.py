@@ -3,37 +3,17 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
-from bot.documents import DocumentCase, DocumentFormat, render_report
 from bot.documents.signer_match import names_match
 from bot.mall.template import TemplateCatalog
-from storage import repository as repo
-from storage.db import open_database
-from tests.cli.test_after_signing_commands import NOW, isolated_environment, verify_json
+from tests.cli.test_after_signing_commands import isolated_environment, store_report, verify_json
 from tests.documents.signing_helpers import sign
 
 __all__ = ["isolated_environment"]  # the fixture, used here too
 CASE = "STK-2018-1304"
-
-
-def _stored_pdf(catalog: TemplateCatalog) -> bytes:
-    template = catalog.get("mall-2019")
-    answers = {q.key: f"Vårt svar om {q.key}." for q in template.questions}
-    answers["underskrift"] = "Jonas Magnusson\nEnhetschef Social hållbarhet"
-    _, sessions = open_database(Settings().resolved_database_url())
-    with sessions.begin() as session:
-        user = repo.get_or_create_user(session, "terminal:jonas", "Jonas", NOW)
-        case = repo.create_case(session, CASE, "mall-2019", user, NOW)
-        case.decision_date = date(2019, 3, 11)
-        for key, text in answers.items():
-            repo.save_answer(session, case.id, key, text, [], user, NOW)
-    document = render_report(template, answers, DocumentCase(CASE), [DocumentFormat.PDF])
-    return document.get(DocumentFormat.PDF).content
 
 
 @pytest.mark.parametrize(
@@ -54,7 +34,8 @@ def test_the_signer_is_compared_with_the_signature_block(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "signerad.pdf"
-    path.write_bytes(sign(_stored_pdf(catalog), tmp_path, certificate))
+    pdf = store_report(catalog, CASE, "Jonas Magnusson\nEnhetschef Social hållbarhet")
+    path.write_bytes(sign(pdf, tmp_path, certificate))
     status, result = verify_json(capsys, path)
     assert status == 0 and result["signer"] == certificate
     assert result["signature_block_name"] == "Jonas Magnusson"
