@@ -25,7 +25,8 @@ surely, they press "Vet inte än": one message of overhead either way.
 
 The official answers the question the bot shows ("Fråga N av 8"). At the end they compare
 the stored answers with what they meant, and fix every wrong one with /andra N, the text
-again and klar (after /utkast to find it), then ask for the documents. The run reports
+again and klar (after /utkast to find it), then ask for the documents (giving the used
+amount, which the seed never states, when /dokument asks for it). The run reports
 whether the result is right: every answer as meant and a final document (no UTKAST).
 
 Run: `.venv/bin/python -m bench.seed_messages`.
@@ -51,6 +52,8 @@ from storage.db import SessionFactory
 SEED = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "seeds" / "seed_001.txt"
 CASE = "STK-2018-1304"
 USER = UserRef("terminal:jonas", "Jonas")
+# Seed 001 never says how much was used; asked for it before /dokument, the official says.
+USED = "använt 430 000 kr"
 COUNTER = re.compile(r"Fråga (\d+) av \d+")
 SIGNATURE_HEADING = "Underskrift ansvarig chef"
 CLOSING = "Nämnden skickar ärendet"
@@ -272,6 +275,9 @@ def write_seed(name: str, slips: list[Slip]) -> Result:
         official.answer_what_is_shown(answers, slips)
         official.fix_wrong_answers(answers, assembly.sessions)
         official.send("/dokument", is_content=False)
+        said = "\n".join(r.plain_text for r in official.last)
+        if "hur mycket som har använts" in said:  # the seed never says (issue 20): asked
+            official.send(USED, is_content=False)  # the documents follow once it is kept
         offered = [b.command for r in official.last for row in r.buttons for b in row]
         if "/dokument vanliga" in offered:  # the ärende is not registered: its facts are asked
             official.send("/dokument vanliga", is_content=False)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.arende import after_signing
 from bot.config import Settings
-from bot.documents.case_record import document_case
+from bot.documents.case_record import document_case, file_facts
 from bot.documents.for_signature import render_for_signature
 from bot.documents.importer import import_report
 from bot.documents.mail import MailSettings
@@ -118,6 +118,7 @@ class ReportServices:
             answers=dict(report.answers),
             case_number=report.case_number,
             unassigned_text=tuple(report.unassigned_text),
+            facts=file_facts(report),
         )
 
     def phrasing(self, question: Question, text: str, case_id: int) -> PhrasingProposal | None:
@@ -155,7 +156,12 @@ class AfterSigningServices:
         if not result.valid or result.case_number is None:
             return SignedReportCheck(False, result.message, result.case_number)
         to, cc = after_signing.case_recipients(self._sessions, result.case_number, self._catalog)
-        return SignedReportCheck(True, result.message, result.case_number, to, cc)
+        mismatch = result.signer_matches_signature_block is False
+        return SignedReportCheck(
+            True, result.message, result.case_number, to, cc,
+            signer=result.signer if mismatch else None,
+            block_name=result.signature_block_name if mismatch else None,
+        )  # fmt: skip
 
     def submit(self, case_number: str) -> SubmissionResult:
         sent = after_signing.submit_signed_report(
@@ -188,9 +194,11 @@ class AfterSigningServices:
             return None
         return DraftProposal(found.summary, found.matter) if found else None
 
-    def sammanstallning(self, year: int) -> tuple[int, tuple[OutputFile, ...]]:
+    def sammanstallning(
+        self, year: int, coordinator_id: int | None = None
+    ) -> tuple[int, tuple[OutputFile, ...]]:
         summary, rendered = after_signing.sammanstallning_for_year(
-            self._sessions, year, self._catalog, swedish_today(self._clock)
+            self._sessions, year, self._catalog, swedish_today(self._clock), coordinator_id
         )
         return len(summary.rows), tuple(
             OutputFile(name, data, media) for name, media, data in rendered.files

@@ -10,6 +10,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
+from storage.fact_repository import record_registration
 from storage.models import AuditEvent, Case, Invite, User
 from storage.repository import add_member
 
@@ -128,6 +129,7 @@ def register_case(
     )
     session.add(case)
     session.flush()
+    record_registration(session, case, coordinator.id, now)
     for member in filter(None, (coordinator, responsible)):
         add_member(session, case, member, now)
     return case

@@ -99,9 +99,7 @@ def forget_finished(session: Session, before: datetime) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def unfinished_of_chat(
-    session: Session, source: str, chat_id: int, up_to: int
-) -> list[Unfinished]:
+def unfinished_of_chat(session: Session, source: str, chat_id: int, up_to: int) -> list[Unfinished]:
     """The chat's updates not finished, up to and including `up_to`, oldest first."""
     rows: Sequence[InboxUpdate] = session.scalars(
         select(InboxUpdate)

@@ -134,8 +134,9 @@ def release_claims(session: Session, tokens: list[str] | None = None) -> int:
     if tokens is not None:
         query = query.where(Job.claim_token.in_(tokens))
     result = session.execute(
-        query.values(status="pending", claim_token=None)
-        .execution_options(synchronize_session=False)
+        query.values(status="pending", claim_token=None).execution_options(
+            synchronize_session=False
+        )
     )
     return int(getattr(result, "rowcount", 0) or 0)
 

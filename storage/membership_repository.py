@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from storage.fact_repository import record_registration
 from storage.models import Answer, AuditEvent, Case, CaseMember, User
 from storage.repository import add_member
 
@@ -17,8 +18,9 @@ ASSIGNING_ACTIONS = ("responsible_set", "case_registered")
 
 
 def is_registered(case: Case) -> bool:
-    """A coordinator has given the ärende its facts (an official's own /ny gives none)."""
-    return case.last_reply_date is not None
+    """A coordinator registered the ärende (an official's /ny, and the facts the official
+    gives or the mall's usual values chosen, do not make it registered)."""
+    return case.registered_at is not None
 
 
 def register_started_case(
@@ -49,6 +51,7 @@ def register_started_case(
     if responsible is not None:
         case.responsible_user_id = responsible.id
     session.flush()
+    record_registration(session, case, coordinator.id, now)
     for member in filter(None, (coordinator, responsible)):
         add_member(session, case, member, now)
     return case

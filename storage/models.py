@@ -92,6 +92,9 @@ class Case(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # No longer written or read: the used amount lives in the budget ledger alone.
     used_amount_kr: Mapped[int | None] = mapped_column(BigInteger)
+    # When a coordinator registered the ärende (migration 0009); None while only an
+    # official's /ny (and the official's own facts) stand behind it.
+    registered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class CaseMember(Base):
@@ -324,3 +327,25 @@ class BudgetLedgerEntry(Base):
     source: Mapped[str] = mapped_column(String(20))
     confirmed_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     confirmed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class CaseFact(Base):
+    """One value given for one fact of an ärende; the newest row per name is the current one.
+
+    `name` is a fact (committee, decided_by, decision_date, granted_amount_kr,
+    last_reply_date, recipient, copy_to, report_period); `source` who gave it:
+    'registration' or 'coordinator' (a coordinator), 'official' (confirmed in the chat),
+    'file' (read from a file the official imported and confirmed), 'mall' (the mall's usual
+    value the official chose), 'answer' (the nämnd as the report's answer names it, matched
+    against Malmö stad's nämnder). Nothing is deleted: the rows are the fact's history.
+    """
+
+    __tablename__ = "case_facts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    name: Mapped[str] = mapped_column(String(40))
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    source: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.models import Answer, Case, Reminder, User
+from storage.visibility import coordinator_sees
 
 FINISHED_STATUSES = ("finished", "sent_for_signature")
 LIVE_STATUSES = ("pending", "claimed", "sent")
@@ -323,7 +324,7 @@ class OverviewRow:
 
 
 def overview_rows(session: Session, coordinator_id: int | None = None) -> list[OverviewRow]:
-    """Every ärende (or those the coordinator registered), by deadline.
+    """Every ärende (or those the coordinator may see, storage/visibility.py), by deadline.
 
     Ärenden without a last reply date come last; ties are broken by diarienummer.
     """
@@ -351,5 +352,5 @@ def overview_rows(session: Session, coordinator_id: int | None = None) -> list[O
         .order_by(Case.last_reply_date.is_(None), Case.last_reply_date, Case.case_number)
     )
     if coordinator_id is not None:
-        query = query.where(Case.created_by_user_id == coordinator_id)
+        query = query.where(coordinator_sees(coordinator_id))
     return [OverviewRow(*cast(tuple[Any, ...], row)) for row in session.execute(query)]

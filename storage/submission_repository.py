@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.models import Case, SentMail, SignedReport
+from storage.visibility import coordinator_sees
 
 
 def record_signed_report(
@@ -183,8 +184,9 @@ def release_mail(session: Session, idempotency_key: str) -> None:
         session.flush()
 
 
-def cases_of_year(session: Session, year: int) -> Sequence[Case]:
-    """The ärenden of one year: by decision date, else last reply date, else registration."""
+def cases_of_year(session: Session, year: int, coordinator_id: int | None = None) -> Sequence[Case]:
+    """The ärenden of one year: by decision date, else last reply date, else registration;
+    with `coordinator_id`, only those the coordinator may see (as /oversikt shows them)."""
     first, last = date(year, 1, 1), date(year, 12, 31)
     by_decision = Case.decision_date.between(first, last)
     by_reply = Case.decision_date.is_(None) & Case.last_reply_date.between(first, last)
@@ -193,8 +195,9 @@ def cases_of_year(session: Session, year: int) -> Sequence[Case]:
         & Case.last_reply_date.is_(None)
         & (extract("year", Case.created_at) == year)
     )
+    query = select(Case).where(or_(by_decision, by_reply, by_created))
+    if coordinator_id is not None:
+        query = query.where(coordinator_sees(coordinator_id))
     return session.scalars(
-        select(Case)
-        .where(or_(by_decision, by_reply, by_created))
-        .order_by(func.coalesce(Case.committee, ""), Case.case_number)
+        query.order_by(func.coalesce(Case.committee, ""), Case.case_number)
     ).all()

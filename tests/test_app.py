@@ -246,6 +246,9 @@ def write_whole_report(conversation: Conversation, signature: str) -> None:
 def test_documents_are_final_only_without_an_error_level_finding(tmp_path: Path) -> None:
     conversation = build_conversation(settings_for(tmp_path), MovableClock())
     write_whole_report(conversation, "enhetschefen")
+    # The budget answer says no amount: the used amount is asked for first (issue 20).
+    assert "hur mycket som har använts" in text_of(say(conversation, "/dokument"))
+    assert "bekräftad" in text_of(say(conversation, "beviljat 200 000 kr, använt 190 000 kr"))
     # Not registered: the ärende's facts are asked for first, and the mall's usual ones chosen.
     assert "/dokument vanliga" in {
         b.command for r in say(conversation, "/dokument") for row in r.buttons for b in row

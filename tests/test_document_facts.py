@@ -22,6 +22,11 @@ def _complete_report(tmp_path: Path, seeds_dir: Path, text: str | None = None) -
     say(conversation, "/mall mall-2019")
     seed = text or (seeds_dir / "seed_001.txt").read_text(encoding="utf-8")
     conversation.handle(USER, Incoming(file=IncomingFile("seed_001.txt", seed.encode("utf-8"))))
+    # The seed says nothing of the used amount (asked for before /dokument, issue 20); the
+    # facts the file holds are then read back, and declined here: they are what is asked.
+    offered = text_of(say(conversation, "använt 430 000 kr"))
+    assert "Filen anger också uppgifter" in offered
+    say(conversation, "nej")
     return conversation
 
 

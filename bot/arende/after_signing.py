@@ -32,6 +32,7 @@ from bot.documents.sammanstallning_render import (
     render_sammanstallning_xlsx,
     sammanstallning_file_name,
 )
+from bot.documents.signer_match import names_match, signature_block_name
 from bot.documents.tjansteskrivelse import (
     GivenFacts,
     Tjansteskrivelse,
@@ -46,7 +47,7 @@ from bot.documents.tjansteskrivelse_render import (
     render_tjansteskrivelse_pdf,
     tjansteskrivelse_file_name,
 )
-from bot.documents.verify import StoredAnswersLookup, VerificationResult, verify
+from bot.documents.verify import StoredAnswersLookup, VerificationResult, signed_answers, verify
 from bot.mall.case_status import CaseStatus
 from bot.mall.errors import UserFacingError
 from bot.mall.template import TemplateCatalog
@@ -154,11 +155,21 @@ def submit_signed_report(
             raise UserFacingError(texts("changed_after_signing", case_number=case_number))
         to, cc = report_recipients(list(arende.recipients), arende.template)
         mail = compose_report_mail(
-            arende.case_number, arende.committee, signed.signer, to, cc, signed.content,
+            arende.case_number, arende.committee, signer_line(signed.signer, signed.content),
+            to, cc, signed.content,
             granted_kr=arende.budget.granted_kr, used_kr=arende.budget.used_kr,
         )  # fmt: skip
         case_id, key = case.id, submission_key(case.case_number, signed.sha256)
     return send_report_once(session_factory, settings, case_id, key, mail, clock)
+
+
+def signer_line(signer: str | None, pdf: bytes) -> str | None:
+    """Who signed, as the mail says it: the certificate's name, and the signature block's
+    when the two differ (both named, so the registrator sees it)."""
+    block = signature_block_name(signed_answers(pdf) or {})
+    if signer and block and not names_match(signer, block):
+        return str(mail_texts()("signer_and_block", signer=signer, block=block))
+    return signer
 
 
 @dataclass(frozen=True)
@@ -253,11 +264,18 @@ def tjansteskrivelse_for_case(
 
 
 def sammanstallning_for_year(
-    session_factory: SessionMaker, year: int, catalog: TemplateCatalog, today: date
+    session_factory: SessionMaker,
+    year: int,
+    catalog: TemplateCatalog,
+    today: date,
+    coordinator_id: int | None = None,
 ) -> tuple[Sammanstallning, RenderedPair]:
-    """The year's sammanställning, rendered as XLSX and PDF."""
+    """The year's sammanställning, rendered as XLSX and PDF (of the ärenden the
+    coordinator may see, when `coordinator_id` is given)."""
     with session_factory() as session:
-        summary = build_sammanstallning(session, year, catalog, today)
+        summary = build_sammanstallning(
+            session, year, catalog, today, coordinator_id=coordinator_id
+        )
     return summary, RenderedPair(
         (
             (

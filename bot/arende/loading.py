@@ -17,6 +17,7 @@ from bot.arende.budget import Confirmation, decide_budget
 from bot.arende.model import Arende, Signature
 from bot.arende.signed_state import still_signed
 from bot.mall.case_status import derive_status
+from bot.mall.namnder import match_namnd
 from bot.mall.template import QuestionKind, Template, TemplateCatalog
 from bot.review.budget import BudgetReading, read_budget
 from storage import arende_repository as arende_repo
@@ -24,6 +25,7 @@ from storage import repository as repo
 from storage.models import BudgetLedgerEntry, Case, SignedReport
 
 DOCUMENTS_MADE = "sent_for_signature"  # cases.status once the final PDF was made
+COMMITTEE_KEY = "namnd"  # the question whose answer names the nämnd
 
 
 def _budget_reading(
@@ -34,6 +36,17 @@ def _budget_reading(
     keys = [q.key for q in template.questions if q.kind is QuestionKind.BUDGET]
     text = "\n\n".join(answers.get(key, "") for key in keys).strip()
     return read_budget(text, granted_hint=registered) if text else None
+
+
+def committee_of(case: Case, answers: Mapping[str, str]) -> str | None:
+    """The ärende's nämnd as Malmö stad's list spells it (prompts/namnder.toml): the
+    registered or given nämnd, else the one the answer to question 1 names surely; one nämnd
+    is one row everywhere."""
+    for written in (case.committee, answers.get(COMMITTEE_KEY)):
+        if written and written.strip():
+            match = match_namnd(written)
+            return match.name if match is not None and match.sure else case.committee
+    return None
 
 
 def _registered_signature(case: Case) -> Signature | None:
@@ -85,7 +98,7 @@ def _arende(
         case_number=case.case_number,
         template_id=case.template_id,
         template=template,
-        committee=case.committee,
+        committee=committee_of(case, answers),
         decision_date=case.decision_date,
         last_reply_date=case.last_reply_date,
         recipients=tuple(case.recipients or ()),

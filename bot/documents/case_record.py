@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Protocol
 
+from bot.documents.importer import ImportedReport
 from bot.documents.model import DocumentCase
 
 
@@ -35,4 +36,23 @@ def document_case(case: CaseRecord) -> DocumentCase:
         last_reply_date=case.last_reply_date,
         recipients=tuple(case.recipients or ()),
         granted_amount_kr=case.granted_amount_kr,
+        confirmed_granted_kr=getattr(case, "confirmed_granted_kr", None),
+        confirmed_used_kr=getattr(case, "confirmed_used_kr", None),
     )
+
+
+def file_facts(report: ImportedReport) -> dict[str, object]:
+    """The ärende's facts a file read in holds, as `render --from` prints them (decision
+    date, granted amount, last reply date, recipient and copy recipients), by fact name in stored form."""
+    facts: dict[str, object] = {}
+    if report.decision_day is not None:
+        facts["decision_date"] = report.decision_day.isoformat()
+    if report.granted_amount_kr is not None:
+        facts["granted_amount_kr"] = report.granted_amount_kr
+    if report.last_reply_day is not None:
+        facts["last_reply_date"] = report.last_reply_day.isoformat()
+    recipients = list(dict.fromkeys(report.recipients))
+    if recipients:
+        facts["recipient"] = recipients[0]
+        facts["copy_to"] = recipients[1:]
+    return facts

@@ -88,6 +88,8 @@ def _add_section(doc: DocxDocument, section: Section) -> None:
         placeholder.font.color.rgb = GREY
         runs = [placeholder]
     _comment(doc, runs, section.remarks)
+    if section.note:
+        doc.add_paragraph().add_run(section.note).italic = True
 
 
 def _add_draft_marks(doc: DocxDocument, report: ReportDocument) -> None:

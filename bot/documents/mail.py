@@ -95,13 +95,10 @@ def _addresses(values: Sequence[str]) -> list[str]:
 def report_recipients(
     case_recipients: Sequence[str], template: Template | None = None
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(to, cc): the ärende's recipients, the first receives the answer and the rest a copy;
-    an ärende without recipients falls back on the mall's `recipient` and `copy_to`."""
+    """(to, cc): the ärende's recipients, the first receives the answer and the rest a copy.
+    Only addresses someone gave for the ärende: never the mall's example values (issue 20);
+    `template` is no longer read."""
     addresses = _addresses(case_recipients)
-    if not addresses and template is not None:
-        to = _addresses([template.defaults.get("recipient", "")])
-        cc = _addresses([template.defaults.get("copy_to", "")])
-        return tuple(to[:1]), tuple(a for a in [*to[1:], *cc] if a not in to[:1])
     return tuple(addresses[:1]), tuple(addresses[1:])
 
 

@@ -82,6 +82,9 @@ class Section:
     heading: str
     blocks: tuple[Block, ...]
     remarks: tuple[Remark, ...] = ()
+    # A line printed under the answer that is not part of it (the budget the official
+    # confirmed); never in answers.json.
+    note: str | None = None
 
 
 ORGANISATION = "Malmö stad"
@@ -159,6 +162,9 @@ class ReportDocument:
     letterhead: Letterhead = field(default_factory=Letterhead)
     document_date: date | None = None  # the day the document was made
     author: str | None = None  # the official who wrote the report
+    # The budget the official confirmed in the chat (the ledger), printed with the answer.
+    confirmed_granted_kr: int | None = None
+    confirmed_used_kr: int | None = None
     missing_facts: tuple[str, ...] = ()  # facts of the ärende nobody gave (Swedish names)
 
     @property
@@ -195,6 +201,9 @@ class DocumentCase:
     granted_amount_kr: int | None = None
     department: str | None = None  # the förvaltning, when known
     author: str | None = None  # the official who wrote the report
+    # The budget the official confirmed in the chat (the ledger), printed with the answer.
+    confirmed_granted_kr: int | None = None
+    confirmed_used_kr: int | None = None
 
     def template_values(self) -> dict[str, str]:
         """The values for the mall's {variables} that the ärende gives, the Swedish way.

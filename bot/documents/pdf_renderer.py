@@ -132,6 +132,9 @@ TYPST_SOURCE = r"""
     } else {
       blocks(section.blocks)
     }
+    if section.note != none {
+      par(text(style: "italic", section.note))
+    }
   }
 
   let sig = doc.signature
@@ -208,7 +211,7 @@ def report_data(report: ReportDocument) -> dict[str, Any]:
         "missing_answer": MISSING_ANSWER,
         "intro": list(report.intro),
         "sections": [
-            {"key": s.key, "heading": s.heading, "blocks": _blocks(s.blocks)}
+            {"key": s.key, "heading": s.heading, "blocks": _blocks(s.blocks), "note": s.note}
             for s in report.sections
         ],
         "signature": {

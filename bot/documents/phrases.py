@@ -49,6 +49,7 @@ class VerifyTexts(TextFile):
     not_compared: Text = text("case_number")
     draft: Text = text("case_number")
     answers_differ: Text = text("case_number", "count")
+    signer_mismatch: Text = text("signer", "block")
 
 
 class MailTexts(TextFile):
@@ -68,6 +69,7 @@ class MailTexts(TextFile):
     not_signed: Text = text("case_number")
     changed_after_signing: Text = text("case_number")
     send_failed: Text = text()
+    signer_and_block: Text = text("signer", "block")
 
 
 class TjansteskrivelseTexts(TextFile):
@@ -156,6 +158,15 @@ class SammanstallningTexts(TextFile):
     no_cases: Text = text("year")
     no_findings: Text = text()
     used_unknown_note: Text = text("count")
+    col_used_unknown: Text = text()
+    remark_late: Text = text("date")
+    remark_changed_after_signing: Text = text()
+    remark_unanswered: Text = text("count", "total")
+    remark_used_unknown: Text = text()
+    remark_granted_unknown: Text = text()
+    remark_committee_unknown: Text = text()
+    remark_overspent: Text = text("used", "granted")
+    remark_underspent: Text = text("share", "remaining")
     pdf_footer: Text = text("year")
     file_stem: Text = text("year")
 

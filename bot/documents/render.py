@@ -19,6 +19,7 @@ from bot.documents.model import (
     ReportDocument,
     Section,
     SignatureBlock,
+    swedish_amount,
 )
 from bot.documents.pdf_renderer import render_pdf
 from bot.documents.text_markup import clean_line, clean_text, parse_blocks
@@ -134,6 +135,19 @@ def _letterhead(
     )
 
 
+def budget_note(case: DocumentCase) -> str | None:
+    """The confirmed budget in one line, when the official confirmed it."""
+    granted, used = case.confirmed_granted_kr, case.confirmed_used_kr
+    if granted is None or used is None or granted <= 0:
+        return None
+    return document_texts().confirmed_budget.format(
+        granted=swedish_amount(granted),
+        used=swedish_amount(used),
+        share=round(used * 100 / granted),
+        remaining=swedish_amount(granted - used),
+    )
+
+
 def missing_fact_names(template: Template, case: DocumentCase) -> list[str]:
     """The mall's variables this ärende gives no value for (mall variable names)."""
     values = case.template_values()
@@ -179,12 +193,14 @@ def build_document(
             continue
         if not answer and question.required:
             missing.append(heading)
+        note = budget_note(case) if question.kind is QuestionKind.BUDGET else None
         sections.append(
             Section(
                 key=question.key,
                 heading=heading,
                 blocks=parse_blocks(answer),
                 remarks=tuple(remarks.get(question.key, ())),
+                note=note,
             )
         )
     if signature is None:

@@ -54,17 +54,22 @@ class SummaryRow:
 
 @dataclass(frozen=True)
 class CommitteeTotal:
+    """An unknown amount never counts as 0 kr: `used_kr` sums the known ones (None when
+    none is known) and `used_unknown` says how many ärenden lack the figure."""
+
     committee: str | None
     cases: int
-    granted_kr: int
-    used_kr: int  # of the ärenden whose use is known
+    granted_kr: int | None  # None when no granted amount is known
+    used_kr: int | None  # of the ärenden whose use is known; None when none is
     used_unknown: int  # ärenden whose use is not known
     granted_known_use_kr: int  # granted to the ärenden whose use is known
 
     @property
     def share_used(self) -> float | None:
         """Used over granted, counting only the ärenden whose use is known."""
-        return self.used_kr / self.granted_known_use_kr if self.granted_known_use_kr else None
+        if self.used_kr is None or not self.granted_known_use_kr:
+            return None
+        return self.used_kr / self.granted_known_use_kr
 
 
 @dataclass(frozen=True)
@@ -85,11 +90,13 @@ class Sammanstallning:
 
 
 def _total(committee: str | None, rows: Sequence[SummaryRow]) -> CommitteeTotal:
+    granted = [r.granted_kr for r in rows if r.granted_kr is not None]
+    used = [r.used_kr for r in rows if r.used_kr is not None]
     return CommitteeTotal(
         committee=committee,
         cases=len(rows),
-        granted_kr=sum(r.granted_kr or 0 for r in rows),
-        used_kr=sum(r.used_kr or 0 for r in rows),
+        granted_kr=sum(granted) if granted else None,
+        used_kr=sum(used) if used else None,
         used_unknown=sum(1 for r in rows if r.used_kr is None),
         granted_known_use_kr=sum(r.granted_kr or 0 for r in rows if r.used_kr is not None),
     )

@@ -55,15 +55,20 @@ def _kronor(value: int | None) -> str:
     return format_kronor(value) if value is not None else texts()("unknown")
 
 
+def _cell(value: Any) -> Any:
+    """An unknown figure is written as unknown in the sheet, never left to read as 0."""
+    return texts()("unknown") if value is None else value
+
+
 def _row_cells(row: SummaryRow) -> list[Any]:
     t = texts()
     return [
         row.case_number,
         _committee(row.committee),
         ", ".join(row.perspectives) or t("no_perspectives"),
-        row.granted_kr,
-        row.used_kr,
-        row.share_used,
+        _cell(row.granted_kr),
+        _cell(row.used_kr),
+        _cell(row.share_used),
         status_label(row.state),
         "\n".join(row.findings),
     ]
@@ -84,7 +89,10 @@ def render_sammanstallning_xlsx(summary: Sammanstallning) -> bytes:
     for row in summary.rows:
         cases.append(_row_cells(row))
     total = summary.total()
-    cases.append([t("total"), None, None, total.granted_kr, total.used_kr, total.share_used])
+    cases.append(
+        [t("total"), None, None, _cell(total.granted_kr), _cell(total.used_kr),
+         _cell(total.share_used)]
+    )  # fmt: skip
     for cell in (*cases[1], *cases[cases.max_row]):
         cell.font = Font(bold=True)
     _formats(cases, money=(4, 5), share=6)
@@ -96,15 +104,19 @@ def render_sammanstallning_xlsx(summary: Sammanstallning) -> bytes:
 
     committees = book.create_sheet(t("sheet_committees"))
     committees.append(
-        [t("col_committee"), t("col_cases"), t("col_granted"), t("col_used"), t("col_share")]
-    )
+        [t("col_committee"), t("col_cases"), t("col_granted"), t("col_used"),
+         t("col_used_unknown"), t("col_share")]
+    )  # fmt: skip
     for group in (*summary.by_committee(), total):
         name = t("total") if group is total else _committee(group.committee)
-        committees.append([name, group.cases, group.granted_kr, group.used_kr, group.share_used])
+        committees.append(
+            [name, group.cases, _cell(group.granted_kr), _cell(group.used_kr),
+             group.used_unknown, _cell(group.share_used)]
+        )  # fmt: skip
     for cell in (*committees[1], *committees[committees.max_row]):
         cell.font = Font(bold=True)
-    _formats(committees, money=(3, 4), share=5)
-    for index, width in enumerate((34, 14, 14, 14, 12), start=1):
+    _formats(committees, money=(3, 4), share=6)
+    for index, width in enumerate((34, 14, 14, 14, 14, 12), start=1):
         committees.column_dimensions[get_column_letter(index)].width = width
     out = BytesIO()
     book.save(out)
@@ -128,11 +140,11 @@ def render_chart_png(groups: tuple[CommitteeTotal, ...]) -> bytes:
     positions = list(range(len(groups)))
     height = 0.38
     axes.barh(
-        [p - height / 2 for p in positions], [g.granted_kr for g in groups], height,
+        [p - height / 2 for p in positions], [g.granted_kr or 0 for g in groups], height,
         label=t("chart_granted"), color="#9bb7d4",
     )  # fmt: skip
     axes.barh(
-        [p + height / 2 for p in positions], [g.used_kr for g in groups], height,
+        [p + height / 2 for p in positions], [g.used_kr or 0 for g in groups], height,
         label=t("chart_used"), color="#1f4e79",
     )  # fmt: skip
     axes.set_yticks(positions, names)
@@ -236,6 +248,7 @@ def sammanstallning_data(summary: Sammanstallning) -> dict[str, Any]:
             t("col_cases"),
             t("col_granted"),
             t("col_used"),
+            t("col_used_unknown"),
             t("col_share"),
         ],  # fmt: skip
         "committee_rows": [
@@ -244,6 +257,7 @@ def sammanstallning_data(summary: Sammanstallning) -> dict[str, Any]:
                 str(g.cases),
                 _kronor(g.granted_kr),
                 _kronor(g.used_kr),
+                str(g.used_unknown),
                 _share(g.share_used),
             ]  # fmt: skip
             for g in (*groups, total)

@@ -27,6 +27,7 @@ class DocumentTexts(TextFile):
     render_looks_like_tjansteskrivelse: Text = text()
     render_looks_like_other: Text = text()
     render_unshowable: Text = text("characters")
+    confirmed_budget: Text = text("granted", "used", "share", "remaining")
 
     def fact_name(self, variable: str) -> str:
         """The Swedish name of a mall variable ("last_reply_date" -> "sista datum …")."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from io import BytesIO
@@ -33,6 +33,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from bot.documents.model import ATTACHMENT_FORMAT, ATTACHMENT_NAME
 from bot.documents.phrases import phrases, swedish_moment
+from bot.documents.signer_match import names_match, signature_block_name
 from bot.documents.text_markup import clean_text
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,10 @@ class VerificationResult:
     message: str
     signatures: tuple[SignatureInfo, ...] = ()
     differing_questions: tuple[str, ...] = ()
+    # The manager's name in the signature block, and whether the certificate names them
+    # (case, accents and middle names aside; signer_match.py); None when not compared.
+    signature_block_name: str | None = None
+    signer_matches_signature_block: bool | None = None
 
     @property
     def valid(self) -> bool:
@@ -110,6 +115,8 @@ class VerificationResult:
             "draft": self.draft,
             "problem": self.problem.value if self.problem else None,
             "differing_questions": list(self.differing_questions),
+            "signature_block_name": self.signature_block_name,
+            "signer_matches_signature_block": self.signer_matches_signature_block,
             "signatures": [
                 {
                     "field": s.field_name,
@@ -320,9 +327,17 @@ def verify(
     if differing:
         return result(Problem.ANSWERS_DIFFER, case_number=case_number, count=len(differing))
     facts["answers_match"] = True
-    return result(
+    block = signature_block_name(signed_answers)
+    extra["signature_block_name"] = block
+    if block and newest.signer:
+        extra["signer_matches_signature_block"] = names_match(newest.signer, block)
+    valid = result(
         None,
         case_number=case_number,
         signer=newest.signer or texts("signer_unknown"),
         signed_at=swedish_moment(newest.signed_at) if newest.signed_at else texts("time_unknown"),
     )
+    if extra.get("signer_matches_signature_block") is False:
+        remark = texts("signer_mismatch", signer=newest.signer, block=block)
+        valid = replace(valid, message=f"{valid.message} {remark}")
+    return valid

@@ -11,7 +11,7 @@ refused file changes nothing.
 from __future__ import annotations
 
 from bot.arende.signed_state import changed_after_signing
-from bot.engine.access import may_coordinate
+from bot.engine.access import is_admin, may_coordinate
 from bot.engine.after_signing_jobs import (
     SAMMANSTALLNING,
     SIGNED_PDF,
@@ -28,6 +28,7 @@ from bot.engine.after_signing_view import (
     AfterSigningTexts,
     load_after_signing_texts,
 )
+from bot.engine.fact_texts import fact_texts
 from bot.engine.messages import IncomingFile, Reply, say
 from bot.engine.services import AfterSigningPort
 from bot.engine.turn import Turn
@@ -133,9 +134,26 @@ class AfterSigning:
             raise UserFacingError(
                 self.texts.changed_after_signing.format(case_number=case.case_number)
             )
+        recipients = list(case.recipients or [])
+        if not recipients:
+            # Nobody gave a recipient for the ärende: asked for, never the mall's values.
+            raise UserFacingError(fact_texts().no_recipients.format(case_number=case.case_number))
         access_repo.audit(turn.session, turn.user, "submit_confirmed", turn.now, case_id=case.id)
-        enqueue(turn, SUBMIT, case.id, case_number=case.case_number)
-        return [say(self.texts.sending.format(case_number=case.case_number))]
+        number = case.case_number
+        enqueue(turn, SUBMIT, case.id, case_number=number)
+        facts = fact_texts()
+        copy = (
+            facts.send_copy.format(cc=", ".join(recipients[1:]))
+            if len(recipients) > 1
+            else facts.send_no_copy
+        )
+        return [
+            say(
+                self.texts.sending.format(case_number=number),
+                facts.send_to.format(to=recipients[0]),
+                copy,
+            )
+        ]
 
     def _tjansteskrivelse(self, turn: Turn, argument: str) -> list[Reply]:
         word = argument.strip().lower()
@@ -181,5 +199,7 @@ class AfterSigning:
             year = int(word)
         else:
             raise UserFacingError(self.texts.summary_year_invalid)
-        enqueue(turn, SAMMANSTALLNING, year=year)
+        # The same ärenden as the coordinator's /oversikt (storage/visibility.py).
+        coordinator_id = None if is_admin(turn.user) else turn.user.id
+        enqueue(turn, SAMMANSTALLNING, year=year, coordinator_id=coordinator_id)
         return [say(self.texts.summary_started.format(year=year))]

@@ -126,5 +126,5 @@ class AfterSigningWork:
 
     def _summarise(self, port: AfterSigningPort, job: ClaimedJob) -> list[Reply]:
         year = int(job.payload["year"])
-        count, files = port.sammanstallning(year)
+        count, files = port.sammanstallning(year, job.payload.get("coordinator_id"))
         return [files_reply(self.texts.summary_ready.format(year=year, count=count), files)]

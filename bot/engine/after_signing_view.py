@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.engine.fact_texts import fact_texts
 from bot.engine.messages import Attachment, Block, Button, Reply, Style, say
 from bot.engine.services import DraftProposal, OutputFile, SignedReportCheck
 from bot.mall.datafiles import PROMPTS_DIR
@@ -23,6 +24,8 @@ class AfterSigningTexts(TextFile):
     send_offer_copy: Text = text("cc")
     send_offer_later: Text = text("case_number")
     button_send: Text = text()
+    signer_question: Text = text("signer", "block")
+    button_send_right_signer: Text = text()
     which_case: Text = text("command")
     case_not_yours: Text = text("case_number")
     not_signed_yet: Text = text("case_number")
@@ -56,17 +59,20 @@ def checked_replies(texts: AfterSigningTexts, check: SignedReportCheck) -> list[
     Anything else: why not, and that nothing changed."""
     if not check.valid or check.case_number is None:
         return [say(check.message, texts.nothing_changed)]
+    checked = say(check.message, texts.signed_now.format(case_number=check.case_number))
+    if not check.to:
+        # Nobody gave a recipient for this ärende: asked for, never taken from the mall.
+        return [checked, say(fact_texts().no_recipients.format(case_number=check.case_number))]
     copy = texts.send_offer_copy.format(cc=", ".join(check.cc)) if check.cc else ""
     offer = texts.send_offer.format(to=", ".join(check.to), copy=copy)
+    later = texts.send_offer_later.format(case_number=check.case_number)
+    if check.signer and check.block_name:
+        # The certificate names someone else than the signature block: asked first.
+        question = texts.signer_question.format(signer=check.signer, block=check.block_name)
+        button = Button(texts.button_send_right_signer, f"/skicka {check.case_number}")
+        return [checked, say(question, offer, later, buttons=((button,),))]
     button = Button(texts.button_send, f"/skicka {check.case_number}")
-    return [
-        say(check.message, texts.signed_now.format(case_number=check.case_number)),
-        say(
-            offer,
-            texts.send_offer_later.format(case_number=check.case_number),
-            buttons=((button,),),
-        ),
-    ]
+    return [checked, say(offer, later, buttons=((button,),))]
 
 
 def files_reply(message: str, files: tuple[OutputFile, ...], *more: str) -> Reply:

@@ -29,6 +29,7 @@ from bot.engine.budget_figures import (
 from bot.engine.ledger_texts import LedgerTexts
 from bot.engine.messages import Block, Button, Reply, say
 from bot.engine.reports import Reports
+from bot.engine.services import ReportSnapshot
 from bot.engine.state import Awaiting
 from bot.engine.turn import Turn
 from bot.mall.dates import format_swedish_date
@@ -59,6 +60,17 @@ class BudgetLedger:
         self._reports = reports
         self._catalog = reports.catalog
         self.texts = texts
+
+    def used_unknown(self, snapshot: ReportSnapshot) -> bool:
+        """Nobody confirmed the used amount and the budget answer does not say it surely."""
+        question = budget_question(snapshot.template)
+        if question is None or snapshot.confirmed_used_kr is not None:
+            return False
+        text = snapshot.answers.get(question.key, "")
+        if not text.strip():
+            return False
+        pending = from_reading(snapshot.case_id, read_budget(text, snapshot.granted_amount_kr))
+        return pending.used is None or pending.used_unclear
 
     # -- after an answer is saved ------------------------------------------------------
 

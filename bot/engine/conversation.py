@@ -29,6 +29,7 @@ import logging
 import unicodedata
 from collections.abc import Callable
 
+from bot.engine import signed_notice
 from bot.engine.access import NO_ACCESS, AccessPolicy
 from bot.engine.after_signing import AfterSigning
 from bot.engine.answering import Answering
@@ -36,6 +37,8 @@ from bot.engine.budget_ledger import BudgetLedger
 from bot.engine.budget_wait import BudgetWait
 from bot.engine.coordination import CoordinatorDesk
 from bot.engine.cues import load_cues
+from bot.engine.documents_request import DocumentsRequest
+from bot.engine.fact_chat import FactDesk
 from bot.engine.importing import DraftImport
 from bot.engine.intents import load_intents
 from bot.engine.jobs import JobRunner
@@ -84,6 +87,7 @@ WAITING_FOR_YES_OR_NO = (
     Awaiting.REGISTRATION,
     Awaiting.UNCLEAR,
     Awaiting.BUDGET,
+    Awaiting.FACTS,
 )
 # Commands that leave a message waiting for "Ja, det är mitt svar" where it is.
 KEEP_WAITING_MESSAGE = {"svar", "lasin", "ja", "nej", "hjalp", "status", "angra", "start"}
@@ -144,9 +148,11 @@ class Conversation:
         self._ledger = BudgetLedger(self._reports, load_ledger_texts())
         self._budget = BudgetWait(self._ledger, self._reports, load_talk())
         self._words = CommandWords(self._reports, load_intents(), self._understanding)
+        self._facts = FactDesk(self._reports)
         self._output = ReportOutput(
             self._reports, services.review, services.documents, session_factory, clock
         )
+        self._requests = DocumentsRequest(self._reports, self._ledger, self._output)
         self._after_signing = AfterSigning(services.after_signing)
         # The jobs the turns enqueue (documents, reviews, everything after the signature):
         # a Telegram bot runs them in its job loop; `Steps.finish()` runs a turn's own at
@@ -195,6 +201,11 @@ class Conversation:
                 turn = Turn(session, row, state, now)
                 replies = self._dispatch(turn, incoming)
                 replies = self._budget.after_input(turn, replies)
+                replies = [
+                    *replies,
+                    *self._facts.after_saves(turn),
+                    *signed_notice.after_saves(turn),
+                ]
                 turn.notices.extend(self._desk.membership.batched_notices(turn))
                 repo.save_state(session, row.id, turn.state.model_dump(mode="json"), now)
         except UserFacingError as error:
@@ -290,14 +301,15 @@ class Conversation:
             "klar": self._navigation.done,
             "utkast": self._navigation.draft,
             "granska": self._output.review,
-            "dokument": self._output.documents,
+            "dokument": self._requests.documents,
             "avbryt": self._navigation.cancel,
             "forslag": self._suggestions.choose,
             "angra": self._undo.undo,
             "forra": self._previous.choose,
             "svar": self._understanding.keep,
             "lasin": self._understanding.read_in,
-            "budget": self._budget.command,
+            "budget": lambda t, a: self._requests.budget_word(t, lambda: self._budget.command(t, a)),
+            "uppgifter": self._facts.command,
             "ja": self._confirm_yes,
             "nej": self._confirm_no,
         }
@@ -322,9 +334,12 @@ class Conversation:
     def _plain_text(self, turn: Turn, text: str, message_ref: str | None) -> list[Reply]:
         state = turn.state
         if self._ledger.takes(turn, text):
-            return self._ledger.reply(turn, text)
+            return self._requests.budget_word(turn, lambda: self._ledger.reply(turn, text))
         if state.awaiting is Awaiting.BUDGET:
-            return self._budget.word(turn, text)
+            return self._requests.budget_word(turn, lambda: self._budget.word(turn, text))
+        # The ärende's facts said in words (fact_chat.py): read back for a yes first.
+        if self._facts.takes(turn, text):
+            return self._facts.reply(turn, text)
         if state.awaiting is Awaiting.UNCLEAR:
             meant = self._understanding.meant_command(turn, text)
             if meant is not None:

@@ -9,12 +9,15 @@ or making the documents without them (`/dokument ändå`). A draft is made witho
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
 
 from bot.documents.case_record import document_case
 from bot.documents.pdf_renderer import unshowable_characters
 from bot.documents.render import build_document, missing_fact_names
 from bot.documents.texts import document_texts
+from bot.engine.case_facts import keep_fact, sheet_of
 from bot.engine.messages import Button, Reply, say
 from bot.engine.services import ReportSnapshot
 from bot.engine.texts import BotTexts
@@ -82,13 +85,16 @@ def font_check(texts: BotTexts, snapshot: ReportSnapshot) -> list[Reply]:
     ]
 
 
-def use_usual_facts(case: Case, template: Template) -> None:
-    """The user chose the mall's usual values: they become the ärende's facts where it has none."""
+def use_usual_facts(
+    session: Session, case: Case, template: Template, user_id: int, now: datetime
+) -> None:
+    """The user chose the mall's usual values: they become the ärende's facts where it has
+    none, kept as the mall's values the official chose (the ärende is not registered by it)."""
     defaults = template.defaults
-    if case.decision_date is None and "decision_date" in defaults:
-        case.decision_date = date.fromisoformat(defaults["decision_date"])
-    if case.last_reply_date is None and "last_reply_date" in defaults:
-        case.last_reply_date = date.fromisoformat(defaults["last_reply_date"])
-    if not case.recipients:
-        given = [defaults[k] for k in ("recipient", "copy_to") if defaults.get(k)]
-        case.recipients = given
+    sheet = sheet_of(session, case)
+    for name in ("decision_date", "last_reply_date", "recipient", "copy_to"):
+        usual = defaults.get(name)
+        if not usual or sheet.get(name).known:
+            continue
+        value: object = [usual] if name == "copy_to" else usual
+        sheet = keep_fact(session, case, name, value, source="mall", user_id=user_id, now=now)

@@ -14,6 +14,15 @@ from storage import repository as repo
 from storage.models import Case
 
 
+def queue_file_facts(turn: Turn, case: Case, facts: dict[str, object]) -> None:
+    """The facts the file holds wait to be read back for a yes (fact_chat.py) once the
+    import and the budget's read-back are done."""
+    queued = {k: v for k, v in turn.state.queued_facts.items() if k != "file"}
+    if facts:
+        queued["file"] = {"case_id": case.id, "changes": dict(facts)}
+    turn.state.queued_facts = queued
+
+
 class DraftImport:
     """A file sent in the chat: its answers go into the ärende it names, or the current one."""
 
@@ -42,6 +51,7 @@ class DraftImport:
             for key, text in draft.answers.items()
             if key in existing and existing[key].text.strip() and existing[key].text != text
         ]
+        queue_file_facts(turn, case, draft.facts)
         if not replaced:
             return [
                 *replies,
@@ -103,6 +113,7 @@ class DraftImport:
         pending = turn.state.pending_import
         if answer in ("nej", "n"):
             turn.state.clear_waiting()
+            turn.state.queued_facts = {}
             return [say(self._texts.import_cancelled)]
         if answer not in ("ja", "j"):
             raise UserFacingError(self._texts.answer_yes_or_no)

@@ -21,6 +21,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("klar", "Svaret är färdigt, gå vidare"),
     ("utkast", "Visa hela redovisningen så här långt"),
     ("budget", "Budgetens siffror: se, bekräfta eller rätta dem"),
+    ("uppgifter", "Ärendets uppgifter (nämnd, beslut, mottagare …): se och rätta dem"),
     ("granska", "Granska redovisningen"),
     ("dokument", "Hämta redovisningen som Word och PDF"),
     ("angra", "Ångra: ta bort den senaste delen eller det senaste svaret"),

@@ -91,8 +91,7 @@ class ReportOutput:
             # The documents to sign: the ärende's facts are checked first (the font is
             # checked by the job, since that compiles the PDF).
             if choice == USE_USUAL:
-                use_usual_facts(case, template)
-                turn.session.flush()
+                use_usual_facts(turn.session, case, template, turn.user.id, turn.now)
             elif choice not in ANYWAY:
                 asked = facts_check(self._texts, snapshot)
                 if asked:

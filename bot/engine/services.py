@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -85,6 +85,9 @@ class ImportedDraft:
     answers: dict[str, str]
     case_number: str | None = None
     unassigned_text: tuple[str, ...] = ()
+    # The ärende's facts the file holds, as `render --from` reads them (fact name -> value
+    # in its stored form: "last_reply_date": "2020-02-28", "recipient", "copy_to": [...]).
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,9 @@ class SignedReportCheck:
     case_number: str | None = None
     to: tuple[str, ...] = ()
     cc: tuple[str, ...] = ()
+    # The certificate's name and the signature block's, when they differ (else None).
+    signer: str | None = None
+    block_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -180,8 +186,11 @@ class AfterSigningPort(Protocol):
         it fails or invents a figure."""
         ...
 
-    def sammanstallning(self, year: int) -> tuple[int, tuple[OutputFile, ...]]:
-        """The year's sammanställning: (how many ärenden, files)."""
+    def sammanstallning(
+        self, year: int, coordinator_id: int | None = None
+    ) -> tuple[int, tuple[OutputFile, ...]]:
+        """The year's sammanställning: (how many ärenden, files); with `coordinator_id`,
+        of the ärenden that coordinator may see (the same as their /oversikt)."""
         ...
 
 

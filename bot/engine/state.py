@@ -17,6 +17,7 @@ class Awaiting(StrEnum):
     IMPORT_CONFIRM = "import_confirm"  # replace written answers with an imported draft?
     UNCLEAR = "unclear"  # was that message an answer, or talk about the chat (or a whole report)?
     BUDGET = "budget"  # the budget's figures read from the answer: confirm or correct
+    FACTS = "facts"  # the ärende's facts read from a message or a file: yes before kept
 
 
 class AnswerPart(BaseModel):
@@ -66,6 +67,12 @@ class ConversationState(BaseModel):
     ledger: dict[str, Any] = Field(default_factory=dict)  # budget figures awaiting a word
     # Question keys where the user chose "Skriv nytt" over last period's answer.
     previous_declined: list[str] = Field(default_factory=list)
+    # The ärende's facts read back, awaiting a yes: {"case_id", "changes", "source"}.
+    facts: dict[str, Any] = Field(default_factory=dict)
+    # The facts of a file read in, waiting until the import's own questions are answered.
+    queued_facts: dict[str, Any] = Field(default_factory=dict)
+    # /dokument asked for the used amount first: the documents follow once it is confirmed.
+    documents_after_budget: bool = False
 
     def clear_waiting(self) -> None:
         self.awaiting = Awaiting.NOTHING
@@ -75,3 +82,5 @@ class ConversationState(BaseModel):
         self.pending_import = {}
         self.pending = None
         self.ledger = {}
+        self.facts = {}
+        self.documents_after_budget = False

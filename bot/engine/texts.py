@@ -137,6 +137,7 @@ class BotTexts(TextFile):
     perspective_missing: Text = text("label")
     documents_ready: Text = text()
     documents_draft: Text = text()
+    documents_need_used_amount: Text = text()
     documents_facts_missing: Text = text("case_number", "facts", "usual")
     documents_unshowable: Text = text("characters")
     button_usual_facts: Text = text()

@@ -116,8 +116,9 @@ def _used_findings(key: str, reading: BudgetReading, facts: CaseFacts) -> list[F
             ]
         return []
     if read is None:
+        # A report that never says how much was used is not final (issue 20).
         return [
-            finding("budget_spent_missing", Severity.WARNING, key, message("budget_spent_missing"))
+            finding("budget_spent_missing", Severity.ERROR, key, message("budget_spent_missing"))
         ]
     if read.confidence is Confidence.LOW:
         return [

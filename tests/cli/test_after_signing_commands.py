@@ -33,10 +33,14 @@ def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
     monkeypatch.setenv("REDOVISA_DATA_DIR", str(tmp_path / "data"))
 
 
-def store_report(catalog: TemplateCatalog, case_number: str = CASE) -> bytes:
+def store_report(
+    catalog: TemplateCatalog, case_number: str = CASE, signature: str | None = None
+) -> bytes:
     """A finished report in the command's database; returns its unsigned PDF."""
     template = catalog.get("mall-2019")
     answers = {q.key: f"Vårt svar om {q.key}." for q in template.questions}
+    if signature is not None:
+        answers["underskrift"] = signature
     answers["budget"] = "Servicenämnden beviljades 400 000 kr och har nyttjat 167 000 kr."
     _, sessions = open_database(Settings().resolved_database_url())
     with sessions.begin() as session:

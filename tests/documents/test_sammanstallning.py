@@ -102,7 +102,10 @@ def test_every_case_of_the_year_with_state_figures_and_findings(summary: Sammans
     assert rows["STK-2019-0103"].used_kr is None and rows["STK-2019-0103"].share_used is None
     assert sent.perspectives == ("jämställdhet", "barnrättsperspektivet")
     draft = rows["STK-2019-0102"]
-    assert draft.findings and "inte besvarad" in draft.findings[0] and len(draft.findings) <= 3
+    # Remarks for kommunstyrelsen: what is missing, not what the official should do.
+    assert draft.findings == (
+        "Svar saknas på 7 av mallens 8 frågor.", "Använt belopp är inte redovisat.",
+    )  # fmt: skip
     assert rows["STK-2019-0103"].findings == ()
 
 
@@ -132,7 +135,8 @@ def test_the_workbook_holds_the_rows_the_totals_and_number_formats(
     )  # fmt: skip
     by_case = {r[0]: r for r in rows[1:]}
     assert by_case["STK-2019-0101"][3:7] == (400_000, 167_000, pytest.approx(0.4175), "inskickad")
-    assert by_case["STK-2019-0103"][4:7] == (None, None, "inte påbörjad")
+    # An unknown amount is written as unknown, never left to be read as 0 kr.
+    assert by_case["STK-2019-0103"][4:7] == ("uppgift saknas", "uppgift saknas", "inte påbörjad")
     assert by_case["Totalt"][3:5] == (1_002_000, 457_000)
     assert cases["D2"].number_format == '#,##0 "kr"' and cases["F2"].number_format == "0%"
     per_committee = {r[0]: r for r in book["Per nämnd"].iter_rows(values_only=True)}

@@ -46,8 +46,11 @@ def finished_report(conversation: Conversation, clock: MovableClock) -> int:
         for number, question in enumerate(template.questions, start=1):
             text = (
                 f"Svar på fråga {number}: 100 000 kr till workshops."
-                if number != 8
+                if number not in (7, 8)
                 else "Eva Lund\nFörvaltningschef"  # a name: the document can be final
+                if number == 8
+                # how much was used, or the document is not final (issue 20)
+                else "Vi beviljades 100 000 kr och har använt 98 000 kr till workshops."
             )
             repo.save_answer(session, case.id, question.key, text, [], user, clock())
         case.status = "finished"

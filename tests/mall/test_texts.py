@@ -16,6 +16,7 @@ from bot.documents.texts import DocumentTexts
 from bot.documents.tjansteskrivelse_rules import rules
 from bot.engine.after_signing_view import load_after_signing_texts
 from bot.engine.earlier_report import load_previous_texts
+from bot.engine.fact_texts import FactTexts
 from bot.engine.ledger_texts import load_ledger_texts
 from bot.engine.membership import load_membership_texts
 from bot.engine.texts import load_coordination_texts, load_texts
@@ -162,11 +163,14 @@ LOADERS: dict[str, Callable[[Path], object]] = {
     "budget_ledger.toml": load_ledger_texts,
     "users.toml": load_user_admin_texts,
     "previous.toml": load_previous_texts,
+    "facts.toml": FactTexts.load,
 }
 # Word lists, not texts: read by their own loaders (bot/mall/amounts.py, bot/engine/cues.py,
-# bot/engine/intents.py, bot/engine/talk.py, bot/documents/tjansteskrivelse_rules.py).
+# bot/engine/intents.py, bot/engine/talk.py, bot/documents/tjansteskrivelse_rules.py,
+# bot/mall/namnder.py).
 WORD_LISTS = {
     "amounts.toml", "cues.toml", "intents.toml", "talk.toml", "tjansteskrivelse_rules.toml",
+    "namnder.toml",
 }  # fmt: skip
 
 

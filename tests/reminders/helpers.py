@@ -83,6 +83,7 @@ def register_case(
     case = create_case(session, number, "mall-2019", coordinator, now)
     case.responsible_user_id = official.id if official else None
     case.last_reply_date = deadline
+    case.registered_at = now  # registered by the coordinator (migration 0009)
     for name, value in fields.items():
         setattr(case, name, value)
     if official is not None:

@@ -1,0 +1,120 @@
+"""Seed 001 written by hand; the copy recipient is corrected in words; the signed PDF,
+the send offer and the .eml all name the right people (issue 20)."""
+
+from __future__ import annotations
+
+from email import message_from_bytes
+from pathlib import Path
+
+from sqlalchemy import select
+
+from storage.models import AuditEvent, CaseFact
+from tests.documents import pdf_text
+from tests.documents.signing_helpers import sign
+from tests.facts.seed_chat import CASE, Official, attachment, buttons, plain
+
+COPY_WORDS = "Kopian ska gå till asa.pahlmblad@malmo.se, inte Anders. Resten stämmer."
+
+
+def test_seed_001_with_the_copy_corrected_in_words(tmp_path: Path) -> None:
+    jonas = Official(tmp_path)
+    jonas.write_seed_by_hand()
+    # The seed says nothing of what was used: /dokument asks for it first.
+    asked_used = plain(jonas.say("/dokument"))
+    assert "hur mycket som har använts" in asked_used
+    # Confirmed, the documents follow at once: here, the ärende's facts are asked first.
+    confirmed = jonas.text("använt 430 000 kr")
+    assert "Beviljat 500 000 kr · använt 430 000 kr (86 %)" in confirmed
+    assert "sista datum för nämndens svar" in confirmed
+
+    asked = jonas.say("/dokument")
+    assert not any(r.attachments for r in asked)
+    assert "sista svarsdag" in plain(asked)  # how to give the facts in words
+
+    read_back = jonas.say(COPY_WORDS)
+    assert "Kopia till: asa.pahlmblad@malmo.se" in plain(read_back)
+    assert ("Ja, det stämmer", "ja") in buttons(read_back)
+    assert "Sparat" in jonas.text("ja")
+    for words in (
+        "Sista svarsdag är 28 februari 2020.",
+        "Svaret skickas till registrera.stk@malmo.se",
+        "Beslutsdatum är 11 mars 2019",
+    ):
+        assert "Stämmer det?" in jonas.text(words)
+        jonas.say("ja")
+
+    shown = jonas.text("/uppgifter")
+    assert "Kopia till: asa.pahlmblad@malmo.se (angivet av handläggaren Jonas)" in shown
+    assert "Nämnd: Arbetsmarknads- och socialnämnden (från svaret på fråga 1)" in shown
+
+    made = jonas.say("/dokument")
+    pdf = attachment(made, ".pdf")
+    page = " ".join(pdf_text(pdf).split())
+    assert "samt med kopia till: asa.pahlmblad@malmo.se" in page
+    assert "anders.p.eriksson" not in page
+    assert "Nämndens svar skickas till: registrera.stk@malmo.se" in page
+    assert "Sista datum för nämndens svar är: 28 februari 2020" in page
+    assert (
+        "Bekräftad budget: beviljat 500 000 kr · använt 430 000 kr (86 %) · kvar 70 000 kr" in page
+    )
+    assert "Redovisning_STK-2018-1304.pdf" in [a.filename for r in made for a in r.attachments]
+
+    signed = sign(pdf, tmp_path, "Jonas Magnusson")
+    checked = jonas.send_file("Redovisning_signerad.pdf", signed)
+    offer = plain(checked)
+    assert "registrera.stk@malmo.se med kopia till asa.pahlmblad@malmo.se" in offer
+    assert "anders" not in offer
+    assert buttons(checked) == [("Skicka till registratorn", f"/skicka {CASE}")]
+
+    sent = plain(jonas.say(f"/skicka {CASE}"))
+    assert "Mottagare: registrera.stk@malmo.se" in sent
+    assert "Kopia till: asa.pahlmblad@malmo.se" in sent
+    eml = next((tmp_path / "outbox").glob("*.eml"))
+    mail = message_from_bytes(eml.read_bytes())
+    assert mail["To"] == "registrera.stk@malmo.se"
+    assert mail["Cc"] == "asa.pahlmblad@malmo.se"
+    assert CASE in mail["Subject"]
+    body = mail.get_payload()[0].get_payload(decode=True).decode("utf-8")
+    assert "Nämnd: Arbetsmarknads- och socialnämnden" in body
+    assert "Undertecknad av: Jonas Magnusson" in body
+
+    sessions = jonas.conversation._sessions
+    with sessions() as session:
+        facts = session.scalars(select(CaseFact).where(CaseFact.name == "copy_to")).all()
+        assert [(f.value, f.source) for f in facts] == [(["asa.pahlmblad@malmo.se"], "official")]
+        actions = [e.action for e in session.scalars(select(AuditEvent))]
+        assert actions.count("case_fact_given") == 4
+
+
+def test_a_change_after_signing_is_said_at_once(tmp_path: Path) -> None:
+    jonas = Official(tmp_path)
+    jonas.write_seed_by_hand()
+    jonas.confirm_used()
+    for words in (COPY_WORDS, "Svaret skickas till registrera.stk@malmo.se", "/dokument vanliga"):
+        jonas.say(words)
+        jonas.say("ja")
+    pdf = attachment(jonas.say("/dokument"), ".pdf")
+    jonas.send_file("signerad.pdf", sign(pdf, tmp_path, "Jonas Magnusson"))
+    changed = jonas.text("/andra 2 Barnrätt i arbetsmarknads- och socialförvaltningen")
+    assert "redan signerat" in changed and "stämmer inte längre" in changed
+    assert "/dokument" in changed
+    jonas.say("/angra")
+    jonas.say(f"/skicka {CASE}")
+    again = jonas.text("/andra 2 Barnrätt i arbetsmarknads- och socialförvaltningen")
+    assert "redan inskickat" in again and "stämmer inte längre" in again
+
+
+def test_a_signer_other_than_the_signature_block_is_asked_about(tmp_path: Path) -> None:
+    jonas = Official(tmp_path)
+    jonas.write_seed_by_hand()
+    jonas.confirm_used()
+    jonas.say("/dokument vanliga")
+    pdf = attachment(jonas.say("/dokument"), ".pdf")
+    checked = jonas.send_file("signerad.pdf", sign(pdf, tmp_path, "Kalle Anka"))
+    said = plain(checked)
+    assert "Kalle Anka" in said and "Jonas Magnusson" in said and "rätt person" in said
+    assert buttons(checked) == [("Ja, rätt person – skicka", f"/skicka {CASE}")]
+    jonas.say(f"/skicka {CASE}")
+    mail = message_from_bytes(next((tmp_path / "outbox").glob("*.eml")).read_bytes())
+    body = mail.get_payload()[0].get_payload(decode=True).decode("utf-8")
+    assert "Kalle Anka (enligt certifikatet); underskriftsblocket anger Jonas Magnusson" in body
