@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from bot.mall.amounts import find_amounts, format_kronor
 from bot.review.budget import BudgetReading, Confidence, Figure, Source, read_budget
-from bot.review.check_texts import message, word_pattern
+from bot.review.check_texts import message
+from bot.review.explanations import explanation
 from bot.review.findings import CaseFacts, Finding, Severity
 
 PLAUSIBLE_MIN_KR = 1_000
@@ -133,10 +134,16 @@ def _used_findings(key: str, reading: BudgetReading, facts: CaseFacts) -> list[F
 
 
 def _conclusion(
-    key: str, granted: Figure | None, used: Figure | None, facts: CaseFacts, answer: str
+    key: str,
+    reading: BudgetReading,
+    granted: Figure | None,
+    used: Figure | None,
+    facts: CaseFacts,
+    answer: str,
 ) -> list[Finding]:
-    """Over- or underspent, when the figures are sure enough and the answer does not
-    already say how the difference was paid for or what happens to the rest."""
+    """Over- or underspent, whenever the figures are sure enough to say so. What the answer
+    says of the difference (paid from the ordinary budget, the rest paid back) is quoted
+    and makes the finding milder; it never removes it."""
     if used is None or used.confidence is Confidence.LOW:
         return []
     if granted is None or granted.confidence is Confidence.LOW:
@@ -146,46 +153,40 @@ def _conclusion(
             value=facts.granted_kr, confidence=Confidence.HIGH, source=Source.REGISTERED
         )
     total, spent = granted.value, used.value
+    if granted is reading.granted and reading.compared_grant is not None:
+        total = reading.compared_grant  # a grant for several years, against one year's use
     if total <= 0:
         return []
     evidence = (" + " if used.source is Source.SUM else ", ").join(
-        used.evidence[:1] if used.source is Source.REMAINDER else used.evidence
+        used.evidence[:1] if used.source in (Source.REMAINDER, Source.OVERSPEND) else used.evidence
     )
-    if spent > total and word_pattern("overspend_explained").search(answer):
-        return []
     if spent > total and not (used.approximate and spent <= total * (1 + APPROXIMATE_MARGIN)):
-        return [
-            finding(
-                "budget_overspent",
-                Severity.ERROR,
-                key,
-                message(
-                    "budget_overspent",
-                    used=format_kronor(spent),
-                    granted=format_kronor(total),
-                    over=format_kronor(spent - total),
-                ),
-                evidence,
-            )
-        ]
+        figures = {
+            "used": format_kronor(spent),
+            "granted": format_kronor(total),
+            "over": format_kronor(spent - total),
+        }
+        said = explanation(answer, "overspend_explained")
+        if said:
+            text = message("budget_overspent_explained", explanation=said, **figures)
+            return [finding("budget_overspent", Severity.WARNING, key, text, evidence)]
+        text = message("budget_overspent", **figures)
+        return [finding("budget_overspent", Severity.ERROR, key, text, evidence)]
     threshold = UNDERSPENT_SHARE * total
     margin = APPROXIMATE_MARGIN * total if (used.approximate or granted.approximate) else 0
-    if spent < threshold - margin and not word_pattern("money_explained").search(answer):
-        return [
-            finding(
-                "budget_underspent",
-                Severity.WARNING,
-                key,
-                message(
-                    "budget_underspent",
-                    granted=format_kronor(total),
-                    used=format_kronor(spent),
-                    share=round(100 * spent / total),
-                    rest=format_kronor(total - spent),
-                ),
-                evidence,
-            )
-        ]
+    if spent < threshold - margin:
+        figures = {
+            "granted": format_kronor(total),
+            "used": format_kronor(spent),
+            "share": round(100 * spent / total),
+            "rest": format_kronor(total - spent),
+        }
+        said = explanation(answer, "money_explained")
+        if said:
+            text = message("budget_underspent_explained", explanation=said, **figures)
+            return [finding("budget_underspent", Severity.INFO, key, text, evidence)]
+        text = message("budget_underspent", **figures)
+        return [finding("budget_underspent", Severity.WARNING, key, text, evidence)]
     return []
 
 
@@ -197,7 +198,8 @@ def budget_answer_findings(key: str, answer: str, facts: CaseFacts) -> list[Find
     if implausible:
         return findings
     granted = granted_figure(reading, facts)
-    return findings + _conclusion(key, granted, used_figure(reading, facts), facts, answer)
+    used = used_figure(reading, facts)
+    return findings + _conclusion(key, reading, granted, used, facts, answer)
 
 
 def implausible_amounts(answers: dict[str, str]) -> list[Finding]:

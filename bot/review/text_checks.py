@@ -10,6 +10,7 @@ from bot.mall.template import QuestionKind, Template
 from bot.review.budget import BudgetReading, Confidence
 from bot.review.budget_checks import UNDERSPENT_SHARE, finding, granted_figure, used_figure
 from bot.review.check_texts import message, review_words, word_pattern
+from bot.review.explanations import explanation
 from bot.review.findings import CaseFacts, Finding, Severity
 
 _NAME_WORD = r"[A-ZÅÄÖÉ][a-zåäöéüø]+(?:-[A-ZÅÄÖÉ][a-zåäöéüø]+)?"
@@ -164,8 +165,12 @@ def language_findings(template: Template, answers: dict[str, str]) -> list[Findi
     ]
 
 
-def _cancellations(answer: str) -> list[str]:
+def _cancellations(answer: str) -> list[tuple[int, str]]:
+    """(position, words) of each activity said not to have happened: a verb of cancelling,
+    postponing or never happening in its clause, not negated ("Ingen aktivitet ställdes
+    in") and not "inställd på att" (prepared for)."""
     negation = word_pattern("negations")
+    prepared = word_pattern("prepared_for")
     found = []
     for match in word_pattern("cancelled").finditer(answer):
         sentence_start = max(
@@ -173,42 +178,49 @@ def _cancellations(answer: str) -> list[str]:
         )
         if negation.search(answer, sentence_start + 1, match.start()):
             continue
-        found.append(match.group())
+        if prepared.match(answer, match.start()):
+            continue
+        found.append((match.start(), match.group()))
     return found
+
+
+def _explained(
+    answers: dict[str, str], key: str, position: int, budget_key: str | None
+) -> str | None:
+    """What the report says became of the activity's money: in the cancellation's sentence
+    or the next, else in a sentence of the budget answer about the money."""
+    said = explanation(answers[key], "money_explained", near=(position, position))
+    if said is None and budget_key is not None and budget_key != key:
+        said = explanation(answers.get(budget_key, ""), "money_explained")
+    return said
 
 
 def cancelled_findings(
     template: Template, answers: dict[str, str], reading: BudgetReading | None, facts: CaseFacts
 ) -> list[Finding]:
-    """Activities that did not happen, and money used in full or not accounted for."""
-    said = [(q.key, c) for q in template.questions for c in _cancellations(answers.get(q.key, ""))]
+    """Activities that did not happen: always a finding; what the report says of their
+    money is quoted and makes it milder (info), never removes it."""
+    said = [
+        (q.key, position, words)
+        for q in template.questions
+        for position, words in _cancellations(answers.get(q.key, ""))
+    ]
     if not said:
         return []
-    if any(word_pattern("money_explained").search(a) for a in answers.values()):
-        return []
-    budget_key = next(
-        (q.key for q in template.questions if q.kind is QuestionKind.BUDGET), said[0][0]
-    )
+    budget_key = next((q.key for q in template.questions if q.kind is QuestionKind.BUDGET), None)
     used = used_figure(reading, facts) if reading else None
     if used is not None and used.confidence is Confidence.LOW:
         used = None
     granted = granted_figure(reading, facts) if reading else None
     granted_kr = granted.value if granted else facts.granted_kr
     fully_used = bool(used and granted_kr and used.value >= UNDERSPENT_SHARE * granted_kr)
-    if used is not None and not fully_used:
-        return []  # underspent: budget_underspent already asks what happens to the rest
-    written = said[0][1]
-    text = (
-        message("cancelled_fully_used", written=written)
-        if fully_used
-        else message("cancelled_unexplained", written=written)
-    )
-    return [
-        finding(
-            "cancelled_activities",
-            Severity.WARNING,
-            budget_key,
-            text,
-            written,
-        )
-    ]
+    key, position, written = said[0]
+    explained = next((e for k, p, _ in said if (e := _explained(answers, k, p, budget_key))), None)
+    if explained:
+        text = message("cancelled_explained", written=written, explanation=explained)
+        severity = Severity.INFO
+    elif fully_used:
+        text, severity = message("cancelled_fully_used", written=written), Severity.WARNING
+    else:
+        text, severity = message("cancelled_unexplained", written=written), Severity.WARNING
+    return [finding("cancelled_activities", severity, budget_key or key, text, written)]

@@ -168,22 +168,24 @@ def test_cancelled_activities_while_all_the_money_is_used(catalog: TemplateCatal
     assert "hela beloppet" in finding.message and "betalas tillbaka" in finding.message
 
 
+# Issue 22: findings are facts. A cancelled activity is always a finding; what the report
+# says of its money (in the clause about it) is quoted and makes it info, never removes it.
 @pytest.mark.parametrize(
-    ("budget", "codes"),
+    ("budget", "found"),
     [
         (
             "Nämnden beviljades 200 000 kr. Seminariet ställdes in.",
-            ["budget_spent_missing", "cancelled_activities"],
+            [("budget_spent_missing", "warning"), ("cancelled_activities", "warning")],
         ),
         (
             "Nämnden beviljades 200 000 kr och har använt 196 000 kr. Seminariet ställdes in, och "
             "pengarna användes i stället till en extra kurs.",
-            [],
+            [("cancelled_activities", "info")],
         ),
         (
             "Nämnden beviljades 200 000 kr och har använt 120 000 kr. Seminariet ställdes in.",
-            ["budget_underspent"],
-        ),  # underspent already asks what happens to the rest
+            [("budget_underspent", "warning"), ("cancelled_activities", "warning")],
+        ),
         (
             "Nämnden beviljades 200 000 kr och har använt 196 000 kr. Inga aktiviteter ställdes in.",
             [],
@@ -191,14 +193,29 @@ def test_cancelled_activities_while_all_the_money_is_used(catalog: TemplateCatal
         (
             "Nämnden beviljades 200 000 kr och har använt 150 000 kr. Seminariet sköts upp till "
             "våren och resterande medel betalas tillbaka.",
-            [],  # what happens to the rest is said
+            [("budget_underspent", "info"), ("cancelled_activities", "info")],
+        ),
+        (
+            "Nämnden beviljades 200 000 kr och har använt 196 000 kr. Personalen är inställd på "
+            "att fortsätta arbetet.",
+            [],  # prepared for, not cancelled
+        ),
+        (
+            "Nämnden beviljades 200 000 kr och har använt 196 000 kr. Workshoppen blev inte av. "
+            "Vi skrev i stället en kort rapport om arbetet.",
+            [("cancelled_activities", "warning")],  # "i stället" says nothing of the money
         ),
     ],
 )
-def test_cancelled_activities(budget: str, codes: list[str], catalog: TemplateCatalog) -> None:
+def test_cancelled_activities(
+    budget: str, found: list[tuple[str, str]], catalog: TemplateCatalog
+) -> None:
     template = catalog.get("mall-2019")
     findings = run_checks(template, _complete(template, budget=budget), CaseFacts())
-    assert sorted(_codes(findings)) == sorted(codes)
+    assert sorted((f.code, f.severity.value) for f in findings) == sorted(found)
+    for f in findings:
+        if f.severity.value == "info":
+            assert "”" in f.message  # the explanation is quoted
 
 
 def test_confirmed_figures_take_precedence_over_the_reading(catalog: TemplateCatalog) -> None:
