@@ -7,8 +7,9 @@ unsure of: the finding then says that the figure is unclear.
 
 from __future__ import annotations
 
-from bot.mall.amounts import find_amounts, format_kronor
+from bot.mall.amounts import format_kronor
 from bot.review.budget import BudgetReading, Confidence, Figure, Source, read_budget
+from bot.review.budget_roles import money_amounts
 from bot.review.check_texts import message
 from bot.review.explanations import explanation
 from bot.review.findings import CaseFacts, Finding, Severity
@@ -161,21 +162,21 @@ def _conclusion(
         used.evidence[:1] if used.source in (Source.REMAINDER, Source.OVERSPEND) else used.evidence
     )
     if spent > total and not (used.approximate and spent <= total * (1 + APPROXIMATE_MARGIN)):
-        figures = {
+        over_figures = {
             "used": format_kronor(spent),
             "granted": format_kronor(total),
             "over": format_kronor(spent - total),
         }
         said = explanation(answer, "overspend_explained")
         if said:
-            text = message("budget_overspent_explained", explanation=said, **figures)
+            text = message("budget_overspent_explained", explanation=said, **over_figures)
             return [finding("budget_overspent", Severity.WARNING, key, text, evidence)]
-        text = message("budget_overspent", **figures)
+        text = message("budget_overspent", **over_figures)
         return [finding("budget_overspent", Severity.ERROR, key, text, evidence)]
     threshold = UNDERSPENT_SHARE * total
     margin = APPROXIMATE_MARGIN * total if (used.approximate or granted.approximate) else 0
     if spent < threshold - margin:
-        figures = {
+        figures: dict[str, object] = {
             "granted": format_kronor(total),
             "used": format_kronor(spent),
             "share": round(100 * spent / total),
@@ -194,7 +195,7 @@ def budget_answer_findings(key: str, answer: str, facts: CaseFacts) -> list[Find
     """Every budget finding for one budget answer."""
     reading = read_budget(answer, granted_hint=facts.granted_kr)
     findings = _granted_findings(key, reading, facts) + _used_findings(key, reading, facts)
-    implausible = [a for a in find_amounts(answer) if a.role and not plausible(a.value)]
+    implausible = [a for a in money_amounts(answer) if a.role and not plausible(a.value)]
     if implausible:
         return findings
     granted = granted_figure(reading, facts)
@@ -213,6 +214,6 @@ def implausible_amounts(answers: dict[str, str]) -> list[Finding]:
             a.text,
         )
         for key, answer in answers.items()
-        for a in find_amounts(answer)
+        for a in money_amounts(answer)
         if a.role is not None and not plausible(a.value)
     ]

@@ -26,7 +26,14 @@ from functools import cache
 
 from pydantic import BaseModel
 
-from bot.mall.amounts import Amount, Role, cue_pattern, cue_regex, sentence_bounds
+from bot.mall.amounts import (
+    Amount,
+    Role,
+    cue_pattern,
+    cue_regex,
+    find_amounts,
+    sentence_bounds,
+)
 from bot.mall.datafiles import PROMPTS_DIR, load_toml_model
 
 SAME_VALUE = 0.005  # a restatement gives the same value within half a per cent
@@ -119,16 +126,23 @@ def _restates(text: str, before: Amount | None, amount: Amount) -> bool:
 
 def _year_of(text: str, sentence: tuple[int, int], amount: Amount, after: int) -> int | None:
     """The one year the amount's clause names, before it (`Under 2019 användes …`) or
-    right after it (`… 148 000 kr under 2019`)."""
-    before = [m for m in _YEAR.finditer(text, after, amount.start) if not m.group(2)]
-    if before:
-        return int(before[-1].group(1))
+    after it (`… 148 000 kr under 2019`); else a year earlier in the sentence, after the
+    amount before it (`Under 2019, som …, användes 190 000 kr`)."""
+
+    def single_years(start: int, end: int) -> list[int]:
+        return [int(m.group(1)) for m in _YEAR.finditer(text, start, end) if not m.group(2)]
+
+    clause = max(after, _clause_start(text, sentence[0], amount.start))
     clause_end = min(
         (m.start() for m in _CLAUSE_BREAK.finditer(text, amount.end, sentence[1])),
         default=sentence[1],
     )
-    following = [m for m in _YEAR.finditer(text, amount.end, clause_end) if not m.group(2)]
-    return int(following[0].group(1)) if following else None
+    found = (
+        single_years(clause, amount.start)[-1:]
+        or single_years(amount.end, clause_end)[:1]
+        or single_years(after, amount.start)[-1:]
+    )
+    return found[0] if found else None
 
 
 def _grant_years(text: str, granted: list[Amount]) -> int:
@@ -170,6 +184,9 @@ def read_roles(text: str, amounts: list[Amount]) -> RoleReading:
             continue
         if patterns["difference"].search(text[sentence[0] : amount.start]):
             continue
+        if amount.role is None and _elliptic(text, reading.amounts, sentence, amount):
+            # "Under 2018 användes 79 000 kr, under 2019 81 000 kr": the verb carries over
+            amount = amount.model_copy(update={"role": reading.amounts[-1].role})
         if amount.role is Role.USED and patterns["planned"].search(text, clause, sentence[1]):
             amount = amount.model_copy(update={"role": _unplanned_role(text, sentence, amount)})
             if amount.role is None:
@@ -183,9 +200,27 @@ def read_roles(text: str, amounts: list[Amount]) -> RoleReading:
     return reading
 
 
+def _elliptic(text: str, earlier: list[Amount], sentence: tuple[int, int], amount: Amount) -> bool:
+    """The amount before it in the sentence has a role, and only another year stands
+    between them: the same verb, another year."""
+    if not earlier or earlier[-1].start < sentence[0] or earlier[-1].role is None:
+        return False
+    between = text[earlier[-1].end : amount.start]
+    return (
+        len(between) <= 40
+        and bool(_YEAR.search(between))
+        and not re.search(r"\d", _YEAR.sub("", between))
+    )
+
+
 def _unplanned_role(text: str, sentence: tuple[int, int], amount: Amount) -> Role | None:
     """A planned cost (`som den skulle ha kostat`) is no use of money; what the rest of the
     sentence does with it (`betalas tillbaka`) may make it money left over."""
     if cue_regex(Role.REMAINING).search(text, sentence[0], sentence[1]):
         return Role.REMAINING
     return None
+
+
+def money_amounts(text: str) -> list[Amount]:
+    """The amounts of a text that are money of the budget (not per unit, not restated)."""
+    return read_roles(text, find_amounts(text)).amounts
