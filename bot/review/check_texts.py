@@ -36,6 +36,8 @@ class ReviewWords(BaseModel):
     title_words: list[str]
     cancelled: list[str]
     prepared_for: list[str]
+    finished: list[str]
+    future: list[str]
     negations: list[str]
     money_explained: list[str]
     money_nouns: list[str]

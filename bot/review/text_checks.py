@@ -1,15 +1,17 @@
-"""Checks of what the answers say: the signature, dates, language, cancelled activities."""
+"""Checks of what the answers say: the signature, language, cancelled activities (the
+dates are checked in date_checks.py)."""
 
 from __future__ import annotations
 
-import re
-from datetime import date
+__all__ = ["date_findings", "report_span"]
 
-from bot.mall.dates import Precision, find_date_mentions, format_swedish_date
+import re
+
 from bot.mall.template import QuestionKind, Template
 from bot.review.budget import BudgetReading, Confidence
 from bot.review.budget_checks import UNDERSPENT_SHARE, finding, granted_figure, used_figure
 from bot.review.check_texts import message, review_words, word_pattern
+from bot.review.date_checks import date_findings, report_span
 from bot.review.explanations import explanation
 from bot.review.findings import CaseFacts, Finding, Severity
 
@@ -22,8 +24,6 @@ _PERSON_NAME = re.compile(
 _PARTS = re.compile(r"[,;\n]|\s[-–]\s")
 _WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
 
-PLAUSIBLE_YEARS = 1  # a date this many years outside decision..last reply is implausible
-FAR_YEARS = 20  # a bare year ("2091") this far after the last reply date is implausible
 MIN_WORDS_FOR_LANGUAGE = 8
 SWEDISH_SHARE = 0.12  # Swedish text has 30-45 % of its words among the most common ones
 
@@ -73,67 +73,6 @@ def signature_findings(template: Template, answers: dict[str, str]) -> list[Find
         else:
             text = message("signature_not_a_name")
         findings.append(finding("signature_missing", Severity.ERROR, q.key, text, first_line))
-    return findings
-
-
-def _mall_date(written: str | None) -> date | None:
-    """A mall's date as written there: `2019-03-11`, or only `2018-02` or `2018`."""
-    match = re.match(r"\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", written or "")
-    if not match:
-        return None
-    try:
-        return date(int(match[1]), int(match[2] or 1), int(match[3] or 1))
-    except ValueError:
-        return None
-
-
-def report_span(template: Template, facts: CaseFacts) -> tuple[date, date] | None:
-    """From the decision to the last reply date; the mall's own dates when none registered,
-    and the year after the decision when the mall has no last reply date."""
-    first = facts.decision_date or _mall_date(template.decision_date)
-    if first is None:
-        return None
-    last = facts.last_reply_date or _mall_date(template.defaults.get("last_reply_date"))
-    return first, max(first, last or date(first.year + 1, 12, 31))
-
-
-def date_findings(template: Template, answers: dict[str, str], facts: CaseFacts) -> list[Finding]:
-    span_dates = report_span(template, facts)
-    if span_dates is None:
-        return []
-    first, last = span_dates
-    earliest = date(first.year - PLAUSIBLE_YEARS, first.month, min(first.day, 28))
-    latest = date(last.year + PLAUSIBLE_YEARS, last.month, min(last.day, 28))
-    span = {"first": format_swedish_date(first), "last": format_swedish_date(last)}
-    findings: list[Finding] = []
-    for key, answer in answers.items():
-        mentions = find_date_mentions(answer)
-        for written in mentions.impossible:
-            findings.append(
-                finding(
-                    "date_implausible",
-                    Severity.WARNING,
-                    key,
-                    message("date_impossible", written=written),
-                    written,
-                )
-            )
-        for period in mentions.periods:
-            if period.precision is Precision.YEAR:
-                # Plans, laws and goals name years far off ("Agenda 2030", "1989").
-                wrong = period.start.year > last.year + FAR_YEARS
-            else:
-                wrong = period.end < earliest or period.start > latest
-            if wrong:
-                findings.append(
-                    finding(
-                        "date_implausible",
-                        Severity.WARNING,
-                        key,
-                        message("date_outside", written=period.text, **span),
-                        period.text,
-                    )
-                )
     return findings
 
 
