@@ -14,10 +14,11 @@ from bot.review.check_texts import message, review_words, word_pattern
 from bot.review.date_checks import date_findings, report_span
 from bot.review.explanations import explanation
 from bot.review.findings import CaseFacts, Finding, Severity
+from bot.review.names import NAME_WORD, UPPER
 
-_NAME_WORD = r"[A-ZÅÄÖÉ][a-zåäöéüø]+(?:-[A-ZÅÄÖÉ][a-zåäöéüø]+)?"
-_INITIAL = r"[A-ZÅÄÖ]\."
-_PARTICLE = r"(?:af|av|de|del|van|von|der|la|le|bin|el)"
+_NAME_WORD = NAME_WORD  # any Latin script: Lejla Hodžić, Ayşe Şahin, Łucja Wójcik
+_INITIAL = rf"[{re.escape(UPPER)}]\."
+_PARTICLE = r"(?:af|av|de|del|da|di|dos|van|von|der|den|la|le|bin|ibn|el|al)"
 _PERSON_NAME = re.compile(
     rf"(?:{_NAME_WORD}|{_INITIAL})(?:\s+(?:{_PARTICLE}\s+)?(?:{_NAME_WORD}|{_INITIAL})){{1,3}}"
 )

@@ -31,6 +31,13 @@ def _codes(findings: list[Finding]) -> list[str]:
         "Anna Svensson\nFörvaltningschef\nMiljöförvaltningen",
         "Per-Olof af Klint – enhetschef",
         "A. Svensson, avdelningschef",
+        "Lejla Hodžić, avdelningschef",  # issue 22: names in any Latin script
+        "Ayşe Şahin\nFörvaltningschef",
+        "Łucja Wójcik-Nowak, enhetschef",
+        "Nuño Peña",
+        "Fatima Al-Sayed, avdelningschef",
+        "Zoltán Kővári",
+        "Ž. Hodžić, stadsområdesdirektör",
     ],
 )
 def test_a_name_beside_a_title_is_a_signature(signature: str) -> None:
@@ -78,8 +85,10 @@ def test_a_title_only_signature_is_told_so(catalog: TemplateCatalog) -> None:
         ("Vi följer barnkonventionen från 1989 och Agenda 2030.", CaseFacts(), []),
         ("Under 2091 ska alla vara utbildade.", CaseFacts(), ["2091"]),
         # The registered dates win over the mall's: a 2023 decision makes 2024 plausible.
+        # (Issue 22: "hölls i mars 2024" is now told as done after the last reply date,
+        # 28 februari 2024, and pointed out; January keeps this case's point.)
         (
-            "Utbildningen hölls i mars 2024.",
+            "Utbildningen hölls i januari 2024.",
             CaseFacts(decision_date=date(2023, 3, 1), last_reply_date=date(2024, 2, 28)),
             [],
         ),
