@@ -167,7 +167,7 @@ def _conclusion(
             "granted": format_kronor(total),
             "over": format_kronor(spent - total),
         }
-        said = explanation(answer, "overspend_explained")
+        said = explanation(answer, "overspend_explained", with_words="paid")
         if said:
             text = message("budget_overspent_explained", explanation=said, **over_figures)
             return [finding("budget_overspent", Severity.WARNING, key, text, evidence)]

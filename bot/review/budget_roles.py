@@ -64,20 +64,20 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"^\s*(?:{_alternatives(words.per_unit_after)})\s*(?P<unit>[a-zåäö]+)", re.IGNORECASE
         ),
         "per_unit_before": re.compile(
-            rf"(?:{_alternatives(words.per_unit_before)})\s*$", re.IGNORECASE
+            rf"(?<![\wåäö])(?:{_alternatives(words.per_unit_before)})\s*$", re.IGNORECASE
         ),
         "restatement": re.compile(
             rf"^[\s,:;(]*(?:(?:{_alternatives(words.restatement)})[\s,:]*)?$", re.IGNORECASE
         ),
         "overspend_before": re.compile(
-            rf"(?:{_alternatives(words.overspend_before)})\s+(?:[\wåäö]+\s+){{0,3}}med\s*$",
+            rf"(?<![\wåäö])(?:{_alternatives(words.overspend_before)})\s+(?:[\wåäö]+\s+){{0,3}}med\s*$",
             re.IGNORECASE,
         ),
         "overspend_after": re.compile(
             rf"^\s*(?:{_alternatives(words.overspend_after)})", re.IGNORECASE
         ),
         "difference": re.compile(
-            rf"(?:{_alternatives(words.difference)})[\wåäö]*[\s,:]*(?:[\wåäö]+\s+){{0,2}}$",
+            rf"(?<![\wåäö])(?:{_alternatives(words.difference)})[\wåäö]*[\s,:]*(?:[\wåäö]+\s+){{0,2}}$",
             re.IGNORECASE,
         ),
         "planned": cue_pattern(words.planned),

@@ -41,6 +41,7 @@ class ReviewWords(BaseModel):
     negations: list[str]
     money_explained: list[str]
     money_nouns: list[str]
+    paid: list[str]
     overspend_explained: list[str]
     swedish_common: list[str]
     foreign_common: list[str]

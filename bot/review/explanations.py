@@ -33,15 +33,22 @@ def quote(text: str, start: int, end: int) -> str:
     return written[: QUOTE_MAX - 1].rstrip() + "…"
 
 
-def explanation(text: str, words: str, near: tuple[int, int] | None = None) -> str | None:
+def explanation(
+    text: str, words: str, near: tuple[int, int] | None = None, *, with_words: str | None = None
+) -> str | None:
     """The first sentence of `text` with a phrase of the word list `words` that concerns
     the money; with `near` (a cancellation), the sentence of it, or the next one when that
-    concerns the money."""
+    concerns the money. With `with_words`, the sentence must also hold one of those words
+    or an amount."""
     sentences = sentence_bounds(text)
     pattern = word_pattern(words)
     for index, (start, end) in enumerate(sentences):
         if not pattern.search(text, start, end):
             continue
+        if with_words and not (
+            word_pattern(with_words).search(text, start, end) or find_amounts(text[start:end])
+        ):
+            continue  # "ordinarie budget" in a sentence that pays for nothing
         about_money = _concerns_money(text, start, end)
         follows_money = (
             index > 0
