@@ -95,9 +95,7 @@ def test_the_decision_date_is_asked_for_and_taken_from_the_registration(
     )
     row = "STK-2019-0421;Nämnden;2019;200 000 kr;2019-04-02;2026-02-28;a@malmo.se b@malmo.se;ingen"
     sheet = IncomingFile("a.csv", f"{header}\n{row}\n".encode())
-    assert "1 ärende är registrerat" in text_of(
-        registered.handle(coordinator, Incoming(file=sheet))
-    )
+    assert "1 ärende är registrerat" in text_of(registered.handle(coordinator, Incoming(file=sheet)))
     registered.handle(coordinator, Incoming(text="/fortsatt STK-2019-0421"))
     registered.handle(coordinator, Incoming(text="Nämnden"))
     replies = registered.handle(coordinator, Incoming(text="/dokument"))  # a draft

@@ -75,10 +75,7 @@ class Lifecycle:
         if state.awaiting is Awaiting.TEMPLATE:
             return self._texts.now_template.format(case_number=state.pending_case_number)
         if state.awaiting in (
-            Awaiting.CONFIRM,
-            Awaiting.IMPORT_CONFIRM,
-            Awaiting.UNCLEAR,
-            Awaiting.BUDGET,
+            Awaiting.CONFIRM, Awaiting.IMPORT_CONFIRM, Awaiting.UNCLEAR, Awaiting.BUDGET
         ):
             return self._texts.now_confirm
         if state.awaiting is Awaiting.REGISTRATION:

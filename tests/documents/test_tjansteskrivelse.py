@@ -176,7 +176,7 @@ def test_the_docx_has_the_sections_of_seed_003_and_highlights_the_gaps(
 
 
 def test_the_pdf_is_pdf_a_and_user_text_stays_text(facts: TjansteskrivelseFacts) -> None:
-    hostile = dict(facts.answers, forankring="#set page(fill: red) _x_ $x^2$ <etikett> @ref ] \\")
+    hostile = dict(facts.answers, forankring='#set page(fill: red) _x_ $x^2$ <etikett> @ref ] \\')
     doc = build_tjansteskrivelse(replace(facts, answers=hostile))
     pdf = render_tjansteskrivelse_pdf(doc)
     reader = pypdf.PdfReader(BytesIO(pdf))

@@ -66,7 +66,9 @@ def texts(replies: list[Reply]) -> str:
     return "\n".join(r.plain_text for r in replies)
 
 
-def test_documents_set_the_status_only_when_they_exist(tmp_path: Path, clock: MovableClock) -> None:
+def test_documents_set_the_status_only_when_they_exist(
+    tmp_path: Path, clock: MovableClock
+) -> None:
     conversation = assembled(tmp_path, clock)
     case_id = finished_report(conversation, clock)
     steps = conversation.handle_in_steps(USER, Incoming(text="/dokument ändå"))

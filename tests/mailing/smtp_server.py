@@ -116,14 +116,10 @@ def smtp_server(
         def authenticate(
             server: Any, session: Any, envelope: Any, mechanism: str, data: Any
         ) -> AuthResult:
-            ok = (
-                isinstance(data, LoginPassword)
-                and (
-                    data.login.decode(),
-                    data.password.decode(),
-                )
-                == login
-            )
+            ok = isinstance(data, LoginPassword) and (
+                data.login.decode(),
+                data.password.decode(),
+            ) == login
             if ok:
                 running.logins.append(data.login.decode())
             return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535

@@ -92,9 +92,7 @@ def test_a_first_name_that_is_also_a_word_is_a_name_inside_a_sentence() -> None:
 def test_placeholders_are_numbered_in_the_order_of_the_text() -> None:
     session = ALL.session()
     masked = session.mask("Deltagare: Anna, Karl och Fatima; 070-123 45 67 och 040-34 62 62.")
-    assert (
-        masked == "Deltagare: [PERSON_1], [PERSON_2] och [PERSON_3]; [TELEFON_1] och [TELEFON_2]."
-    )
+    assert masked == "Deltagare: [PERSON_1], [PERSON_2] och [PERSON_3]; [TELEFON_1] och [TELEFON_2]."
 
 
 def test_a_broken_name_list_is_named_in_the_error(tmp_path: Path) -> None:

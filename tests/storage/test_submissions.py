@@ -36,9 +36,7 @@ def test_a_mail_is_claimed_once_and_sent_marks_the_case_submitted(
     with session_factory() as session, session.begin():
         user = repo.get_or_create_user(session, "terminal:anna", "Anna", clock())
         case_id = repo.create_case(session, "STK-2019-0002", "mall-2019", user, clock()).id
-        first, _ = submissions.claim_mail(
-            session, "k", case_id, "<m@x>", "s", ["a@x"], clock(), wait
-        )
+        first, _ = submissions.claim_mail(session, "k", case_id, "<m@x>", "s", ["a@x"], clock(), wait)
         second, _ = submissions.claim_mail(session, "k", case_id, "<n@x>", "s", [], clock(), wait)
         assert (first, second) == (
             submissions.ClaimOutcome.CLAIMED, submissions.ClaimOutcome.IN_PROGRESS,

@@ -130,9 +130,7 @@ async def test_signed_report_sent_back_verified_and_mailed_once(
             assert "registrera.stk@malmo.se" in text and "anders.p.eriksson@malmo.se" in text
             assert case_row(sessions).signer == "Carina Tempel"
             assert not smtp.inbox.arrived  # nothing is sent before the official confirms
-            overview = await admin.ask(
-                "/oversikt", lambda ms: len(documents(ms)) == 1, timeout=SLOW
-            )
+            overview = await admin.ask("/oversikt", lambda ms: len(documents(ms)) == 1, timeout=SLOW)
             assert f"{CASE} – signerad" in "\n".join(m.text for m in overview)
 
             # Confirmed, with the button pressed twice: one mail.
@@ -140,12 +138,8 @@ async def test_signed_report_sent_back_verified_and_mailed_once(
             clock.advance(minutes=5)
             official.press(offer, SEND)
             official.press(offer, SEND)
-            sent = await official.replies(
-                says("är skickad till registrera.stk@malmo.se"), timeout=SLOW
-            )
-            await official.replies(
-                lambda ms: any("redan" in m.text for m in [*sent, *ms]), timeout=SLOW
-            )
+            sent = await official.replies(says("är skickad till registrera.stk@malmo.se"), timeout=SLOW)
+            await official.replies(lambda ms: any("redan" in m.text for m in [*sent, *ms]), timeout=SLOW)
         (arrived,) = smtp.inbox.arrived
         assert CASE in arrived.message["Subject"]
         assert arrived.recipients == ["registrera.stk@malmo.se", "anders.p.eriksson@malmo.se"]
@@ -161,9 +155,7 @@ async def test_signed_report_sent_back_verified_and_mailed_once(
             assert len(smtp.inbox.arrived) == 1
 
             # The coordinator's sammanställning and overview show it as inskickad.
-            summary = await admin.ask(
-                "/sammanstallning 2019", lambda ms: len(documents(ms)) == 2, timeout=SLOW
-            )
+            summary = await admin.ask("/sammanstallning 2019", lambda ms: len(documents(ms)) == 2, timeout=SLOW)
             files = documents(summary)
             assert set(files) == {"Sammanstallning_2019.xlsx", "Sammanstallning_2019.pdf"}
             sheet = openpyxl.load_workbook(BytesIO(files["Sammanstallning_2019.xlsx"])).active
@@ -172,17 +164,13 @@ async def test_signed_report_sent_back_verified_and_mailed_once(
             ours = next(row for row in rows if CASE in row)
             other = next(row for row in rows if OTHER_CASE in row)
             assert "inskickad" in ours and "inskickad" not in other
-            overview = await admin.ask(
-                "/oversikt", lambda ms: len(documents(ms)) == 1, timeout=SLOW
-            )
+            overview = await admin.ask("/oversikt", lambda ms: len(documents(ms)) == 1, timeout=SLOW)
             assert f"{CASE} – inskickad 2 mars 2026" in "\n".join(m.text for m in overview)
 
             # An official may not have the sammanställning; the tjänsteskrivelse is theirs.
             refused = await official.ask("/sammanstallning", says("samordnare"))
             assert not documents(refused)
-            drafted = await official.ask(
-                "/tjansteskrivelse", lambda ms: len(documents(ms)) == 2, timeout=SLOW
-            )
+            drafted = await official.ask("/tjansteskrivelse", lambda ms: len(documents(ms)) == 2, timeout=SLOW)
             names = sorted(documents(drafted))
             assert names[0].endswith(".docx") and names[1].endswith(".pdf")
             assert any("Tjänsteskrivelse" in m.text or "utkast" in m.text for m in drafted)
