@@ -16,6 +16,7 @@ from functools import cache
 from pydantic import BaseModel, ConfigDict
 
 from bot.mall.datafiles import PROMPTS_DIR, load_toml_model
+from bot.mall.number_words import NUMBER_WORDS_PATTERN, parse_number_words, split_scale
 
 # Space, no-break space and narrow no-break space all separate thousands.
 _SEPARATORS = " \u00a0\u202f"
@@ -39,36 +40,6 @@ _APPROXIMATE = (
 _APPROX = rf"(?:(?P<approx>{_APPROXIMATE})\s+)?"
 _AFTER = r"(?![\wåäöÅÄÖ])"
 
-# Numbers written as words, as in `en halv miljon` or `två miljoner kronor`.
-NUMBER_WORDS: dict[str, Decimal] = {
-    "en halv": Decimal("0.5"),
-    "halv": Decimal("0.5"),
-    "en kvarts": Decimal("0.25"),
-    "kvarts": Decimal("0.25"),
-    "en": Decimal(1),
-    "ett": Decimal(1),
-    "två": Decimal(2),
-    "tre": Decimal(3),
-    "fyra": Decimal(4),
-    "fem": Decimal(5),
-    "sex": Decimal(6),
-    "sju": Decimal(7),
-    "åtta": Decimal(8),
-    "nio": Decimal(9),
-    "tio": Decimal(10),
-    "tjugo": Decimal(20),
-    "trettio": Decimal(30),
-    "fyrtio": Decimal(40),
-    "femtio": Decimal(50),
-    "hundra": Decimal(100),
-    "etthundra": Decimal(100),
-    "tvåhundra": Decimal(200),
-    "trehundra": Decimal(300),
-    "fyrahundra": Decimal(400),
-    "femhundra": Decimal(500),
-}
-_WORD_NUMBER = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
-
 # Not glued to a preceding number (`2019 200 000 kr` is ambiguous and is not read).
 _LEFT = rf"(?<![\w.,])(?<!\d[{_SEPARATORS}])"
 _PATTERNS: tuple[re.Pattern[str], ...] = (
@@ -81,9 +52,11 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
         rf"{_LEFT}{_APPROX}(?P<unit>sek|kr)\.?[{_SEPARATORS}]?(?P<number>{_NUMBER}){_AFTER}",
         re.IGNORECASE,
     ),
+    # In words: `en halv miljon`, `trehundrafemtiotusen kronor`, `två miljoner kronor`.
     re.compile(
-        rf"(?<![\wåäö]){_APPROX}(?P<words>{_WORD_NUMBER})\s+"
-        rf"(?P<unit>miljon(?:er)?(?:\s+(?:kronor|kr))?|tusen\s+(?:kronor|kr)){_AFTER}",
+        rf"(?<![\wåäö]){_APPROX}(?P<words>{NUMBER_WORDS_PATTERN})\s+"
+        rf"(?P<unit>miljon(?:er)?(?:\s+(?:kronor|kr))?|tusen\s+(?:kronor|kr)|kronorna|kronor|kr)"
+        rf"{_AFTER}",
         re.IGNORECASE,
     ),
 )
@@ -181,9 +154,12 @@ def _to_kronor(number: str, unit: str | None) -> int:
 
 
 def parse_amount(text: str) -> int:
-    """Read one amount, such as `202 000 kr` or `0,5 mnkr`, as whole kronor."""
+    """Read one amount, such as `202 000 kr`, `0,5 mnkr` or `en halv miljon`, as whole kronor."""
     match = _WHOLE_AMOUNT.fullmatch(text)
     if not match:
+        found = find_amounts(text.strip())
+        if len(found) == 1 and found[0].span == (0, len(text.strip())):
+            return found[0].value  # `SEK 150.000`, `trehundratusen kronor`
         shown = text.strip()[:40] or "(tomt)"
         raise ValueError(
             f"”{shown}” går inte att läsa som ett belopp. Skriv till exempel "
@@ -244,13 +220,26 @@ def _role_near(cues: list[tuple[int, int, Role]], span: tuple[int, int]) -> Role
     return best[2] if best else None
 
 
-def _value(match: re.Match[str]) -> int:
+def _unit(match: re.Match[str]) -> str:
+    """The unit as written; `miljon kronor` of `en halv miljon kronor`."""
+    unit = match.groupdict().get("unit") or ""
+    if match.groupdict().get("words"):
+        scale = split_scale(match.group("words"))[1]
+        return f"{scale} {unit}" if scale else unit
+    return unit
+
+
+def _value(match: re.Match[str]) -> int | None:
+    """Whole kronor; None for words that are no number (`fem fyra kronor`)."""
     groups = match.groupdict()
     unit = groups.get("unit")
     if groups.get("words"):
         factor = _multiplier(unit) if unit else 1
-        words = " ".join(groups["words"].lower().split())
-        return int((NUMBER_WORDS[words] * factor).quantize(Decimal(1)))
+        scale = {1_000_000: " miljon", 1_000: " tusen"}.get(factor, "")
+        number = parse_number_words(groups["words"] + scale)  # `en halv` + ` miljon`
+        if number is None:
+            return None
+        return int(number.quantize(Decimal(1), rounding=ROUND_HALF_UP))
     return _to_kronor(groups["number"], unit)
 
 
@@ -264,6 +253,8 @@ def find_amounts(text: str, *, bare_numbers: bool = False) -> list[Amount]:
     taken: list[re.Match[str]] = []
     for pattern in patterns:
         for match in pattern.finditer(text):
+            if _value(match) is None:
+                continue
             if not any(match.start() < t.end() and t.start() < match.end() for t in taken):
                 taken.append(match)
     taken.sort(key=lambda m: m.start())
@@ -277,12 +268,14 @@ def find_amounts(text: str, *, bare_numbers: bool = False) -> list[Amount]:
         before = text[sentence[0] : span[0]]
         if (earlier and _WHOLE_OF.search(before)) or _OPENS_WITH_WHOLE.match(before):
             role = Role.GRANTED  # `120 000 kr återstår av 300 000 kr`: the whole
+        value = _value(match)
+        assert value is not None  # matches without a value were not taken
         amounts.append(
             Amount(
-                value=_value(match),
+                value=value,
                 span=span,
                 text=match.group(),
-                unit=match.groupdict().get("unit") or "",
+                unit=_unit(match),
                 approximate=match.group("approx") is not None,
                 role=role,
                 plus_vat=_PLUS_VAT.match(text, span[1]) is not None,

@@ -79,6 +79,54 @@ _PATTERNS: tuple[tuple[Precision, re.Pattern[str]], ...] = (
 )
 
 
+# Without a year, read only when a reference date is given (`den 3/10`, `den 31 juni`): a
+# day/month after `den` or a weekday, or a day and a month name not followed by a year.
+_WEEKDAY = r"(?:mån|tis|ons|tors|fre|lör|sön)dag(?:en)?"
+_YEARLESS: tuple[re.Pattern[str], ...] = (
+    re.compile(
+        rf"(?<!\w)(?:den|{_WEEKDAY})\s+(?:den\s+)?(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}})(?![\d/-])",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"(?<![\w/])(?:den\s+)?(?P<d>\d{{1,2}})\s+(?P<mname>{_MONTH})(?!\w)(?!\s+(?:{_YEAR}))",
+        re.IGNORECASE,
+    ),
+)
+
+
+def _yearless(text: str, reference: date, taken: list[tuple[int, int]]) -> list[DatePeriod | str]:
+    """Day/month dates without a year, resolved to the first such day on or after the
+    reference (the decision); the written text of one that is no date (`30/2`)."""
+    found: list[DatePeriod | str] = []
+    for pattern in _YEARLESS:
+        for match in pattern.finditer(text):
+            span = (match.start(), match.end())
+            if any(span[0] < end and start < span[1] for start, end in taken):
+                continue
+            taken.append(span)
+            groups = match.groupdict()
+            month = (
+                int(groups["m"]) if groups.get("m") else MONTHS.index(groups["mname"].lower()) + 1
+            )
+            day_number = int(groups["d"])
+            year = reference.year + (
+                1 if (month, day_number) < (reference.month, reference.day) else 0
+            )
+            try:
+                day = date(year, month, day_number)
+            except ValueError:
+                if month == 2 and day_number == 29:
+                    continue  # a leap day: a date in some year
+                found.append(match.group())
+                continue
+            found.append(
+                DatePeriod(
+                    start=day, end=day, precision=Precision.DAY, span=span, text=match.group()
+                )
+            )
+    return found
+
+
 def _last_day(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
@@ -111,8 +159,11 @@ class DateMentions(BaseModel):
     impossible: list[str]
 
 
-def find_date_mentions(text: str) -> DateMentions:
-    """Every date or period in the text, in order, and the impossible ones as written."""
+def find_date_mentions(text: str, reference: date | None = None) -> DateMentions:
+    """Every date or period in the text, in order, and the impossible ones as written.
+
+    With a `reference` (the decision's date), day/month dates without a year (`den 3/10`,
+    `31 juni`) are read too, in the year that puts them on or after it."""
     taken: list[tuple[int, int]] = []
     found: list[DatePeriod] = []
     impossible: list[tuple[int, str]] = []
@@ -132,6 +183,11 @@ def find_date_mentions(text: str) -> DateMentions:
             found.append(
                 DatePeriod(start=start, end=end, precision=precision, span=span, text=match.group())
             )
+    for item in _yearless(text, reference, taken) if reference else []:
+        if isinstance(item, str):
+            impossible.append((text.find(item), item))
+        else:
+            found.append(item)
     return DateMentions(
         periods=sorted(found, key=lambda period: period.span),
         impossible=[written for _, written in sorted(impossible)],

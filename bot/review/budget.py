@@ -12,72 +12,20 @@ The words the reading looks for are data: prompts/amounts.toml and prompts/revie
 from __future__ import annotations
 
 import re
-from enum import IntEnum, StrEnum
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from bot.mall.amounts import Amount, Role, cue_pattern, find_amounts
 from bot.mall.datafiles import PROMPTS_DIR, load_toml_model
 from bot.review.budget_lists import listed_costs, share_used
+from bot.review.budget_model import ActivityCost, BudgetReading, Confidence, Figure, Source
+from bot.review.budget_roles import read_roles
 from bot.review.budget_table import TableReading, read_tables
 
+__all__ = ["ActivityCost", "BudgetReading", "Confidence", "Figure", "Source", "read_budget"]
+
 TOLERANCE = 0.01  # parts that add up to a total within 1 % add up
-
-
-class Confidence(IntEnum):
-    LOW = 1
-    MEDIUM = 2
-    HIGH = 3
-
-
-class Source(StrEnum):
-    STATED = "stated"  # one amount, or the same amount said more than once
-    SUM = "sum"  # parts added up
-    TABLE = "table"  # a table's total row, or its column added up
-    REMAINDER = "remainder"  # granted minus what is left, or granted minus used
-    SHARE = "share"  # a per cent of the grant
-    REGISTERED = "registered"  # what the coordinator registered for the ärende
-    CONFIRMED = "confirmed"  # what the official confirmed
-
-
-class Figure(BaseModel):
-    """One figure of the budget and how it was arrived at."""
-
-    model_config = ConfigDict(frozen=True)
-
-    value: int
-    confidence: Confidence
-    source: Source
-    evidence: tuple[str, ...] = ()  # the amounts as written that gave it
-    approximate: bool = False
-
-
-class ActivityCost(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    label: str
-    value: int
-
-
-class BudgetReading(BaseModel):
-    """What the answer says of the money; None where it says nothing."""
-
-    model_config = ConfigDict(frozen=True)
-
-    granted: Figure | None = None
-    used: Figure | None = None
-    remaining: Figure | None = None
-    activities: tuple[ActivityCost, ...] = ()
-    plus_vat: bool = False
-    granted_in_text: bool = False
-
-    @property
-    def used_share(self) -> int | None:
-        """Per cent of the granted money used, rounded; None without both figures."""
-        if self.used is None or self.granted is None or self.granted.value <= 0:
-            return None
-        return round(100 * self.used.value / self.granted.value)
 
 
 class _Words(BaseModel):
@@ -128,6 +76,7 @@ _LABEL_BEFORE = re.compile(
 _LABEL_SUBJECT = re.compile(
     r"^\s*(?P<label>[A-ZÅÄÖ][\wåäö -]{2,50}?)\s+(?:har\s+)?(?:kostade|kostat|kostar)\s"
 )
+_BULLET = re.compile(r"[ \t]*(?:[-*•–]|\d+[.)])\s+")
 _LIST_LABEL = re.compile(r"^\s*(?:[-*•–]\s*)?(?P<label>[^:\n]{3,60}):\s*$")
 _SENTENCE_START = re.compile(r"(?<=[.!?])\s+|\n")
 
@@ -206,9 +155,14 @@ def _used_items(text: str, amounts: list[Amount], linked: set[int], parts: set[i
             last_role = role
         if role is not Role.USED:
             continue
+        line_start = text.rfind("\n", 0, amount.start) + 1
+        line_end = text.find("\n", amount.end) % (len(text) + 1)
         total = bool(patterns["total"].search(before)) or bool(
-            patterns["total"].match(text[amount.end : amount.end + 12].lstrip())
+            patterns["total"].match(text[amount.end : min(amount.end + 12, line_end)].lstrip())
         )
+        on_bullet = bool(_BULLET.match(text, line_start))
+        named = _LABEL_SUBJECT.match(text[sentence : amount.start]) is not None
+        total = total and not on_bullet and not named  # a total of one item, not of all
         activity = bool(_COST.search(text, sentence, amount.start)) and not _CONSUMED.search(before)
         items.append(
             _Used(
@@ -235,7 +189,7 @@ def _sum_figure(groups: list[list[Amount]], confidence: Confidence) -> Figure:
     )
 
 
-def _used_from(every: list[_Used]) -> Figure | None:
+def _used_from(every: list[_Used], years: dict[int, int]) -> Figure | None:
     items = [i for i in every if not i.part]
     if not items:
         return None
@@ -250,6 +204,9 @@ def _used_from(every: list[_Used]) -> Figure | None:
             groups.append([item])
     general = [g for g in groups if len(g) == 1 and not g[0].activity]
     activities = [g for g in groups if g not in general]
+    yearly = [years.get(g[0].amount.start) for g in general]
+    if len(general) > 1 and None not in yearly and len(set(yearly)) == len(yearly):
+        return _sum_figure([[g[0].amount] for g in general], Confidence.HIGH)  # one per year
     if general:
         figure = _figure([g[0].amount for g in general])
         assert figure is not None
@@ -284,6 +241,19 @@ def _whole_used(text: str, granted: Figure) -> Figure | None:
                 approximate=granted.approximate,
             )
     return None
+
+
+def _overspent(granted: Figure, overspend: list[Amount]) -> Figure:
+    """ "Budgeten på 250 000 kr har överskridits med 40 000 kr": 290 000 kr used."""
+    over = _figure(overspend)
+    assert over is not None
+    return Figure(
+        value=granted.value + over.value,
+        confidence=_lower(granted, over),
+        source=Source.OVERSPEND,
+        evidence=over.evidence + granted.evidence,
+        approximate=granted.approximate or over.approximate,
+    )
 
 
 def _lower(figure: Figure, *others: Figure | None) -> Confidence:
@@ -355,16 +325,18 @@ def read_budget(text: str, granted_hint: int | None = None) -> BudgetReading:
     """
     words = budget_words()
     table, rest = read_tables(text, words.used_columns, words.granted_columns, words.total_rows)
-    amounts = find_amounts(rest, bare_numbers=True)
-    amounts = [a for a in amounts if a.unit or a.role is not None or a.approximate]
+    roles = read_roles(rest, find_amounts(rest, bare_numbers=True))
+    amounts = [a for a in roles.amounts if a.unit or a.role is not None or a.approximate]
     listed = listed_costs(rest, amounts)
     amounts = listed.amounts
     plain = [a for a in amounts if not is_part(rest, a, amounts)]
     granted = _figure([a for a in plain if a.role is Role.GRANTED])
     granted_in_text = granted is not None
     items = _used_items(rest, amounts, listed.linked, listed.parts)
-    used = _used_from(items)
+    used = _used_from(items, roles.years)
     granted, used = _table_figures(table, granted, used)
+    if used is None and granted is not None and roles.overspend:
+        used = _overspent(granted, roles.overspend)
     granted_in_text = granted_in_text or granted is not None
     if granted is None and granted_hint:
         granted = Figure(value=granted_hint, confidence=Confidence.HIGH, source=Source.REGISTERED)
@@ -380,7 +352,14 @@ def read_budget(text: str, granted_hint: int | None = None) -> BudgetReading:
     activities = [ActivityCost(label=i.label, value=i.amount.value) for i in items if i.label]
     if table is not None:
         activities += [ActivityCost(label=label, value=value) for label, value in table.rows]
+    used_years = sorted(
+        {roles.years[i.amount.start] for i in items if i.amount.start in roles.years}
+    )
+    per_year = {a.value for a in roles.per_year}
     return BudgetReading(
+        grant_years=roles.grant_years,
+        granted_per_year=per_year.pop() if len(per_year) == 1 else None,
+        used_years=tuple(used_years) if len(used_years) == len(items) or used is None else (),
         granted=granted,
         used=used,
         remaining=remaining,

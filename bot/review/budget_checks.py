@@ -7,9 +7,11 @@ unsure of: the finding then says that the figure is unclear.
 
 from __future__ import annotations
 
-from bot.mall.amounts import find_amounts, format_kronor
+from bot.mall.amounts import format_kronor
 from bot.review.budget import BudgetReading, Confidence, Figure, Source, read_budget
-from bot.review.check_texts import message, word_pattern
+from bot.review.budget_roles import money_amounts
+from bot.review.check_texts import message
+from bot.review.explanations import explanation
 from bot.review.findings import CaseFacts, Finding, Severity
 
 PLAUSIBLE_MIN_KR = 1_000
@@ -134,10 +136,16 @@ def _used_findings(key: str, reading: BudgetReading, facts: CaseFacts) -> list[F
 
 
 def _conclusion(
-    key: str, granted: Figure | None, used: Figure | None, facts: CaseFacts, answer: str
+    key: str,
+    reading: BudgetReading,
+    granted: Figure | None,
+    used: Figure | None,
+    facts: CaseFacts,
+    answer: str,
 ) -> list[Finding]:
-    """Over- or underspent, when the figures are sure enough and the answer does not
-    already say how the difference was paid for or what happens to the rest."""
+    """Over- or underspent, whenever the figures are sure enough to say so. What the answer
+    says of the difference (paid from the ordinary budget, the rest paid back) is quoted
+    and makes the finding milder; it never removes it."""
     if used is None or used.confidence is Confidence.LOW:
         return []
     if granted is None or granted.confidence is Confidence.LOW:
@@ -147,46 +155,40 @@ def _conclusion(
             value=facts.granted_kr, confidence=Confidence.HIGH, source=Source.REGISTERED
         )
     total, spent = granted.value, used.value
+    if granted is reading.granted and reading.compared_grant is not None:
+        total = reading.compared_grant  # a grant for several years, against one year's use
     if total <= 0:
         return []
     evidence = (" + " if used.source is Source.SUM else ", ").join(
-        used.evidence[:1] if used.source is Source.REMAINDER else used.evidence
+        used.evidence[:1] if used.source in (Source.REMAINDER, Source.OVERSPEND) else used.evidence
     )
-    if spent > total and word_pattern("overspend_explained").search(answer):
-        return []
     if spent > total and not (used.approximate and spent <= total * (1 + APPROXIMATE_MARGIN)):
-        return [
-            finding(
-                "budget_overspent",
-                Severity.ERROR,
-                key,
-                message(
-                    "budget_overspent",
-                    used=format_kronor(spent),
-                    granted=format_kronor(total),
-                    over=format_kronor(spent - total),
-                ),
-                evidence,
-            )
-        ]
+        over_figures = {
+            "used": format_kronor(spent),
+            "granted": format_kronor(total),
+            "over": format_kronor(spent - total),
+        }
+        said = explanation(answer, "overspend_explained", with_words="paid")
+        if said:
+            text = message("budget_overspent_explained", explanation=said, **over_figures)
+            return [finding("budget_overspent", Severity.WARNING, key, text, evidence)]
+        text = message("budget_overspent", **over_figures)
+        return [finding("budget_overspent", Severity.ERROR, key, text, evidence)]
     threshold = UNDERSPENT_SHARE * total
     margin = APPROXIMATE_MARGIN * total if (used.approximate or granted.approximate) else 0
-    if spent < threshold - margin and not word_pattern("money_explained").search(answer):
-        return [
-            finding(
-                "budget_underspent",
-                Severity.WARNING,
-                key,
-                message(
-                    "budget_underspent",
-                    granted=format_kronor(total),
-                    used=format_kronor(spent),
-                    share=round(100 * spent / total),
-                    rest=format_kronor(total - spent),
-                ),
-                evidence,
-            )
-        ]
+    if spent < threshold - margin:
+        figures: dict[str, object] = {
+            "granted": format_kronor(total),
+            "used": format_kronor(spent),
+            "share": round(100 * spent / total),
+            "rest": format_kronor(total - spent),
+        }
+        said = explanation(answer, "money_explained")
+        if said:
+            text = message("budget_underspent_explained", explanation=said, **figures)
+            return [finding("budget_underspent", Severity.INFO, key, text, evidence)]
+        text = message("budget_underspent", **figures)
+        return [finding("budget_underspent", Severity.WARNING, key, text, evidence)]
     return []
 
 
@@ -194,11 +196,12 @@ def budget_answer_findings(key: str, answer: str, facts: CaseFacts) -> list[Find
     """Every budget finding for one budget answer."""
     reading = read_budget(answer, granted_hint=facts.granted_kr)
     findings = _granted_findings(key, reading, facts) + _used_findings(key, reading, facts)
-    implausible = [a for a in find_amounts(answer) if a.role and not plausible(a.value)]
+    implausible = [a for a in money_amounts(answer) if a.role and not plausible(a.value)]
     if implausible:
         return findings
     granted = granted_figure(reading, facts)
-    return findings + _conclusion(key, granted, used_figure(reading, facts), facts, answer)
+    used = used_figure(reading, facts)
+    return findings + _conclusion(key, reading, granted, used, facts, answer)
 
 
 def implausible_amounts(answers: dict[str, str]) -> list[Finding]:
@@ -212,6 +215,6 @@ def implausible_amounts(answers: dict[str, str]) -> list[Finding]:
             a.text,
         )
         for key, answer in answers.items()
-        for a in find_amounts(answer)
+        for a in money_amounts(answer)
         if a.role is not None and not plausible(a.value)
     ]

@@ -32,6 +32,7 @@ from spylls.hunspell.readers.file_reader import FileReader
 from bot.mall.amounts import UNIT_TYPOS, find_amounts
 from bot.mall.case_numbers import CASE_NUMBER_IN_TEXT
 from bot.mall.datafiles import PROMPTS_DIR
+from bot.review.names import NAME_WORD, foreign_names
 
 DICTIONARY_NAME = "sv_SE"
 FIELD_WORDS_DIR = PROMPTS_DIR / "spelling"
@@ -43,7 +44,7 @@ _NOT_WORDS = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"(?<![\w-])[^\W\d_]+(?:-[^\W\d_]+)*-?(?![\w])")
-_TITLE_WORD = r"[A-ZÅÄÖÉ][a-zåäöéü]+"
+_TITLE_WORD = NAME_WORD
 _NAME_RUN = re.compile(rf"{_TITLE_WORD}(?:[ \u00a0]{_TITLE_WORD})+")
 _NAME_LINE = re.compile(rf"^[ \t]*{_TITLE_WORD}(?:[ \u00a0]{_TITLE_WORD}){{1,3}}[ \t]*$", re.M)
 
@@ -51,6 +52,12 @@ _MIN_PART = 3  # letters in each part of a two-part compound
 _MIN_PART_OF_THREE = 5  # letters in each part (without the linking s) of a three-part one
 _TAKES_LINKING_S = ("ning", "ing", "het", "skap", "tion", "dom", "nad", "tet")
 _NEVER_LINKING_S = ("ande", "ende")
+# A first part that drops its final vowel: -are -> -ar (deltagarråd), -a after a consonant
+# (skolgård, flickgrupp); the shortened part must be at least this long.
+_DROPS_VOWEL = (("ar", "e"), ("er", "e"), ("ck", "a"), ("l", "a"), ("n", "a"), ("k", "a"))
+_MIN_TRUNCATED = 5
+# A first part left hanging before `och` (`Gymnasie- och vuxenutbildningsnämnden`).
+_SUSPENDED = re.compile(r"-(?:\s*,\s*[^\W\d_]+-)*\s*(?:,|och|eller|samt)\s+(?P<next>[^\W\d_]+)")
 
 
 class SpellingUnavailable(RuntimeError):
@@ -129,12 +136,16 @@ class SpellChecker:
         return bool(self._dictionary.lookup(word)) or self._field_word(word)
 
     def _head_ok(self, head: str, min_stem: int) -> bool:
-        """Whether `head` can start a compound, linking s included."""
+        """Whether `head` can start a compound, linking s included, or without the final
+        vowel it drops there (`deltagar-` of deltagare, `skol-` of skola)."""
         if head.endswith("s") and len(head) - 1 >= min_stem and self._simple(head[:-1]):
             return not head[:-1].lower().endswith(_NEVER_LINKING_S)
         if len(head) >= min_stem and self._simple(head):
             return not head.lower().endswith(_TAKES_LINKING_S)
-        return False
+        return len(head) >= _MIN_TRUNCATED and any(
+            head.lower().endswith(ending) and self._simple(head + vowel)
+            for ending, vowel in _DROPS_VOWEL
+        )
 
     def _compound(self, word: str, parts: int) -> bool:
         min_part = _MIN_PART if parts == 2 else _MIN_PART_OF_THREE
@@ -181,6 +192,8 @@ class SpellChecker:
                 blank(*match.span())
         for match in _NAME_LINE.finditer(text):
             blank(*match.span())
+        for span in foreign_names(text):  # Hodžić, Kővári: names, not Swedish words
+            blank(*span)
         for match in _NAME_RUN.finditer(text):
             names = match.group().split()
             if any(
@@ -189,12 +202,27 @@ class SpellChecker:
                 blank(*match.span())
         return "".join(chars)
 
+    def _suspended_known(self, text: str, word: re.Match[str]) -> bool:
+        """`Gymnasie-` before `och vuxenutbildningsnämnden`: known when it joins the last
+        part of the compound after it (`gymnasienämnden`)."""
+        if not word.group().endswith("-"):
+            return False
+        following = _SUSPENDED.match(text, word.end() - 1)
+        if following is None:
+            return False
+        head, next_word = word.group()[:-1].lower(), following.group("next").lower()
+        return any(
+            self._simple(next_word[cut:]) and self.is_known(head + next_word[cut:])
+            for cut in range(0, len(next_word) - _MIN_PART + 1)
+        )
+
     def unknown_words(self, text: str) -> list[UnknownWord]:
         """Every misspelt word in the text, in order, amount-unit typos (`konor`) included."""
+        masked = self._masked(text)
         found = [
             UnknownWord(word=m.group().rstrip("-"), span=m.span())
-            for m in _WORD.finditer(self._masked(text))
-            if not self.is_known(m.group())
+            for m in _WORD.finditer(masked)
+            if not self.is_known(m.group()) and not self._suspended_known(masked, m)
         ]
         for amount in find_amounts(text):
             fix = UNIT_TYPOS.get(amount.unit.lower())

@@ -1,28 +1,30 @@
-"""Checks of what the answers say: the signature, dates, language, cancelled activities."""
+"""Checks of what the answers say: the signature, language, cancelled activities (the
+dates are checked in date_checks.py)."""
 
 from __future__ import annotations
 
-import re
-from datetime import date
+__all__ = ["date_findings", "report_span"]
 
-from bot.mall.dates import Precision, find_date_mentions, format_swedish_date
+import re
+
 from bot.mall.template import QuestionKind, Template
 from bot.review.budget import BudgetReading, Confidence
 from bot.review.budget_checks import UNDERSPENT_SHARE, finding, granted_figure, used_figure
 from bot.review.check_texts import message, review_words, word_pattern
+from bot.review.date_checks import date_findings, report_span
+from bot.review.explanations import explanation
 from bot.review.findings import CaseFacts, Finding, Severity
+from bot.review.names import NAME_WORD, UPPER
 
-_NAME_WORD = r"[A-ZÅÄÖÉ][a-zåäöéüø]+(?:-[A-ZÅÄÖÉ][a-zåäöéüø]+)?"
-_INITIAL = r"[A-ZÅÄÖ]\."
-_PARTICLE = r"(?:af|av|de|del|van|von|der|la|le|bin|el)"
+_NAME_WORD = NAME_WORD  # any Latin script: Lejla Hodžić, Ayşe Şahin, Łucja Wójcik
+_INITIAL = rf"[{re.escape(UPPER)}]\."
+_PARTICLE = r"(?:af|av|de|del|da|di|dos|van|von|der|den|la|le|bin|ibn|el|al)"
 _PERSON_NAME = re.compile(
     rf"(?:{_NAME_WORD}|{_INITIAL})(?:\s+(?:{_PARTICLE}\s+)?(?:{_NAME_WORD}|{_INITIAL})){{1,3}}"
 )
 _PARTS = re.compile(r"[,;\n]|\s[-–]\s")
 _WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
 
-PLAUSIBLE_YEARS = 1  # a date this many years outside decision..last reply is implausible
-FAR_YEARS = 20  # a bare year ("2091") this far after the last reply date is implausible
 MIN_WORDS_FOR_LANGUAGE = 8
 SWEDISH_SHARE = 0.12  # Swedish text has 30-45 % of its words among the most common ones
 
@@ -75,67 +77,6 @@ def signature_findings(template: Template, answers: dict[str, str]) -> list[Find
     return findings
 
 
-def _mall_date(written: str | None) -> date | None:
-    """A mall's date as written there: `2019-03-11`, or only `2018-02` or `2018`."""
-    match = re.match(r"\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", written or "")
-    if not match:
-        return None
-    try:
-        return date(int(match[1]), int(match[2] or 1), int(match[3] or 1))
-    except ValueError:
-        return None
-
-
-def report_span(template: Template, facts: CaseFacts) -> tuple[date, date] | None:
-    """From the decision to the last reply date; the mall's own dates when none registered,
-    and the year after the decision when the mall has no last reply date."""
-    first = facts.decision_date or _mall_date(template.decision_date)
-    if first is None:
-        return None
-    last = facts.last_reply_date or _mall_date(template.defaults.get("last_reply_date"))
-    return first, max(first, last or date(first.year + 1, 12, 31))
-
-
-def date_findings(template: Template, answers: dict[str, str], facts: CaseFacts) -> list[Finding]:
-    span_dates = report_span(template, facts)
-    if span_dates is None:
-        return []
-    first, last = span_dates
-    earliest = date(first.year - PLAUSIBLE_YEARS, first.month, min(first.day, 28))
-    latest = date(last.year + PLAUSIBLE_YEARS, last.month, min(last.day, 28))
-    span = {"first": format_swedish_date(first), "last": format_swedish_date(last)}
-    findings: list[Finding] = []
-    for key, answer in answers.items():
-        mentions = find_date_mentions(answer)
-        for written in mentions.impossible:
-            findings.append(
-                finding(
-                    "date_implausible",
-                    Severity.WARNING,
-                    key,
-                    message("date_impossible", written=written),
-                    written,
-                )
-            )
-        for period in mentions.periods:
-            if period.precision is Precision.YEAR:
-                # Plans, laws and goals name years far off ("Agenda 2030", "1989").
-                wrong = period.start.year > last.year + FAR_YEARS
-            else:
-                wrong = period.end < earliest or period.start > latest
-            if wrong:
-                findings.append(
-                    finding(
-                        "date_implausible",
-                        Severity.WARNING,
-                        key,
-                        message("date_outside", written=period.text, **span),
-                        period.text,
-                    )
-                )
-    return findings
-
-
 def not_swedish(answer: str) -> bool:
     """Whether an answer is mostly in another language than Swedish."""
     words = [w.lower() for w in _WORDS.findall(answer)]
@@ -164,8 +105,12 @@ def language_findings(template: Template, answers: dict[str, str]) -> list[Findi
     ]
 
 
-def _cancellations(answer: str) -> list[str]:
+def _cancellations(answer: str) -> list[tuple[int, str]]:
+    """(position, words) of each activity said not to have happened: a verb of cancelling,
+    postponing or never happening in its clause, not negated ("Ingen aktivitet ställdes
+    in") and not "inställd på att" (prepared for)."""
     negation = word_pattern("negations")
+    prepared = word_pattern("prepared_for")
     found = []
     for match in word_pattern("cancelled").finditer(answer):
         sentence_start = max(
@@ -173,42 +118,49 @@ def _cancellations(answer: str) -> list[str]:
         )
         if negation.search(answer, sentence_start + 1, match.start()):
             continue
-        found.append(match.group())
+        if prepared.match(answer, match.start()):
+            continue
+        found.append((match.start(), match.group()))
     return found
+
+
+def _explained(
+    answers: dict[str, str], key: str, position: int, budget_key: str | None
+) -> str | None:
+    """What the report says became of the activity's money: in the cancellation's sentence
+    or the next, else in a sentence of the budget answer about the money."""
+    said = explanation(answers[key], "money_explained", near=(position, position))
+    if said is None and budget_key is not None and budget_key != key:
+        said = explanation(answers.get(budget_key, ""), "money_explained")
+    return said
 
 
 def cancelled_findings(
     template: Template, answers: dict[str, str], reading: BudgetReading | None, facts: CaseFacts
 ) -> list[Finding]:
-    """Activities that did not happen, and money used in full or not accounted for."""
-    said = [(q.key, c) for q in template.questions for c in _cancellations(answers.get(q.key, ""))]
+    """Activities that did not happen: always a finding; what the report says of their
+    money is quoted and makes it milder (info), never removes it."""
+    said = [
+        (q.key, position, words)
+        for q in template.questions
+        for position, words in _cancellations(answers.get(q.key, ""))
+    ]
     if not said:
         return []
-    if any(word_pattern("money_explained").search(a) for a in answers.values()):
-        return []
-    budget_key = next(
-        (q.key for q in template.questions if q.kind is QuestionKind.BUDGET), said[0][0]
-    )
+    budget_key = next((q.key for q in template.questions if q.kind is QuestionKind.BUDGET), None)
     used = used_figure(reading, facts) if reading else None
     if used is not None and used.confidence is Confidence.LOW:
         used = None
     granted = granted_figure(reading, facts) if reading else None
     granted_kr = granted.value if granted else facts.granted_kr
     fully_used = bool(used and granted_kr and used.value >= UNDERSPENT_SHARE * granted_kr)
-    if used is not None and not fully_used:
-        return []  # underspent: budget_underspent already asks what happens to the rest
-    written = said[0][1]
-    text = (
-        message("cancelled_fully_used", written=written)
-        if fully_used
-        else message("cancelled_unexplained", written=written)
-    )
-    return [
-        finding(
-            "cancelled_activities",
-            Severity.WARNING,
-            budget_key,
-            text,
-            written,
-        )
-    ]
+    key, position, written = said[0]
+    explained = next((e for k, p, _ in said if (e := _explained(answers, k, p, budget_key))), None)
+    if explained:
+        text = message("cancelled_explained", written=written, explanation=explained)
+        severity = Severity.INFO
+    elif fully_used:
+        text, severity = message("cancelled_fully_used", written=written), Severity.WARNING
+    else:
+        text, severity = message("cancelled_unexplained", written=written), Severity.WARNING
+    return [finding("cancelled_activities", severity, budget_key or key, text, written)]

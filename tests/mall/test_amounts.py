@@ -24,13 +24,17 @@ from bot.mall.amounts import Role, find_amounts, format_kronor, parse_amount
         ("5\u00a0000\u202fkr", 5_000),
         ("450 tusen kronor", 450_000),
         ("12 500", 12_500),
+        ("tjugotusen kr", 20_000),
+        ("SEK 150.000", 150_000),
     ],
 )
 def test_parse_amount_reads_the_ways_officials_write(written: str, kronor: int) -> None:
     assert parse_amount(written) == kronor
 
 
-@pytest.mark.parametrize("bad", ["", "tjugo kr", "12 34 kr", "1.5 mnkr", "kr 500"])
+@pytest.mark.parametrize(
+    "bad", ["", "tjugo tio kr", "12 34 kr", "1.5 mnkr", "kr 500 och 600", "femhundra"]
+)
 def test_parse_amount_refuses_malformed_with_a_swedish_message(bad: str) -> None:
     with pytest.raises(ValueError, match="går inte att läsa som ett belopp"):
         parse_amount(bad)

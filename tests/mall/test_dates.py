@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -67,3 +68,31 @@ def test_dates_that_cannot_exist_are_named_not_read() -> None:
     assert mentions.impossible == ["den 30 februari 2020", "2019-13-01"]
     assert [p.text for p in mentions.periods] == ["11 mars 2019"]
     assert [p.text for p in find_dates("den 30 februari 2020")] == []
+
+
+# Issue 22: day/month dates without a year, read against a reference (the decision).
+@pytest.mark.parametrize(
+    ("text", "resolved"),
+    [
+        ("Träffarna hölls den 3/10 och den 14/11.", [date(2019, 10, 3), date(2019, 11, 14)]),
+        ("Första träffen var den 5/2.", [date(2020, 2, 5)]),  # before the decision: next year
+        ("Vi ses tisdagen den 7/5.", [date(2019, 5, 7)]),
+        ("Kursen slutade den 12 december med en fest.", [date(2019, 12, 12)]),
+        ("Hälften, 1/2, av deltagarna kom; 3/4 var nöjda.", []),  # fractions, not dates
+    ],
+)
+def test_day_and_month_without_a_year_are_read_in_the_year_of_the_work(
+    text: str, resolved: list[date]
+) -> None:
+    mentions = find_date_mentions(text, date(2019, 3, 11))
+    assert [p.start for p in mentions.periods] == resolved
+    assert mentions.impossible == []
+
+
+@pytest.mark.parametrize("text", ["den 30/2", "den 31 juni", "den 31/4", "den 32 maj", "den 3/13"])
+def test_impossible_days_without_a_year_are_named(text: str) -> None:
+    assert find_date_mentions(f"Träffen hölls {text}.", date(2019, 3, 11)).impossible == [text]
+
+
+def test_without_a_reference_yearless_dates_are_not_read() -> None:
+    assert find_date_mentions("Träffen hölls den 3/10.").periods == []

@@ -41,6 +41,8 @@ def test_case(name: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert result["template"] == "mall-2019"
     found = sorted(f["code"] for f in result["findings"])
     assert found == sorted(case["codes"]), case["why"]  # type: ignore[call-overload]
+    for code, severity in case.get("severity", {}).items():  # type: ignore[attr-defined]
+        assert {f["severity"] for f in result["findings"] if f["code"] == code} == {severity}
     for finding in result["findings"]:
         assert finding["message"].strip() and finding["severity"] in {"error", "warning", "info"}
 

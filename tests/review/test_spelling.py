@@ -90,3 +90,28 @@ def test_the_dictionary_is_found_and_loaded_once(checker: SpellChecker) -> None:
     for thread in threads:
         thread.join()
     assert all(other is checker for other in seen)
+
+
+# Issue 22: names in any Latin script, and regular compounds, are not flagged; typos are.
+def test_names_with_letters_outside_swedish_are_names(checker: SpellChecker) -> None:
+    text = (
+        "Lejla Hodžić, avdelningschef, och Zoltán Kővári deltog. Łucja Wójcik och Ayşe Şahin "
+        "ledde mötet med Nuño Peña."
+    )
+    assert checker.unknown_words(text) == []
+    # a lower-case word with such a letter is still checked as Swedish
+    assert [u.word for u in checker.unknown_words("Vi hade ett möte om budžet.")] == ["budžet"]
+
+
+def test_compounds_whose_first_part_drops_its_vowel(checker: SpellChecker) -> None:
+    for good in ("deltagarråd", "Deltagarrådet", "ledarutbildningen", "skolgårdsråd"):
+        assert checker.is_known(good), good
+    for bad in ("deltagarrådt", "utbilningen", "jämställhetsombud", "förvaltningsamordnaren"):
+        assert not checker.is_known(bad), bad
+
+
+def test_a_first_part_left_hanging_before_och(checker: SpellChecker) -> None:
+    assert checker.unknown_words("Gymnasie- och vuxenutbildningsnämnden beslutade.") == []
+    assert [u.word for u in checker.unknown_words("Gymnasei- och vuxenutbildningsnämnden.")] == [
+        "Gymnasei"
+    ]

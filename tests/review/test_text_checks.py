@@ -31,6 +31,13 @@ def _codes(findings: list[Finding]) -> list[str]:
         "Anna Svensson\nFörvaltningschef\nMiljöförvaltningen",
         "Per-Olof af Klint – enhetschef",
         "A. Svensson, avdelningschef",
+        "Lejla Hodžić, avdelningschef",  # issue 22: names in any Latin script
+        "Ayşe Şahin\nFörvaltningschef",
+        "Łucja Wójcik-Nowak, enhetschef",
+        "Nuño Peña",
+        "Fatima Al-Sayed, avdelningschef",
+        "Zoltán Kővári",
+        "Ž. Hodžić, stadsområdesdirektör",
     ],
 )
 def test_a_name_beside_a_title_is_a_signature(signature: str) -> None:
@@ -78,8 +85,10 @@ def test_a_title_only_signature_is_told_so(catalog: TemplateCatalog) -> None:
         ("Vi följer barnkonventionen från 1989 och Agenda 2030.", CaseFacts(), []),
         ("Under 2091 ska alla vara utbildade.", CaseFacts(), ["2091"]),
         # The registered dates win over the mall's: a 2023 decision makes 2024 plausible.
+        # (Issue 22: "hölls i mars 2024" is now told as done after the last reply date,
+        # 28 februari 2024, and pointed out; January keeps this case's point.)
         (
-            "Utbildningen hölls i mars 2024.",
+            "Utbildningen hölls i januari 2024.",
             CaseFacts(decision_date=date(2023, 3, 1), last_reply_date=date(2024, 2, 28)),
             [],
         ),
@@ -168,22 +177,24 @@ def test_cancelled_activities_while_all_the_money_is_used(catalog: TemplateCatal
     assert "hela beloppet" in finding.message and "betalas tillbaka" in finding.message
 
 
+# Issue 22: findings are facts. A cancelled activity is always a finding; what the report
+# says of its money (in the clause about it) is quoted and makes it info, never removes it.
 @pytest.mark.parametrize(
-    ("budget", "codes"),
+    ("budget", "found"),
     [
         (
             "Nämnden beviljades 200 000 kr. Seminariet ställdes in.",
-            ["budget_spent_missing", "cancelled_activities"],
+            [("budget_spent_missing", "warning"), ("cancelled_activities", "warning")],
         ),
         (
             "Nämnden beviljades 200 000 kr och har använt 196 000 kr. Seminariet ställdes in, och "
             "pengarna användes i stället till en extra kurs.",
-            [],
+            [("cancelled_activities", "info")],
         ),
         (
             "Nämnden beviljades 200 000 kr och har använt 120 000 kr. Seminariet ställdes in.",
-            ["budget_underspent"],
-        ),  # underspent already asks what happens to the rest
+            [("budget_underspent", "warning"), ("cancelled_activities", "warning")],
+        ),
         (
             "Nämnden beviljades 200 000 kr och har använt 196 000 kr. Inga aktiviteter ställdes in.",
             [],
@@ -191,14 +202,29 @@ def test_cancelled_activities_while_all_the_money_is_used(catalog: TemplateCatal
         (
             "Nämnden beviljades 200 000 kr och har använt 150 000 kr. Seminariet sköts upp till "
             "våren och resterande medel betalas tillbaka.",
-            [],  # what happens to the rest is said
+            [("budget_underspent", "info"), ("cancelled_activities", "info")],
+        ),
+        (
+            "Nämnden beviljades 200 000 kr och har använt 196 000 kr. Personalen är inställd på "
+            "att fortsätta arbetet.",
+            [],  # prepared for, not cancelled
+        ),
+        (
+            "Nämnden beviljades 200 000 kr och har använt 196 000 kr. Workshoppen blev inte av. "
+            "Vi skrev i stället en kort rapport om arbetet.",
+            [("cancelled_activities", "warning")],  # "i stället" says nothing of the money
         ),
     ],
 )
-def test_cancelled_activities(budget: str, codes: list[str], catalog: TemplateCatalog) -> None:
+def test_cancelled_activities(
+    budget: str, found: list[tuple[str, str]], catalog: TemplateCatalog
+) -> None:
     template = catalog.get("mall-2019")
     findings = run_checks(template, _complete(template, budget=budget), CaseFacts())
-    assert sorted(_codes(findings)) == sorted(codes)
+    assert sorted((f.code, f.severity.value) for f in findings) == sorted(found)
+    for f in findings:
+        if f.severity.value == "info":
+            assert "”" in f.message  # the explanation is quoted
 
 
 def test_confirmed_figures_take_precedence_over_the_reading(catalog: TemplateCatalog) -> None:
