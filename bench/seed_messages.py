@@ -114,6 +114,7 @@ class Official:
     overhead: int = 0
     last: list[Reply] = field(default_factory=list)
     shown: int | None = None  # the question the bot shows the official now
+    answering: bool = True  # writing the answers (the figures left open), not yet /dokument
 
     def send(self, text: str, is_content: bool) -> None:
         """One paste or command; a multi-line paste is split where the terminal splits it."""
@@ -132,8 +133,9 @@ class Official:
                 self.shown = None
             if self.offers(CONFIRM_BUDGET):
                 self.send(CONFIRM_BUDGET, is_content=False)  # the figures read back are right
-            elif self.offers(BUDGET_NOT_YET):
-                self.send(BUDGET_NOT_YET, is_content=False)  # seed 001 does not say it
+            elif self.answering and self.offers(BUDGET_NOT_YET):
+                # Seed 001 does not say what was used; asked at once, the official says it.
+                self.send(USED, is_content=False)
 
     def offers(self, command: str) -> bool:
         return any(b.command == command for r in self.last for row in r.buttons for b in row)
@@ -274,6 +276,7 @@ def write_seed(name: str, slips: list[Slip]) -> Result:
         official.send("/mall mall-2019", is_content=False)
         official.answer_what_is_shown(answers, slips)
         official.fix_wrong_answers(answers, assembly.sessions)
+        official.answering = False
         official.send("/dokument", is_content=False)
         said = "\n".join(r.plain_text for r in official.last)
         if "hur mycket som har använts" in said:  # the seed never says (issue 20): asked

@@ -43,4 +43,6 @@ class DocumentsRequest:
         if not then or turn.state.awaiting is Awaiting.BUDGET:
             return replies
         turn.state.documents_after_budget = False
+        if turn.current_case() is None or self._ledger.used_unknown(self._reports.snapshot(turn)):
+            return replies  # left open ("Vet inte än"): no documents, and no asking again
         return [*replies, *self.documents(turn, "")]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bench.seed_messages import seed_answers
 from bot.app import assemble
-from bot.mall.template import TemplateCatalog
+from bot.mall.template import QuestionKind, TemplateCatalog
 from bot.telegram.app import TelegramBot
 from tests.conftest import MovableClock
 from tests.documents import pdf_text
@@ -55,7 +55,12 @@ async def write_seed(official: FakeUser, catalog: TemplateCatalog) -> None:
     for number in range(2, len(template.questions) + 1):
         for paste in answers[number]:
             await official.ask(paste)
-        if template.questions[number - 1].kind.collects_several_messages:
+        if template.questions[number - 1].kind is QuestionKind.BUDGET:
+            # The figures are read back before the next question (issue 21); seed 001 does
+            # not say what was used, so they are left open for now.
+            await official.ask("klar", says("hur mycket som har använts"))
+            await official.ask("vet inte än", says("Fråga 8 av 8"))
+        elif template.questions[number - 1].kind.collects_several_messages:
             await official.ask("klar", says("sparat"))
 
 

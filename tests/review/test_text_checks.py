@@ -184,7 +184,7 @@ def test_cancelled_activities_while_all_the_money_is_used(catalog: TemplateCatal
     [
         (
             "Nämnden beviljades 200 000 kr. Seminariet ställdes in.",
-            [("budget_spent_missing", "warning"), ("cancelled_activities", "warning")],
+            [("budget_spent_missing", "error"), ("cancelled_activities", "warning")],
         ),
         (
             "Nämnden beviljades 200 000 kr och har använt 196 000 kr. Seminariet ställdes in, och "
