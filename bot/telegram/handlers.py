@@ -28,6 +28,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.documents.file_reader import READ_AHEAD
 from bot.engine.messages import Attachment, Incoming, IncomingFile, Notice, Reply, UserRef, say
 from bot.mall.errors import UserFacingError
 from bot.telegram.formatting import render
@@ -216,9 +217,14 @@ class TelegramAdapter:
             reply = self.texts.file_too_big if too_big else self.texts.file_unreadable
             await self.send_text(context.bot, message.chat_id, reply)
             return
+        name = document.file_name or "fil"
+        # Read now, in a bounded worker process, while this chat waits and nobody else:
+        # the turn's import then finds the text ready (bot/documents/file_reader.py).
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self.slow_executor, READ_AHEAD.prepare, name, data)
         incoming = Incoming(
             text=message.caption,
-            file=IncomingFile(document.file_name or "fil", data),
+            file=IncomingFile(name, data),
             message_ref=str(message.message_id),
             delivery_id=update.update_id,
         )
