@@ -18,7 +18,10 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.models import InboxUpdate
+from storage.models import InboxUpdate, ProcessedUpdate
+
+# The payload of a finished update: nothing of what the user sent.
+FORGOTTEN: dict[str, Any] = {}
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,8 @@ def mark_handled(session: Session, source: str, update_id: int, now: datetime) -
 
 
 def mark_finished(session: Session, source: str, update_id: int, now: datetime) -> None:
-    """Everything the update asked for has been answered."""
+    """Everything the update asked for has been answered: what it said is dropped (what it
+    changed is stored elsewhere), its id kept against a redelivery."""
     session.execute(
         update(InboxUpdate)
         .where(
@@ -71,7 +75,7 @@ def mark_finished(session: Session, source: str, update_id: int, now: datetime) 
             InboxUpdate.update_id == update_id,
             InboxUpdate.finished_at.is_(None),
         )
-        .values(finished_at=now)
+        .values(finished_at=now, payload=FORGOTTEN)
     )
 
 
@@ -99,9 +103,14 @@ def forget_finished(session: Session, before: datetime) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def unfinished_of_chat(
-    session: Session, source: str, chat_id: int, up_to: int
-) -> list[Unfinished]:
+def forget_processed(session: Session, before: datetime) -> int:
+    """Drop the marks of updates handled before `before` (a platform redelivers for a day
+    at most); return how many."""
+    result = session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < before))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def unfinished_of_chat(session: Session, source: str, chat_id: int, up_to: int) -> list[Unfinished]:
     """The chat's updates not finished, up to and including `up_to`, oldest first."""
     rows: Sequence[InboxUpdate] = session.scalars(
         select(InboxUpdate)

@@ -8,6 +8,7 @@ import getpass
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -214,6 +215,7 @@ def run_telegram(settings: Settings) -> int:
         print(f"redovisa: {MISSING_TOKEN}", file=sys.stderr)
         return 2
     assembly = assemble(settings)
-    inbox = inbox_for(settings.telegram_instances, assembly.sessions, assembly.clock)
+    retention = timedelta(days=settings.inbox_retention_days)
+    inbox = inbox_for(settings.telegram_instances, assembly.sessions, assembly.clock, retention)
     run_bot(settings, lambda: assembly.conversation, assembly.reminder_job, inbox)
     return 0

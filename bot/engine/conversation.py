@@ -53,7 +53,7 @@ from bot.engine.turn import Clock, Steps, Turn
 from bot.engine.understanding import Understanding
 from bot.engine.undo import Undo
 from bot.mall.case_numbers import looks_like_case_number
-from bot.mall.clean_text import remove_invisible
+from bot.mall.clean_text import broken_characters, remove_invisible
 from bot.mall.errors import UserFacingError
 from bot.mall.template import TemplateCatalog, TemplateError
 from storage import locks
@@ -250,6 +250,9 @@ class Conversation:
             raise UserFacingError(
                 self._texts.message_too_long.format(length=len(text), limit=MAX_MESSAGE_CHARS)
             )
+        broken = broken_characters(text)
+        if broken:  # half an emoji: it cannot be stored, and nothing of the message is
+            raise UserFacingError(self._texts.broken_characters.format(codes=", ".join(broken)))
         if any(
             unicodedata.category(ch) == "Cc" and ch not in ALLOWED_CONTROL_CHARACTERS for ch in text
         ):

@@ -35,11 +35,13 @@ from bot.telegram.chat_lock import PerChatUpdateProcessor, chat_key
 from bot.telegram.handlers import TelegramAdapter
 from storage import inbox_repository
 from storage.db import SessionFactory
+from storage.text_repair import repair_json
 
 log = logging.getLogger(__name__)
 
 SOURCE = "telegram"  # as the engine names the delivery ids of telegram:… users
-KEEP_FINISHED = timedelta(days=7)
+KEEP_FINISHED = timedelta(days=7)  # INBOX_RETENTION_DAYS's default
+PRUNE_SECONDS = 3600.0
 FIRST_RETRY_SECONDS = 0.5
 MAX_RETRY_SECONDS = 10.0
 
@@ -55,10 +57,16 @@ class Inbox:
     """The database side: store, list unfinished, mark finished. The writes run on a thread
     of their own, so the event loop never waits for the database."""
 
-    def __init__(self, sessions: SessionFactory, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, sessions: SessionFactory, clock: Clock = utc_now, retention: timedelta = KEEP_FINISHED
+    ) -> None:
+        """`retention`: how long a finished update's id (and the engine's mark that it was
+        handled) is kept against a redelivery (INBOX_RETENTION_DAYS)."""
         self._sessions = sessions
         self._clock = clock
+        self.retention = retention
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="inbox")
+        self._pruner: asyncio.Task[None] | None = None
         self.resuming: set[int] = set()  # replayed updates whose turn had committed
 
     async def _run(self, work: Callable[[], Any]) -> Any:
@@ -66,7 +74,7 @@ class Inbox:
 
     async def store(self, update: Update) -> bool:
         """Store the update durably; False when it was stored before."""
-        payload = update.to_dict()
+        payload = repair_json(update.to_dict())  # half an emoji cannot be stored
         key = chat_key(update)
 
         def work() -> bool:
@@ -96,16 +104,46 @@ class Inbox:
     async def unfinished(self) -> list[inbox_repository.Unfinished]:
         def work() -> list[inbox_repository.Unfinished]:
             with self._sessions.begin() as session:
-                inbox_repository.forget_finished(session, self._clock() - KEEP_FINISHED)
                 return inbox_repository.unfinished_updates(session, SOURCE)
 
         found: list[inbox_repository.Unfinished] = await self._run(work)
         return found
 
+    async def prune(self) -> int:
+        """Delete the finished updates and the handled marks older than the retention (on
+        every instance: each deletes what is old, whoever stored it); return how many."""
+
+        def work() -> int:
+            with self._sessions.begin() as session:
+                before = self._clock() - self.retention
+                return inbox_repository.forget_finished(
+                    session, before
+                ) + inbox_repository.forget_processed(session, before)
+
+        pruned: int = await self._run(work)
+        if pruned:
+            log.info("deleted %d handled updates older than %d days", pruned,
+                     self.retention.days)  # fmt: skip
+        return pruned
+
+    def start_pruning(self, every: float = PRUNE_SECONDS) -> None:
+        """Prune now and then every `every` seconds until the inbox is closed."""
+
+        async def prune_forever() -> None:
+            while True:
+                try:
+                    await self.prune()
+                except Exception as error:  # the next round tries again
+                    log.warning("deleting old updates failed: %s", type(error).__name__)
+                await asyncio.sleep(every)
+
+        self._pruner = asyncio.create_task(prune_forever())
+
     async def replay(self, application: Application) -> int:  # type: ignore[type-arg]
         """Queue the updates stored but not finished before the last stop; return how many."""
         queue = application.update_queue
         assert isinstance(queue, InboxQueue)
+        self.start_pruning()
         rows = await self.unfinished()
         for row in rows:
             update = Update.de_json(row.payload, application.bot)
@@ -121,6 +159,8 @@ class Inbox:
         return InboxUpdateProcessor(self, resume)
 
     def close(self) -> None:
+        if self._pruner is not None:
+            self._pruner.cancel()
         self._executor.shutdown(wait=True)
 
 

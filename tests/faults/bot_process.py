@@ -20,6 +20,7 @@ import os
 import sys
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +104,8 @@ async def run(control: Path, database_url: str, base_url: str, file_url: str, po
     # REDOVISA_FAULTS_NO_INBOX=1 runs without the inbox (the bench's comparison).
     without = os.environ.get("REDOVISA_FAULTS_NO_INBOX") == "1"
     instances = settings.telegram_instances  # TELEGRAM_INSTANCES from the environment
-    inbox = None if without else inbox_for(instances, assembly.sessions, assembly.clock)
+    retention = timedelta(days=settings.inbox_retention_days)
+    inbox = None if without else inbox_for(instances, assembly.sessions, assembly.clock, retention)
     async with TelegramBot(settings, engine, inbox=inbox, typing_delay=5.0):
         logging.getLogger("tests.faults.bot_process").debug(
             "bot process %s receiving updates", os.getpid()
