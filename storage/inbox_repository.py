@@ -18,8 +18,11 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.models import InboxUpdate, ProcessedUpdate
+from storage.models import DeadLetterUpdate, InboxUpdate, ProcessedUpdate
 
+# Attempts at an update (counted when it is taken up again: after a restart, or by the
+# instance that holds its chat) before it is moved aside as a dead letter.
+MAX_ATTEMPTS = 5
 # The payload of a finished update: nothing of what the user sent.
 FORGOTTEN: dict[str, Any] = {}
 
@@ -42,8 +45,10 @@ def store_update(
     payload: dict[str, Any],
     now: datetime,
 ) -> bool:
-    """Keep an arriving update; False when it was stored before (a redelivery)."""
+    """Keep an arriving update; False when it was stored (or moved aside) before."""
     if session.get(InboxUpdate, (source, update_id)) is not None:
+        return False
+    if session.get(DeadLetterUpdate, (source, update_id)) is not None:
         return False
     row = InboxUpdate(
         source=source, update_id=update_id, chat_id=chat_id, payload=payload, received_at=now
@@ -79,17 +84,57 @@ def mark_finished(session: Session, source: str, update_id: int, now: datetime) 
     )
 
 
-def unfinished_updates(session: Session, source: str) -> list[Unfinished]:
-    """The updates to handle again after a restart, oldest first (so in order per chat)."""
+def unfinished_updates(
+    session: Session, source: str, now: datetime, max_attempts: int = MAX_ATTEMPTS
+) -> list[Unfinished]:
+    """The updates to handle again after a restart, oldest first (so in order per chat);
+    each is counted as an attempt, and one tried `max_attempts` times is moved aside."""
     rows: Sequence[InboxUpdate] = session.scalars(
         select(InboxUpdate)
         .where(InboxUpdate.source == source, InboxUpdate.finished_at.is_(None))
         .order_by(InboxUpdate.update_id)
     ).all()
-    return [
-        Unfinished(row.update_id, row.chat_id, dict(row.payload), row.handled_at is not None)
-        for row in rows
-    ]
+    return _attempted(session, rows, now, max_attempts)
+
+
+def _attempted(
+    session: Session, rows: Sequence[InboxUpdate], now: datetime, max_attempts: int
+) -> list[Unfinished]:
+    """Count an attempt on each row; move aside the ones that had all their tries (an
+    update that ended its process each time, or failed each time, stops here)."""
+    kept = []
+    for row in rows:
+        if row.attempts >= max_attempts:
+            reason = f"not handled after {row.attempts} attempts"
+            move_aside(session, row.source, row.update_id, row.chat_id, reason, now)
+            continue
+        row.attempts += 1
+        kept.append(
+            Unfinished(row.update_id, row.chat_id, dict(row.payload), row.handled_at is not None)
+        )
+    return kept
+
+
+def move_aside(
+    session: Session,
+    source: str,
+    update_id: int,
+    chat_id: int | None,
+    reason: str,
+    now: datetime,
+) -> None:
+    """Keep the update as a dead letter (its id, chat and the reason; nothing it said), and
+    drop its content from the inbox if it is there."""
+    if session.get(DeadLetterUpdate, (source, update_id)) is None:
+        letter = DeadLetterUpdate(
+            source=source, update_id=update_id, chat_id=chat_id, reason=reason[:200], moved_at=now
+        )
+        try:
+            with session.begin_nested():
+                session.add(letter)
+        except IntegrityError:  # moved aside by another instance in the meantime
+            pass
+    mark_finished(session, source, update_id, now)
 
 
 def forget_finished(session: Session, before: datetime) -> int:
@@ -100,7 +145,8 @@ def forget_finished(session: Session, before: datetime) -> int:
             InboxUpdate.finished_at.is_not(None), InboxUpdate.received_at < before
         )
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    letters = session.execute(delete(DeadLetterUpdate).where(DeadLetterUpdate.moved_at < before))
+    return int(getattr(result, "rowcount", 0) or 0) + int(getattr(letters, "rowcount", 0) or 0)
 
 
 def forget_processed(session: Session, before: datetime) -> int:
@@ -110,8 +156,16 @@ def forget_processed(session: Session, before: datetime) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def unfinished_of_chat(session: Session, source: str, chat_id: int, up_to: int) -> list[Unfinished]:
-    """The chat's updates not finished, up to and including `up_to`, oldest first."""
+def unfinished_of_chat(
+    session: Session,
+    source: str,
+    chat_id: int,
+    up_to: int,
+    now: datetime,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> list[Unfinished]:
+    """The chat's updates not finished, up to and including `up_to`, oldest first; each
+    counted as an attempt, and one tried `max_attempts` times moved aside."""
     rows: Sequence[InboxUpdate] = session.scalars(
         select(InboxUpdate)
         .where(
@@ -122,10 +176,7 @@ def unfinished_of_chat(session: Session, source: str, chat_id: int, up_to: int) 
         )
         .order_by(InboxUpdate.update_id)
     ).all()
-    return [
-        Unfinished(row.update_id, row.chat_id, dict(row.payload), row.handled_at is not None)
-        for row in rows
-    ]
+    return _attempted(session, rows, now, max_attempts)
 
 
 def chats_waiting(session: Session, source: str, before: datetime) -> list[tuple[int, int]]:

@@ -22,6 +22,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -33,6 +34,7 @@ from telegram.ext import Application, ApplicationBuilder, ExtBot
 from bot.engine.messages import Incoming
 from bot.telegram.chat_lock import PerChatUpdateProcessor, chat_key
 from bot.telegram.handlers import TelegramAdapter
+from bot.telegram.update_check import poison_of
 from storage import inbox_repository
 from storage.db import SessionFactory
 from storage.text_repair import repair_json
@@ -43,6 +45,7 @@ SOURCE = "telegram"  # as the engine names the delivery ids of telegram:… user
 KEEP_FINISHED = timedelta(days=7)  # INBOX_RETENTION_DAYS's default
 PRUNE_SECONDS = 3600.0
 FIRST_RETRY_SECONDS = 0.5
+STORE_TRIES = 3  # then the update is moved aside, if the database takes that
 MAX_RETRY_SECONDS = 10.0
 
 Clock = Callable[[], datetime]
@@ -51,6 +54,11 @@ Resume = Callable[[Update], Awaitable[None]]
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def failure_name(error: BaseException) -> str:
+    """The database driver's error class (or the error's own): what a log line may say."""
+    return type(getattr(error, "orig", None) or error).__name__
 
 
 class Inbox:
@@ -73,9 +81,15 @@ class Inbox:
         return await asyncio.get_running_loop().run_in_executor(self._executor, work)
 
     async def store(self, update: Update) -> bool:
-        """Store the update durably; False when it was stored before."""
-        payload = repair_json(update.to_dict())  # half an emoji cannot be stored
+        """Store the update durably; False when it was stored before, or is moved aside
+        (not a valid update, or not storable after STORE_TRIES tries): then it is confirmed
+        to the platform and never handled, and the chat's other updates go on."""
         key = chat_key(update)
+        poison = poison_of(update)
+        if poison is not None:
+            await self.move_aside(update.update_id, key, poison)
+            return False
+        payload = repair_json(update.to_dict())  # half an emoji cannot be stored
 
         def work() -> bool:
             with self._sessions.begin() as session:
@@ -83,16 +97,33 @@ class Inbox:
                     session, SOURCE, update.update_id, key, payload, self._clock()
                 )
 
-        delay = FIRST_RETRY_SECONDS
-        while True:  # never confirmed before it is stored: wait for the database
+        delay, tries = FIRST_RETRY_SECONDS, 0
+        while True:  # never confirmed before it is stored (or moved aside)
             try:
                 stored: bool = await self._run(work)
                 return stored
-            except DBAPIError as error:
-                log.warning("storing update %s failed (%s); again in %.1f s",
-                            update.update_id, type(error.orig).__name__, delay)  # fmt: skip
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, MAX_RETRY_SECONDS)
+            except Exception as error:
+                tries += 1
+                log.warning("storing update %s failed (%s, try %d)", update.update_id,
+                            failure_name(error), tries)  # fmt: skip
+                if tries >= STORE_TRIES:
+                    with suppress(Exception):  # unless the database itself is down
+                        reason = f"could not be stored ({failure_name(error)})"
+                        await self.move_aside(update.update_id, key, reason)
+                        return False
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, MAX_RETRY_SECONDS)
+
+    async def move_aside(self, update_id: int, chat: int | None, reason: str) -> None:
+        """Keep the update as a dead letter: its id, its chat and the reason, nothing else."""
+
+        def work() -> None:
+            with self._sessions.begin() as session:
+                fits = chat if chat is not None and -(2**63) <= chat < 2**63 else None
+                inbox_repository.move_aside(session, SOURCE, update_id, fits, reason, self._clock())
+
+        await self._run(work)
+        log.warning("update %s moved aside: %s", update_id, reason)
 
     async def finish(self, update_id: int) -> None:
         def work() -> None:
@@ -104,7 +135,7 @@ class Inbox:
     async def unfinished(self) -> list[inbox_repository.Unfinished]:
         def work() -> list[inbox_repository.Unfinished]:
             with self._sessions.begin() as session:
-                return inbox_repository.unfinished_updates(session, SOURCE)
+                return inbox_repository.unfinished_updates(session, SOURCE, self._clock())
 
         found: list[inbox_repository.Unfinished] = await self._run(work)
         return found

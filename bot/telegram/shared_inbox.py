@@ -83,7 +83,9 @@ class SharedInbox(Inbox):
     async def of_chat(self, chat: int, up_to: int) -> list[inbox_repository.Unfinished]:
         def work() -> list[inbox_repository.Unfinished]:
             with self._sessions.begin() as session:
-                return inbox_repository.unfinished_of_chat(session, SOURCE, chat, up_to)
+                return inbox_repository.unfinished_of_chat(
+                    session, SOURCE, chat, up_to, self._clock()
+                )
 
         found: list[inbox_repository.Unfinished] = await self._run(work)
         return found

@@ -250,6 +250,25 @@ class FakeBotApi:
         assert self._loop is not None
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop)
 
+    async def post_raw_to_webhook(
+        self, body: bytes, *, secret: str | None = None, content_type: str = "application/json"
+    ) -> tuple[int, float]:
+        """POST `body` as it is to the webhook the bot set (with its secret unless `secret`
+        is given), as a broken or hostile relay might; return (HTTP status, seconds)."""
+        assert self.webhook_url is not None
+
+        async def post() -> tuple[int, float]:
+            assert self._http is not None and self.webhook_url is not None
+            headers = {"Content-Type": content_type}
+            token = self.webhook_secret if secret is None else secret
+            if token:
+                headers["X-Telegram-Bot-Api-Secret-Token"] = token
+            started = time.perf_counter()
+            async with self._http.post(self.webhook_url, data=body, headers=headers) as answer:
+                return answer.status, time.perf_counter() - started
+
+        return await asyncio.wrap_future(self.run_on_server(post()))
+
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/bot"
@@ -898,11 +917,15 @@ def _user(user_id: int, first_name: str, last_name: str = "") -> dict[str, Any]:
 
 
 def _chat_of(update: dict[str, Any]) -> int | None:
-    for key in ("message", "edited_message"):
-        if key in update:
-            return int(update[key]["chat"]["id"])
-    if "callback_query" in update:
-        return int(update["callback_query"]["message"]["chat"]["id"])
+    """The update's chat; None also for a malformed update (a test's poison)."""
+    try:
+        for key in ("message", "edited_message"):
+            if key in update:
+                return int(update[key]["chat"]["id"])
+        if "callback_query" in update:
+            return int(update["callback_query"]["message"]["chat"]["id"])
+    except (KeyError, TypeError, ValueError):
+        return None
     return None
 
 
