@@ -3,8 +3,9 @@
 Reading a DOCX or a PDF is the one step whose cost the sender chooses: a zip bomb, a PDF
 of a thousand pages, a tiny DOCX of endless empty paragraphs. The readers guard what
 they can (bot/documents/zip_guard.py counts what a zip really unpacks to), and on top of
-that `read_in_worker` runs the reading in a child process whose address space and CPU
-time are capped (resource.setrlimit) and which is killed after `MAX_SECONDS`, so the
+that `read_in_worker` runs the reading in a child process (`python -m
+bot.documents.file_reader`, the file on its stdin, the text on its stdout) whose address
+space and CPU time are capped (resource.setrlimit) and which is killed after `MAX_SECONDS`, so the
 worst file costs its sender a refusal and the bot's own process neither memory nor time.
 
 Threads: the Telegram adapter calls `ReadAhead.prepare` on its slow-work pool as soon as
@@ -16,11 +17,12 @@ A caller without the read-ahead (the terminal chat) gets the same bounded child.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
+import pickle
 import resource
+import subprocess
+import sys
 import threading
 from collections import OrderedDict
-from multiprocessing.connection import Connection
 from pathlib import PurePath
 
 from bot.documents.import_docx import read_docx
@@ -56,43 +58,41 @@ def read_file_text(filename: str, data: bytes) -> FileText:
     raise UserFacingError(f"Filtypen ({suffix or 'utan filändelse'}) läses inte in.")
 
 
-def _child(connection: Connection, filename: str, data: bytes) -> None:
-    """In the worker: cap memory and CPU, read, send back the text or the refusal."""
+def _serve_one() -> None:
+    """The worker's main: cap memory and CPU, read the file from stdin (a pickled
+    (filename, bytes)), write the pickled ("read", FileText) or ("refused", message)."""
     resource.setrlimit(resource.RLIMIT_AS, (MAX_MEMORY_BYTES, MAX_MEMORY_BYTES))
     seconds = int(MAX_SECONDS) + 1
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
+    filename, data = pickle.loads(sys.stdin.buffer.read())
     try:
         result: tuple[str, object] = ("read", read_file_text(filename, data))
     except UserFacingError as error:
         result = ("refused", error.message)
     except MemoryError:
         result = ("refused", TOO_HEAVY)
-    connection.send(result)
-    connection.close()
-
-
-_CONTEXT = multiprocessing.get_context("forkserver")
-_CONTEXT.set_forkserver_preload([__name__])
+    sys.stdout.buffer.write(pickle.dumps(result))
+    sys.stdout.flush()
 
 
 def read_in_worker(filename: str, data: bytes, max_seconds: float = MAX_SECONDS) -> FileText:
-    """`read_file_text` in a bounded child process; blocks the calling thread (never the
-    event loop's) until it answers, fails or is killed."""
-    receiving, sending = _CONTEXT.Pipe(duplex=False)
-    child = _CONTEXT.Process(target=_child, args=(sending, filename, data), daemon=True)
-    child.start()
-    sending.close()
-    try:
-        if not receiving.poll(max_seconds):
-            raise UserFacingError(TOO_SLOW)
-        kind, value = receiving.recv()
-    except (EOFError, OSError) as exc:  # killed by its limits before it could answer
-        raise UserFacingError(TOO_HEAVY) from exc
-    finally:
-        receiving.close()
-        if child.is_alive():
+    """`read_file_text` in a bounded child process (a fresh interpreter, so nothing of
+    this process's threads or state goes along); blocks the calling thread (never the
+    event loop's) until the child answers, fails or is killed."""
+    command = [sys.executable, "-m", __name__]
+    with subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    ) as child:
+        try:
+            out, _ = child.communicate(pickle.dumps((filename, data)), timeout=max_seconds)
+        except subprocess.TimeoutExpired:
             child.kill()
-        child.join(5)
+            child.communicate()
+            raise UserFacingError(TOO_SLOW) from None
+    try:
+        kind, value = pickle.loads(out)
+    except Exception:  # killed by its limits before it could answer
+        raise UserFacingError(TOO_HEAVY) from None
     if kind == "refused":
         raise UserFacingError(str(value))
     assert isinstance(value, FileText)
@@ -138,3 +138,7 @@ class ReadAhead:
 
 
 READ_AHEAD = ReadAhead()
+
+
+if __name__ == "__main__":
+    _serve_one()
