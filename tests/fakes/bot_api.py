@@ -207,6 +207,9 @@ class FakeBotApi:
         self.webhook_targets: list[str] = []
         self.webhook_routes: dict[int, str] = {}  # update_id -> the URL that took it
         self._webhook_turn = 0
+        # Picks the instance (an index into webhook_targets) for an update; round robin
+        # when None or when it answers None, and the next one when the picked one fails.
+        self.webhook_router: Callable[[dict[str, Any]], int | None] | None = None
         self._balanced: asyncio.Queue[dict[str, Any]] | None = None
         self.pushed_at: dict[int, float] = {}  # update_id -> time.perf_counter()
         self.answered_at: dict[int, float] = {}  # update_id -> first reply after it
@@ -539,10 +542,16 @@ class FakeBotApi:
     async def _deliver_balanced(self, update: dict[str, Any]) -> None:
         assert self._http is not None
         failures = 0
+        router = self.webhook_router
+        picked = router(update) if router is not None else None
         while True:
             with self._lock:
-                url = self.webhook_targets[self._webhook_turn % len(self.webhook_targets)]
-                self._webhook_turn += 1
+                if picked is not None and not failures:
+                    turn = picked
+                else:
+                    turn = self._webhook_turn
+                    self._webhook_turn += 1
+                url = self.webhook_targets[turn % len(self.webhook_targets)]
                 secret = self.webhook_secret
             headers = {"Content-Type": "application/json"}
             if secret:

@@ -9,7 +9,8 @@ away when the point is reached, and CONTROL_DIR/stopped written):
 - `in_turn`: the turn stops at its COMMIT (the delivery claimed, the answer written, not
   committed);
 - `after_commit`: the turn committed, its replies not yet sent.
-The process then waits to be killed.
+The process then waits to be killed. REDOVISA_FAULTS_SLOW_TEXT (with
+REDOVISA_FAULTS_SLOW_SECONDS) makes every turn on that exact text slow, in the turn.
 """
 
 from __future__ import annotations
@@ -69,6 +70,9 @@ class KillPoints:
         return [*steps.now, *steps.finish()]
 
     def handle_in_steps(self, user: UserRef, incoming: Incoming) -> Steps:
+        slow = os.environ.get("REDOVISA_FAULTS_SLOW_TEXT")
+        if slow and incoming.text == slow:  # slow work in the turn, holding the chat
+            time.sleep(float(os.environ.get("REDOVISA_FAULTS_SLOW_SECONDS", "3")))
         point = self._armed()
         if point == "in_turn":
             self._blocking = threading.get_ident()
