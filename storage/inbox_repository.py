@@ -35,6 +35,7 @@ class Unfinished:
     chat_id: int | None
     payload: dict[str, Any]
     handled: bool
+    replies: list[dict[str, Any]] | None = None  # what the committed turn answered
 
 
 def store_update(
@@ -80,7 +81,18 @@ def mark_finished(session: Session, source: str, update_id: int, now: datetime) 
             InboxUpdate.update_id == update_id,
             InboxUpdate.finished_at.is_(None),
         )
-        .values(finished_at=now, payload=FORGOTTEN)
+        .values(finished_at=now, payload=FORGOTTEN, replies=None)
+    )
+
+
+def keep_replies(
+    session: Session, source: str, update_id: int, replies: list[dict[str, Any]]
+) -> None:
+    """What the update's turn answers, kept in that turn's transaction until it is sent."""
+    session.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.source == source, InboxUpdate.update_id == update_id)
+        .values(replies=replies)
     )
 
 
@@ -109,9 +121,8 @@ def _attempted(
             move_aside(session, row.source, row.update_id, row.chat_id, reason, now)
             continue
         row.attempts += 1
-        kept.append(
-            Unfinished(row.update_id, row.chat_id, dict(row.payload), row.handled_at is not None)
-        )
+        handled = row.handled_at is not None
+        kept.append(Unfinished(row.update_id, row.chat_id, dict(row.payload), handled, row.replies))
     return kept
 
 

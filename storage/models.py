@@ -278,6 +278,9 @@ class InboxUpdate(Base):
     handled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # What the committed turn answered (its replies as JSON), kept until the update is
+    # finished, so a user whose replies were lost in a crash gets them after the restart.
+    replies: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
 
 class DeadLetterUpdate(Base):

@@ -39,7 +39,7 @@ from bot.engine.importing import DraftImport
 from bot.engine.jobs import JobRunner
 from bot.engine.ledger_texts import load_ledger_texts
 from bot.engine.lifecycle import Lifecycle
-from bot.engine.messages import Incoming, Reply, UserRef, say
+from bot.engine.messages import Incoming, Reply, UserRef, replies_to_json, say
 from bot.engine.navigation import Navigation
 from bot.engine.parsing import Command, parse_command, parse_phrase
 from bot.engine.report_output import ReportOutput
@@ -56,7 +56,7 @@ from bot.mall.case_numbers import looks_like_case_number
 from bot.mall.clean_text import broken_characters, remove_invisible
 from bot.mall.errors import UserFacingError
 from bot.mall.template import TemplateCatalog, TemplateError
-from storage import locks
+from storage import inbox_repository, locks
 from storage import repository as repo
 from storage.db import SessionFactory
 
@@ -182,6 +182,10 @@ class Conversation:
                 turn = Turn(session, row, state, now)
                 replies = self._dispatch(turn, incoming)
                 replies = [*replies, *self._ledger.after_saves(turn)]
+                if incoming.delivery_id is not None:  # sent again if a crash loses them
+                    inbox_repository.keep_replies(
+                        session, source, incoming.delivery_id, replies_to_json(replies)
+                    )
                 repo.save_state(session, row.id, turn.state.model_dump(mode="json"), now)
         except UserFacingError as error:
             return Steps([say(error.message)])

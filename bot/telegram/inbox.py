@@ -11,9 +11,10 @@ stored already is not queued again.
 `InboxUpdateProcessor` marks an update finished once it was handled and its replies sent.
 On start, `Inbox.replay` queues the stored updates that were not finished, oldest first,
 so each chat's updates are handled in order. The engine claims each delivery id in its
-turn's transaction (and marks the inbox row handled there), so a replayed update whose turn
-had committed is not handled twice: the user is told instead that it was kept, and where
-the conversation stands (its replies may never have been sent).
+turn's transaction (and marks the inbox row handled there, and keeps the turn's replies
+on it), so a replayed update whose turn had committed is not handled twice: the user is
+told instead that it was kept, and gets the replies that turn made (they may never have
+been sent).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import Application, ApplicationBuilder, ExtBot
 
-from bot.engine.messages import Incoming
+from bot.engine.messages import Incoming, replies_from_json
 from bot.telegram.chat_lock import PerChatUpdateProcessor, chat_key
 from bot.telegram.handlers import TelegramAdapter
 from bot.telegram.update_check import poison_of
@@ -76,6 +77,7 @@ class Inbox:
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="inbox")
         self._pruner: asyncio.Task[None] | None = None
         self.resuming: set[int] = set()  # replayed updates whose turn had committed
+        self.kept_replies: dict[int, list[dict[str, Any]]] = {}  # what those turns answered
 
     async def _run(self, work: Callable[[], Any]) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self._executor, work)
@@ -180,10 +182,15 @@ class Inbox:
             update = Update.de_json(row.payload, application.bot)
             if row.handled:
                 self.resuming.add(row.update_id)
+                self.keep_for_resume(row)
             await queue.put_stored(update)
         if rows:
             log.info("handling %d updates received before the restart", len(rows))
         return len(rows)
+
+    def keep_for_resume(self, row: inbox_repository.Unfinished) -> None:
+        if row.replies is not None:
+            self.kept_replies[row.update_id] = row.replies
 
     def processor(self, resume: Resume) -> InboxUpdateProcessor:
         """The update processor that finishes this inbox's updates."""
@@ -237,17 +244,23 @@ class InboxUpdateProcessor(PerChatUpdateProcessor):
                             type(error.orig).__name__)  # fmt: skip
 
 
-def resume_with_status(adapter: TelegramAdapter) -> Resume:
-    """Tell the user their message was kept and where the conversation stands (/status)."""
+def resume_with_replies(adapter: TelegramAdapter, inbox: Inbox) -> Resume:
+    """Tell the user their message was kept, then send what its committed turn answered
+    (kept with the update in that turn's transaction); where an older row has none, where
+    the conversation stands (/status)."""
 
     async def resume(update: Update) -> None:
+        kept = inbox.kept_replies.pop(update.update_id, None)
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None or chat.type != ChatType.PRIVATE:
             return
         bot = update.get_bot()
         assert isinstance(bot, ExtBot)
         await adapter.send_text(bot, chat.id, adapter.texts.resumed_after_restart)
-        await adapter.run_engine(bot, chat.id, user, Incoming(text="/status"))
+        if kept is not None:
+            await adapter.send_replies(bot, chat.id, replies_from_json(kept))
+        else:
+            await adapter.run_engine(bot, chat.id, user, Incoming(text="/status"))
 
     return resume
 
@@ -256,5 +269,5 @@ def use_inbox(
     builder: ApplicationBuilder, inbox: Inbox, adapter: TelegramAdapter
 ) -> ApplicationBuilder:  # type: ignore[type-arg]
     """Give the Application the storing update queue and the finishing update processor."""
-    processor = inbox.processor(resume_with_status(adapter))
+    processor = inbox.processor(resume_with_replies(adapter, inbox))
     return builder.update_queue(InboxQueue(inbox)).concurrent_updates(processor)

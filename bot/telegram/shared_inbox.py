@@ -167,6 +167,8 @@ class SharedUpdateProcessor(InboxUpdateProcessor):
         application = self.inbox.application
         assert application is not None
         for row in await self.inbox.of_chat(chat, last):
+            if row.handled:
+                self.inbox.keep_for_resume(row)
             if received is not None and row.update_id == received.update_id:
                 update = received
                 work = self.resume(update) if row.handled else coroutine

@@ -1,5 +1,6 @@
 """Poison updates moved aside (dead letters: id and reason, no content), handling attempts
-counted per inbox update, and the indexes that pruning after INBOX_RETENTION_DAYS uses.
+counted per inbox update, the replies of a committed turn kept until they are sent, and
+the indexes that pruning after INBOX_RETENTION_DAYS uses.
 
 Revision ID: 0009_inbox_dead_letters
 Revises: 0008
@@ -27,6 +28,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("inbox_updates") as batch:
         batch.add_column(sa.Column("attempts", sa.Integer, nullable=False, server_default="0"))
+        batch.add_column(sa.Column("replies", sa.JSON))
     op.create_index("ix_inbox_updates_received_at", "inbox_updates", ["received_at"])
     op.create_index("ix_processed_updates_processed_at", "processed_updates", ["processed_at"])
 
@@ -35,5 +37,6 @@ def downgrade() -> None:
     op.drop_index("ix_processed_updates_processed_at", "processed_updates")
     op.drop_index("ix_inbox_updates_received_at", "inbox_updates")
     with op.batch_alter_table("inbox_updates") as batch:
+        batch.drop_column("replies")
         batch.drop_column("attempts")
     op.drop_table("dead_letter_updates")
