@@ -4,7 +4,8 @@ PDF's font cannot show, asked about and named first (issue 12).
 A document never prints a fact nobody gave. When the answers are complete but the ärende
 lacks facts the mall's text uses (decision date, last reply date, recipients), `/dokument` asks first and
 offers the mall's usual values as a choice (`/dokument vanliga` stores them on the ärende),
-or making the documents without them (`/dokument ändå`). A draft is made without asking.
+or making the documents without them (`/dokument ändå`). A draft is made without asking
+about facts, but characters its font cannot show are named first, as for the final ones.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def facts_check(texts: BotTexts, snapshot: ReportSnapshot) -> list[Reply]:
         )
         if usual:
             buttons.append((Button(texts.button_usual_facts, f"/dokument {USE_USUAL}"),))
-    unshowable = unshowable_characters(build_document(template, snapshot.answers, facts))
+    unshowable = _unshowable(snapshot)
     if unshowable:
         replies.append(say(texts.documents_unshowable.format(characters=" ".join(unshowable))))
     if not replies:
@@ -79,3 +80,19 @@ def use_usual_facts(case: Case, template: Template) -> None:
     if not case.recipients:
         given = [defaults[k] for k in ("recipient", "copy_to") if defaults.get(k)]
         case.recipients = given
+
+
+def _unshowable(snapshot: ReportSnapshot) -> list[str]:
+    document = build_document(snapshot.template, snapshot.answers, document_case(snapshot))
+    return unshowable_characters(document)
+
+
+def font_check(texts: BotTexts, snapshot: ReportSnapshot) -> list[Reply]:
+    """Before a draft is made: the characters its font cannot show (an emoji), named with
+    the choice to make it anyway; [] when every character can be shown."""
+    unshowable = _unshowable(snapshot)
+    if not unshowable:
+        return []
+    anyway = (Button(texts.button_documents_anyway, f"/dokument {ANYWAY[0]}"),)
+    note = texts.documents_unshowable.format(characters=" ".join(unshowable))
+    return [say(note, buttons=(anyway,))]

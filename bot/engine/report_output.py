@@ -16,7 +16,13 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.engine.document_facts import ANYWAY, USE_USUAL, facts_check, use_usual_facts
+from bot.engine.document_facts import (
+    ANYWAY,
+    USE_USUAL,
+    facts_check,
+    font_check,
+    use_usual_facts,
+)
 from bot.engine.documents_view import (
     DOCUMENTS_NOT_RUNNING,
     REVIEW_NOT_RUNNING,
@@ -84,6 +90,10 @@ class ReportOutput:
                 asked = facts_check(self._texts, snapshot)
                 if asked:
                     return asked
+        elif self._documents_port is not None and choice not in ANYWAY:
+            asked = font_check(self._texts, snapshot)  # a draft: no boxes without a word
+            if asked:
+                return asked
         self._enqueue(turn, DOCUMENTS, case.id)
         return [say(self._texts.documents_started)]
 
