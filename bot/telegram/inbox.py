@@ -27,7 +27,8 @@ from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SqlTimeout
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import Application, ApplicationBuilder, ExtBot
@@ -46,7 +47,10 @@ SOURCE = "telegram"  # as the engine names the delivery ids of telegram:… user
 KEEP_FINISHED = timedelta(days=7)  # INBOX_RETENTION_DAYS's default
 PRUNE_SECONDS = 3600.0
 FIRST_RETRY_SECONDS = 0.5
-STORE_TRIES = 3  # then the update is moved aside, if the database takes that
+STORE_TRIES = 3  # then an update the database refuses is moved aside
+# Errors of a database that is away or busy, not of the update: waited out, never a reason
+# to move the update aside.
+DATABASE_AWAY = (OperationalError, InterfaceError, DisconnectionError, SqlTimeout)
 MAX_RETRY_SECONDS = 10.0
 
 Clock = Callable[[], datetime]
@@ -106,13 +110,18 @@ class Inbox:
                 return stored
             except Exception as error:
                 tries += 1
-                log.warning("storing update %s failed (%s, try %d)", update.update_id,
-                            failure_name(error), tries)  # fmt: skip
-                if tries >= STORE_TRIES:
-                    with suppress(Exception):  # unless the database itself is down
+                unreachable = isinstance(error, DATABASE_AWAY)
+                if tries >= STORE_TRIES and not unreachable:
+                    with suppress(Exception):  # the update itself cannot be stored
                         reason = f"could not be stored ({failure_name(error)})"
                         await self.move_aside(update.update_id, key, reason)
                         return False
+                # A database away is warned about at every try (and waited for: nothing
+                # is confirmed unstored); an update it refuses is tried again quietly,
+                # and its move aside is its one warning.
+                level = logging.WARNING if unreachable else logging.INFO
+                log.log(level, "storing update %s failed (%s, try %d)", update.update_id,
+                        failure_name(error), tries)  # fmt: skip
             await asyncio.sleep(delay)
             delay = min(delay * 2, MAX_RETRY_SECONDS)
 

@@ -80,9 +80,10 @@ class CheckedUpdatesRequest(HTTPXRequest):
             try:
                 kept.append(checked_update(entry))
             except PoisonUpdate as poison:
-                log.warning("an update from getUpdates is not valid: %s", poison.reason)
-                if poison.update_id is not None:
+                if poison.update_id is not None:  # its move aside is its warning line
                     kept.append({"update_id": poison.update_id, POISON: poison.reason})
+                else:
+                    log.warning("an update from getUpdates was dropped: %s", poison.reason)
         return {**answer, "result": kept}
 
 

@@ -7,7 +7,6 @@ database is read back and searched for the words that were sent.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,9 +14,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
-from storage.db import create_db_engine, migrate
+from storage.db import create_db_engine
 from storage.models import Base, InboxUpdate, ProcessedUpdate
-from tests.conftest import _empty_all_tables
 from tests.fakes.bot_api import FakeBotApi
 from tests.faults.harness import BotProcess
 from tests.faults.test_inbox_kill import free_port, says
@@ -80,15 +78,6 @@ async def test_a_stranger_and_a_refused_text_leave_nothing_of_what_they_said(
     assert "lång text" not in stored
     inbox, processed = counts(database_url)
     assert inbox >= 4  # the ids are kept, against a redelivery
-
-
-@pytest.fixture
-def shared_database(postgres_url: str) -> Iterator[str]:
-    engine = create_db_engine(postgres_url)
-    migrate(engine)
-    _empty_all_tables(engine)
-    engine.dispose()
-    yield postgres_url
 
 
 @pytest.mark.postgres

@@ -13,14 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from storage.db import create_db_engine, migrate
-from tests.conftest import _empty_all_tables
 from tests.fakes.bot_api import FakeBotApi, FakeUser
 from tests.faults.harness import BotProcess
 from tests.faults.test_inbox_kill import free_port, says
@@ -30,15 +27,6 @@ pytestmark = pytest.mark.postgres
 SLOW_CHATS = range(6101, 6119)  # 18
 OTHERS = range(6201, 6204)
 SLOW_SECONDS = 3.0
-
-
-@pytest.fixture
-def shared_database(postgres_url: str) -> Iterator[str]:
-    engine = create_db_engine(postgres_url)
-    migrate(engine)
-    _empty_all_tables(engine)
-    engine.dispose()
-    yield postgres_url
 
 
 async def timed_status(user: FakeUser) -> float:

@@ -1,4 +1,4 @@
-"""What a hostile file costs the bot and the other users: `python -m bench.hostile_files`.
+"""What a hostile file costs the bot and the other users: `python -m bench.hostile_bench`.
 
 The bot runs as production runs it (tests/faults/bot_process.py) on SQLite, over the local
 Bot API server. For each hostile file (a zip bomb whose zip says 1 kB where 300 MB come
@@ -9,7 +9,7 @@ the sender's wait for the refusal. The baseline is the other official's /status 
 no file in flight, measured in the same run (each /status a second after the last reply,
 so Telegram's limit of one message a second per chat is not what is measured).
 
-    python -m bench.hostile_files [--rounds 3]
+    python -m bench.hostile_bench [--rounds 3]
 """
 
 from __future__ import annotations
