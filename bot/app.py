@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot.arende import after_signing
 from bot.config import Settings
 from bot.documents.case_record import document_case, file_facts
+from bot.documents.file_reader import READ_AHEAD
 from bot.documents.for_signature import render_for_signature
 from bot.documents.importer import import_report
 from bot.documents.mail import MailSettings
@@ -112,7 +113,7 @@ class ReportServices:
         )
 
     def import_draft(self, filename: str, data: bytes) -> ImportedDraft:
-        report = import_report(filename, data, self._catalog)
+        report = import_report(filename, data, self._catalog, READ_AHEAD.read)
         return ImportedDraft(
             template_id=report.template_id,
             answers=dict(report.answers),

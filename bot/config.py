@@ -71,6 +71,15 @@ class Settings(BaseSettings):
             "mode); each sends at most 1/N of Telegram's 30 messages a second"
         ),
     )
+    inbox_retention_days: int = Field(
+        default=7,
+        ge=1,
+        le=365,
+        description=(
+            "Days a handled update's id is kept (against a redelivery) before it is deleted; "
+            "its content is dropped as soon as it has been answered"
+        ),
+    )
     telegram_admin_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, description="Telegram user ids of administrators, comma-separated"
     )

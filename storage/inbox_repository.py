@@ -18,7 +18,13 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.models import InboxUpdate
+from storage.models import DeadLetterUpdate, InboxUpdate, ProcessedUpdate
+
+# Attempts at an update (counted when it is taken up again: after a restart, or by the
+# instance that holds its chat) before it is moved aside as a dead letter.
+MAX_ATTEMPTS = 5
+# The payload of a finished update: nothing of what the user sent.
+FORGOTTEN: dict[str, Any] = {}
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,7 @@ class Unfinished:
     chat_id: int | None
     payload: dict[str, Any]
     handled: bool
+    replies: list[dict[str, Any]] | None = None  # what the committed turn answered
 
 
 def store_update(
@@ -39,8 +46,10 @@ def store_update(
     payload: dict[str, Any],
     now: datetime,
 ) -> bool:
-    """Keep an arriving update; False when it was stored before (a redelivery)."""
+    """Keep an arriving update; False when it was stored (or moved aside) before."""
     if session.get(InboxUpdate, (source, update_id)) is not None:
+        return False
+    if session.get(DeadLetterUpdate, (source, update_id)) is not None:
         return False
     row = InboxUpdate(
         source=source, update_id=update_id, chat_id=chat_id, payload=payload, received_at=now
@@ -63,7 +72,8 @@ def mark_handled(session: Session, source: str, update_id: int, now: datetime) -
 
 
 def mark_finished(session: Session, source: str, update_id: int, now: datetime) -> None:
-    """Everything the update asked for has been answered."""
+    """Everything the update asked for has been answered: what it said is dropped (what it
+    changed is stored elsewhere), its id kept against a redelivery."""
     session.execute(
         update(InboxUpdate)
         .where(
@@ -71,21 +81,71 @@ def mark_finished(session: Session, source: str, update_id: int, now: datetime) 
             InboxUpdate.update_id == update_id,
             InboxUpdate.finished_at.is_(None),
         )
-        .values(finished_at=now)
+        .values(finished_at=now, payload=FORGOTTEN, replies=None)
     )
 
 
-def unfinished_updates(session: Session, source: str) -> list[Unfinished]:
-    """The updates to handle again after a restart, oldest first (so in order per chat)."""
+def keep_replies(
+    session: Session, source: str, update_id: int, replies: list[dict[str, Any]]
+) -> None:
+    """What the update's turn answers, kept in that turn's transaction until it is sent."""
+    session.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.source == source, InboxUpdate.update_id == update_id)
+        .values(replies=replies)
+    )
+
+
+def unfinished_updates(
+    session: Session, source: str, now: datetime, max_attempts: int = MAX_ATTEMPTS
+) -> list[Unfinished]:
+    """The updates to handle again after a restart, oldest first (so in order per chat);
+    each is counted as an attempt, and one tried `max_attempts` times is moved aside."""
     rows: Sequence[InboxUpdate] = session.scalars(
         select(InboxUpdate)
         .where(InboxUpdate.source == source, InboxUpdate.finished_at.is_(None))
         .order_by(InboxUpdate.update_id)
     ).all()
-    return [
-        Unfinished(row.update_id, row.chat_id, dict(row.payload), row.handled_at is not None)
-        for row in rows
-    ]
+    return _attempted(session, rows, now, max_attempts)
+
+
+def _attempted(
+    session: Session, rows: Sequence[InboxUpdate], now: datetime, max_attempts: int
+) -> list[Unfinished]:
+    """Count an attempt on each row; move aside the ones that had all their tries (an
+    update that ended its process each time, or failed each time, stops here)."""
+    kept = []
+    for row in rows:
+        if row.attempts >= max_attempts:
+            reason = f"not handled after {row.attempts} attempts"
+            move_aside(session, row.source, row.update_id, row.chat_id, reason, now)
+            continue
+        row.attempts += 1
+        handled = row.handled_at is not None
+        kept.append(Unfinished(row.update_id, row.chat_id, dict(row.payload), handled, row.replies))
+    return kept
+
+
+def move_aside(
+    session: Session,
+    source: str,
+    update_id: int,
+    chat_id: int | None,
+    reason: str,
+    now: datetime,
+) -> None:
+    """Keep the update as a dead letter (its id, chat and the reason; nothing it said), and
+    drop its content from the inbox if it is there."""
+    if session.get(DeadLetterUpdate, (source, update_id)) is None:
+        letter = DeadLetterUpdate(
+            source=source, update_id=update_id, chat_id=chat_id, reason=reason[:200], moved_at=now
+        )
+        try:
+            with session.begin_nested():
+                session.add(letter)
+        except IntegrityError:  # moved aside by another instance in the meantime
+            pass
+    mark_finished(session, source, update_id, now)
 
 
 def forget_finished(session: Session, before: datetime) -> int:
@@ -96,11 +156,27 @@ def forget_finished(session: Session, before: datetime) -> int:
             InboxUpdate.finished_at.is_not(None), InboxUpdate.received_at < before
         )
     )
+    letters = session.execute(delete(DeadLetterUpdate).where(DeadLetterUpdate.moved_at < before))
+    return int(getattr(result, "rowcount", 0) or 0) + int(getattr(letters, "rowcount", 0) or 0)
+
+
+def forget_processed(session: Session, before: datetime) -> int:
+    """Drop the marks of updates handled before `before` (a platform redelivers for a day
+    at most); return how many."""
+    result = session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < before))
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def unfinished_of_chat(session: Session, source: str, chat_id: int, up_to: int) -> list[Unfinished]:
-    """The chat's updates not finished, up to and including `up_to`, oldest first."""
+def unfinished_of_chat(
+    session: Session,
+    source: str,
+    chat_id: int,
+    up_to: int,
+    now: datetime,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> list[Unfinished]:
+    """The chat's updates not finished, up to and including `up_to`, oldest first; each
+    counted as an attempt, and one tried `max_attempts` times moved aside."""
     rows: Sequence[InboxUpdate] = session.scalars(
         select(InboxUpdate)
         .where(
@@ -111,10 +187,7 @@ def unfinished_of_chat(session: Session, source: str, chat_id: int, up_to: int) 
         )
         .order_by(InboxUpdate.update_id)
     ).all()
-    return [
-        Unfinished(row.update_id, row.chat_id, dict(row.payload), row.handled_at is not None)
-        for row in rows
-    ]
+    return _attempted(session, rows, now, max_attempts)
 
 
 def chats_waiting(session: Session, source: str, before: datetime) -> list[tuple[int, int]]:

@@ -15,7 +15,8 @@ the connection that held them closes, so a killed instance holds nothing.
   the lock's 32-bit keys; two chats that share a hash only wait for each other), held
   while one update of the chat is handled and its replies are sent
   (bot/telegram/shared_inbox.py); its connections come from a small pool of their own,
-  so a wait for a lease never starves the turns.
+  so a wait for a lease never starves the turns, and a chat that another instance holds
+  is waited for without a place in that pool.
 
 On SQLite every function here is a no-op or answers for the one process there is.
 """
@@ -25,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, suppress
 
 from sqlalchemy import Connection, Engine, create_engine, text
@@ -106,6 +108,9 @@ class ChatLeases:
         self.shared = is_postgres(engine)
         self._engine: Engine | None = None
         self._slots = asyncio.Semaphore(pool_size)
+        # Tries and releases run on threads of their own: many chats waiting for other
+        # instances then never queue up before the event loop's other blocking calls.
+        self._threads = ThreadPoolExecutor(pool_size, thread_name_prefix="lease")
         if self.shared:
             self._engine = create_engine(
                 engine.url, pool_size=pool_size, max_overflow=0, pool_pre_ping=True,
@@ -144,33 +149,47 @@ class ChatLeases:
 
     async def _loop_take(self, chat: int) -> Connection | None:
         """Take the chat and keep it until the connection is given back or lost."""
-        return await asyncio.get_running_loop().run_in_executor(None, self._take, chat)
+        return await asyncio.get_running_loop().run_in_executor(self._threads, self._take, chat)
 
     @asynccontextmanager
     async def hold(self, chat: int, wait: bool = True) -> AsyncIterator[bool]:
         """Hold the chat for the block; yields False (and holds nothing) when `wait` is
-        False and another instance has it."""
+        False and another instance has it.
+
+        A place among the instance's `pool_size` chats (and the connection that keeps the
+        lock) is taken only while the lease is tried and, once it is had, while the chat is
+        handled: a wait for a chat that another instance holds sleeps between tries with
+        neither, so chats that are busy elsewhere never crowd out the ones that are not."""
         if not self.shared:
             yield True
             return
         loop = asyncio.get_running_loop()
-        async with self._slots:
-            delay = LEASE_POLL_SECONDS
-            while True:
+        delay = LEASE_POLL_SECONDS
+        while True:
+            await self._slots.acquire()
+            try:
                 connection = await self._loop_take(chat)
-                if connection is not None or not wait:
-                    break
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 0.5)
-            if connection is None:
+            except BaseException:
+                self._slots.release()
+                raise
+            if connection is not None:
+                break
+            self._slots.release()
+            if not wait:
                 yield False
                 return
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.5)
+        try:
+            yield True
+        finally:
             try:
-                yield True
-            finally:
                 with suppress(Exception):  # a lost connection released the lock anyway
-                    await loop.run_in_executor(None, self._give_back, connection, chat)
+                    await loop.run_in_executor(self._threads, self._give_back, connection, chat)
+            finally:
+                self._slots.release()
 
     def close(self) -> None:
+        self._threads.shutdown(wait=False)
         if self._engine is not None:
             self._engine.dispose()

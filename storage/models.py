@@ -141,6 +141,7 @@ class ProcessedUpdate(Base):
     """An incoming update already handled, so a redelivery is handled once."""
 
     __tablename__ = "processed_updates"
+    __table_args__ = (Index("ix_processed_updates_processed_at", "processed_at"),)
 
     source: Mapped[str] = mapped_column(String(40), primary_key=True)
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -268,7 +269,10 @@ class InboxUpdate(Base):
     """
 
     __tablename__ = "inbox_updates"
-    __table_args__ = (Index("ix_inbox_updates_unfinished", "source", "finished_at", "update_id"),)
+    __table_args__ = (
+        Index("ix_inbox_updates_unfinished", "source", "finished_at", "update_id"),
+        Index("ix_inbox_updates_received_at", "received_at"),
+    )
 
     source: Mapped[str] = mapped_column(String(40), primary_key=True)
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -277,6 +281,23 @@ class InboxUpdate(Base):
     received_at: Mapped[datetime] = mapped_column(UtcDateTime())
     handled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # What the committed turn answered (its replies as JSON), kept until the update is
+    # finished, so a user whose replies were lost in a crash gets them after the restart.
+    replies: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+
+
+class DeadLetterUpdate(Base):
+    """An update moved aside: it could not be stored or handled after a few tries (or was
+    no valid update at all). Its id and the reason are kept, nothing of what it said."""
+
+    __tablename__ = "dead_letter_updates"
+
+    source: Mapped[str] = mapped_column(String(40), primary_key=True)
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(String(200))
+    moved_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class Job(Base):

@@ -25,6 +25,7 @@ from storage.models import (
     ProcessedUpdate,
     User,
 )
+from storage.text_repair import repair_json
 
 
 def get_or_create_user(
@@ -65,7 +66,8 @@ def load_state(session: Session, user_id: int) -> dict[str, Any] | None:
     state = session.scalar(
         select(ConversationStateRow.state).where(ConversationStateRow.user_id == user_id)
     )
-    return dict(state) if state is not None else None
+    # Repaired as read: a state stored before the adapters refused half an emoji may hold one.
+    return dict(repair_json(state)) if state is not None else None
 
 
 def save_state(session: Session, user_id: int, state: dict[str, Any], now: datetime) -> None:

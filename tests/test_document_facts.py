@@ -81,6 +81,30 @@ def test_an_emoji_is_named_before_the_documents_are_made(tmp_path: Path, seeds_d
     assert pypdf.PdfReader(BytesIO(_pdf(made))).pages
 
 
+def test_an_emoji_in_a_draft_is_named_before_the_draft_is_made(tmp_path: Path) -> None:
+    conversation = build_conversation(settings_for(tmp_path), MovableClock())
+    say(conversation, "/ny STK-2018-1305")
+    say(conversation, "/mall mall-2019")
+    say(conversation, "Kulturnämnden 🎉")  # only the first answer: a draft
+    asked = say(conversation, "/dokument")
+    assert "🎉" in text_of(asked) and "typsnitt" in text_of(asked)
+    assert not any(r.attachments for r in asked)
+    assert _buttons(asked) == ["/dokument ändå"]
+    made = say(conversation, "/dokument ändå")
+    assert "Utkast – detta saknas" in pdf_text(_pdf(made))
+
+
+def test_a_scottish_flag_is_kept_whole_and_named_for_the_document(tmp_path: Path) -> None:
+    scotland = "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
+    conversation = build_conversation(settings_for(tmp_path), MovableClock())
+    say(conversation, "/ny STK-2018-1306")
+    say(conversation, "/mall mall-2019")
+    said = say(conversation, f"Kulturnämnden {scotland}")
+    assert "osynliga" not in text_of(said)
+    asked = say(conversation, "/dokument")
+    assert f"en ruta: {scotland}." in text_of(asked)  # named whole, not tag by tag
+
+
 def test_the_decision_date_is_asked_for_and_taken_from_the_registration(
     tmp_path: Path, seeds_dir: Path
 ) -> None:

@@ -11,6 +11,8 @@ limiter when the dashboard runs beside the bot, else through a Bot of the dashbo
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import asyncio
 import sys
 from collections.abc import Callable, Coroutine
@@ -117,7 +119,8 @@ def run_telegram_with_dashboard(settings: Settings) -> int:
     from bot.telegram.shared_inbox import inbox_for
 
     assembly = assemble(settings)
-    inbox = inbox_for(settings.telegram_instances, assembly.sessions, assembly.clock)
+    retention = timedelta(days=settings.inbox_retention_days)
+    inbox = inbox_for(settings.telegram_instances, assembly.sessions, assembly.clock, retention)
     beside = dashboard_beside(settings, assembly.sessions) if settings.redovisa_web_url else None
     run_bot(settings, lambda: assembly.conversation, assembly.reminder_job, inbox, beside)
     return 0

@@ -45,6 +45,7 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import PurePath
@@ -52,10 +53,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.documents.import_docx import read_docx
+from bot.documents.file_reader import TEXT_SUFFIXES, read_file_text
 from bot.documents.import_draft import parse_draft, signature_of
 from bot.documents.import_lines import strip_markdown
-from bot.documents.import_pdf import read_pdf, read_pdf_file
+from bot.documents.import_pdf import read_pdf
 from bot.documents.import_text import AttachedAnswers, FileText, clean_text, read_text_file
 from bot.documents.model import ATTACHMENT_NAME
 from bot.mall.amounts import Role, find_amounts
@@ -66,7 +67,6 @@ from bot.mall.template import TemplateCatalog
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 SourceFormat = Literal["text", "docx", "pdf"]
 
 _AMOUNT_RE = re.compile(
@@ -112,8 +112,16 @@ class ImportedReport(BaseModel):
     warnings: list[str]  # Swedish notes for the user about what could not be placed
 
 
-def import_report(filename: str, data: bytes, catalog: TemplateCatalog) -> ImportedReport:
+def import_report(
+    filename: str,
+    data: bytes,
+    catalog: TemplateCatalog,
+    reader: Callable[[str, bytes], FileText] = read_file_text,
+) -> ImportedReport:
     """Read an earlier draft (.txt, .md, .docx, .pdf) into the answers of a mall.
+
+    `reader` gives the file's text (in this process by default; the bot passes the
+    bounded worker of bot/documents/file_reader.py).
 
     Raises `UserFacingError` with a Swedish message when the file is empty, too
     large, of a type that is not supported, corrupt or holds no text.
@@ -129,11 +137,11 @@ def import_report(filename: str, data: bytes, catalog: TemplateCatalog) -> Impor
         )
     source: SourceFormat
     if suffix in TEXT_SUFFIXES:
-        read, source = FileText(read_text_file(data)), "text"
+        source = "text"
     elif suffix == ".docx":
-        read, source = read_docx(data), "docx"
+        source = "docx"
     elif suffix == ".pdf":
-        read, source = read_pdf_file(data), "pdf"
+        source = "pdf"
     elif suffix == ".doc":
         raise UserFacingError(
             "Filtypen .doc (äldre Word-format) stöds inte. Spara dokumentet som .docx "
@@ -145,6 +153,7 @@ def import_report(filename: str, data: bytes, catalog: TemplateCatalog) -> Impor
             f"Filtypen ({shown}) stöds inte. Skicka utkastet som Word-fil (.docx), "
             "PDF eller textfil (.txt, .md)."
         )
+    read = reader(filename, data)
     text = clean_text(read.text)
     if not text.strip():
         raise UserFacingError(

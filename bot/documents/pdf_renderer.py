@@ -322,7 +322,13 @@ def unshowable_characters(report: ReportDocument) -> list[str]:
     each once, so that the user can be told before the document is made."""
     unshown: list[str] = []
     _compile(report_data(report), report.answers_json(), unshown)
-    pieces = [p for p in dict.fromkeys(unshown) if p not in (REPLACEMENT, FALLBACK_REPLACEMENT)]
+    whole: list[str] = []
+    for piece in unshown:  # an emoji tag sequence (🏴 and its tags) is named whole
+        if whole and piece and all(0xE0020 <= ord(char) <= 0xE007F for char in piece):
+            whole[-1] += piece
+        else:
+            whole.append(piece)
+    pieces = [p for p in dict.fromkeys(whole) if p not in (REPLACEMENT, FALLBACK_REPLACEMENT)]
     return [p.strip() for p in pieces if p.strip()]
 
 

@@ -44,7 +44,7 @@ from bot.engine.intents import load_intents
 from bot.engine.jobs import JobRunner
 from bot.engine.ledger_texts import load_ledger_texts
 from bot.engine.lifecycle import Lifecycle
-from bot.engine.messages import Incoming, Reply, UserRef, say
+from bot.engine.messages import Incoming, Reply, UserRef, replies_to_json, say
 from bot.engine.navigation import Navigation
 from bot.engine.parsing import Command, parse_command, parse_phrase
 from bot.engine.previous_answers import PreviousAnswers
@@ -61,10 +61,10 @@ from bot.engine.understanding import Understanding
 from bot.engine.undo import Undo
 from bot.engine.words import CommandWords
 from bot.mall.case_numbers import looks_like_case_number
-from bot.mall.clean_text import remove_invisible
+from bot.mall.clean_text import broken_characters, remove_invisible
 from bot.mall.errors import UserFacingError
 from bot.mall.template import TemplateCatalog, TemplateError
-from storage import locks
+from storage import inbox_repository, locks
 from storage import repository as repo
 from storage.db import SessionFactory
 
@@ -207,6 +207,9 @@ class Conversation:
                     *signed_notice.after_saves(turn),
                 ]
                 turn.notices.extend(self._desk.membership.batched_notices(turn))
+                if incoming.delivery_id is not None:  # sent again if a crash loses them
+                    kept = replies_to_json(replies)
+                    inbox_repository.keep_replies(session, source, incoming.delivery_id, kept)
                 repo.save_state(session, row.id, turn.state.model_dump(mode="json"), now)
         except UserFacingError as error:
             return Steps([say(error.message)])
@@ -279,6 +282,9 @@ class Conversation:
             raise UserFacingError(
                 self._texts.message_too_long.format(length=len(text), limit=MAX_MESSAGE_CHARS)
             )
+        broken = broken_characters(text)
+        if broken:  # half an emoji: it cannot be stored, and nothing of the message is
+            raise UserFacingError(self._texts.broken_characters.format(codes=", ".join(broken)))
         if any(
             unicodedata.category(ch) == "Cc" and ch not in ALLOWED_CONTROL_CHARACTERS for ch in text
         ):

@@ -4,7 +4,8 @@ and characters the PDF's font cannot show (named by the documents job before it 
 A document never prints a fact nobody gave. When the answers are complete but the ärende
 lacks facts the mall's text uses (decision date, last reply date, recipients), `/dokument` asks first and
 offers the mall's usual values as a choice (`/dokument vanliga` stores them on the ärende),
-or making the documents without them (`/dokument ändå`). A draft is made without asking.
+or making the documents without them (`/dokument ändå`). A draft is made without asking
+about facts, but characters its font cannot show are named first, as for the final ones.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -92,3 +93,29 @@ class Notice:
 
     recipient_external_id: str
     reply: Reply
+
+
+def replies_to_json(replies: list[Reply]) -> list[dict[str, Any]]:
+    """The replies' text and buttons as JSON (attachments are left out: a document is
+    made again by its job)."""
+    return [
+        {
+            "blocks": [[block.text, block.style.value] for block in reply.blocks],
+            "buttons": [[[b.label, b.command] for b in row] for row in reply.buttons],
+        }
+        for reply in replies
+    ]
+
+
+def replies_from_json(data: list[dict[str, Any]]) -> list[Reply]:
+    """The replies `replies_to_json` wrote."""
+    return [
+        Reply(
+            blocks=tuple(Block(text, Style(style)) for text, style in item.get("blocks", [])),
+            buttons=tuple(
+                tuple(Button(label, command) for label, command in row)
+                for row in item.get("buttons", [])
+            ),
+        )
+        for item in data
+    ]

@@ -138,7 +138,7 @@ class ReportOutput:
         snapshot = self._snapshot(job)
         if snapshot is None:
             return [say(self._texts.no_current_report)]
-        if not job.payload.get("anyway") and not snapshot.missing_required:
+        if not job.payload.get("anyway"):  # drafts too: no boxes without a word
             asked = font_check(self._texts, snapshot)  # characters the PDF cannot show
             if asked:
                 return asked

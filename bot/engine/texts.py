@@ -83,6 +83,7 @@ class BotTexts(TextFile):
     message_too_long: Text = text("length", "limit")
     answer_too_long: Text = text("limit")
     control_characters: Text = text()
+    broken_characters: Text = text("codes")
     invisible_removed: Text = text("what", "codes")
     unknown_command: Text = text("command")
     did_you_mean: Text = text("command", "meant")

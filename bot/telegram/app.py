@@ -1,8 +1,8 @@
 """`redovisa telegram`: the python-telegram-bot Application on the engine.
 
-Long polling by default; a webhook server when TELEGRAM_WEBHOOK_URL is set (a request
-without the secret token is refused with 403 by PTB's webhook server and never reaches
-a handler). TELEGRAM_API_BASE_URL and TELEGRAM_API_FILE_URL point the bot at a
+Long polling by default; a webhook server when TELEGRAM_WEBHOOK_URL is set
+(bot/telegram/webhook.py: a request without the secret token is refused with 403, one
+that is not a valid update with 400, and neither reaches a handler or the database). TELEGRAM_API_BASE_URL and TELEGRAM_API_FILE_URL point the bot at a
 self-hosted Bot API server, which is also how the tests reach their local fake.
 
 Every Bot API call but getUpdates (replies, edits, documents, reminders, digests) passes
@@ -47,6 +47,8 @@ from bot.telegram.logging_filter import keep_updates_out_of_logs, warn_in_one_li
 from bot.telegram.notifier import TelegramNotifier
 from bot.telegram.outbound import Limits, OutboundLimiter, RetryPolicy, limits_of_one_of
 from bot.telegram.texts import TelegramTexts, load_telegram_texts
+from bot.telegram.update_check import CheckedUpdatesRequest
+from bot.telegram.webhook import WebhookServer
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,7 @@ SLOW_WORK_THREADS = 64  # language-model calls and rendering, which mostly wait
 # 32 requests in flight at once is more than Telegram's flood limits allow anyway.
 CONNECTION_POOL_SIZE = 32
 POLL_TIMEOUT_SECONDS = 30
+WEBHOOK_TRIES = 3  # setWebhook at start
 READ_TIMEOUT_SECONDS = 5.0  # PTB's default wait for an answer to an ordinary call
 MISSING_TOKEN = (
     "TELEGRAM_BOT_TOKEN saknas. Skapa en bot hos @BotFather och sätt TELEGRAM_BOT_TOKEN, "
@@ -210,8 +213,9 @@ class TelegramBot:
         )
         self.requests = (
             HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE, read_timeout=read_timeout),
-            HTTPXRequest(connection_pool_size=1),
+            CheckedUpdatesRequest(connection_pool_size=1),  # a poison update moves aside
         )
+        self._webhook: WebhookServer | None = None
         self.limiter = OutboundLimiter(
             limits or limits_of_one_of(settings.telegram_instances), retry
         )
@@ -251,19 +255,7 @@ class TelegramBot:
         assert application.updater is not None
         settings = self.settings
         if settings.telegram_webhook_url:
-            given = settings.telegram_webhook_secret
-            secret = (given.get_secret_value() if given else "") or secrets.token_urlsafe(32)
-            await application.updater.start_webhook(
-                listen=settings.telegram_webhook_listen,
-                port=settings.telegram_webhook_port,
-                url_path=urlsplit(settings.telegram_webhook_url).path.lstrip("/"),
-                webhook_url=settings.telegram_webhook_url,
-                secret_token=secret,
-                allowed_updates=ALLOWED_UPDATES,
-                bootstrap_retries=3,
-            )
-            log.info("webhook server on %s:%s", settings.telegram_webhook_listen,
-                     settings.telegram_webhook_port)  # fmt: skip
+            await self._start_webhook(settings)
         else:
             await application.updater.start_polling(
                 timeout=self.poll_timeout,
@@ -278,6 +270,27 @@ class TelegramBot:
                 run_reminder_loop(job, self._reminder_stop, self.reminder_interval)
             )
 
+    async def _start_webhook(self, settings: Settings) -> None:
+        """Serve the webhook (bot/telegram/webhook.py), then tell Telegram where it is."""
+        given = settings.telegram_webhook_secret
+        secret = (given.get_secret_value() if given else "") or secrets.token_urlsafe(32)
+        url = settings.telegram_webhook_url
+        assert url is not None
+        self._webhook = WebhookServer(self.application, urlsplit(url).path, secret)
+        self._webhook.start(settings.telegram_webhook_listen, settings.telegram_webhook_port)
+        for attempt in range(WEBHOOK_TRIES):
+            try:
+                await self.application.bot.set_webhook(
+                    url, secret_token=secret, allowed_updates=ALLOWED_UPDATES
+                )
+                break
+            except NetworkError:
+                if attempt == WEBHOOK_TRIES - 1:
+                    raise
+                await asyncio.sleep(1.0)
+        log.info("webhook server on %s:%s", settings.telegram_webhook_listen,
+                 settings.telegram_webhook_port)  # fmt: skip
+
     async def _close_after_failed_start(self) -> None:
         await asyncio.gather(*(request.shutdown() for request in self.requests))
         self.executor.shutdown(wait=False)
@@ -291,6 +304,8 @@ class TelegramBot:
             await self._reminder_task
         if self._job_loop is not None:
             await self._job_loop.stop()
+        if self._webhook is not None:
+            await self._webhook.stop()
         if application.updater is not None and application.updater.running:
             await application.updater.stop()
         if application.running:

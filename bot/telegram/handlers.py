@@ -28,6 +28,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.documents.file_reader import READ_AHEAD
 from bot.engine.messages import Attachment, Incoming, IncomingFile, Notice, Reply, UserRef, say
 from bot.mall.errors import UserFacingError
 from bot.telegram.formatting import render
@@ -39,6 +40,7 @@ from bot.telegram.keyboards import (
 )
 from bot.telegram.outbound import UncertainDelivery, download
 from bot.telegram.texts import TelegramTexts, load_telegram_texts, unsupported
+from storage.text_repair import repair_text
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +65,12 @@ class ConversationPort(Protocol):
 
 
 def user_ref(user: TelegramUser) -> UserRef:
+    """Who wrote; a name with half an emoji in it is repaired (it is stored with the user)."""
+    username = repair_text(user.username) if user.username else user.username
     return UserRef(
-        external_id=f"telegram:{user.id}", display_name=user.full_name, username=user.username
+        external_id=f"telegram:{user.id}",
+        display_name=repair_text(user.full_name),
+        username=username,
     )
 
 
@@ -216,9 +222,14 @@ class TelegramAdapter:
             reply = self.texts.file_too_big if too_big else self.texts.file_unreadable
             await self.send_text(context.bot, message.chat_id, reply)
             return
+        name = repair_text(document.file_name or "fil")
+        # Read now, in a bounded worker process, while this chat waits and nobody else:
+        # the turn's import then finds the text ready (bot/documents/file_reader.py).
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self.slow_executor, READ_AHEAD.prepare, name, data)
         incoming = Incoming(
-            text=message.caption,
-            file=IncomingFile(document.file_name or "fil", data),
+            text=repair_text(message.caption) if message.caption else None,
+            file=IncomingFile(name, data),
             message_ref=str(message.message_id),
             delivery_id=update.update_id,
         )

@@ -11,9 +11,10 @@ stored already is not queued again.
 `InboxUpdateProcessor` marks an update finished once it was handled and its replies sent.
 On start, `Inbox.replay` queues the stored updates that were not finished, oldest first,
 so each chat's updates are handled in order. The engine claims each delivery id in its
-turn's transaction (and marks the inbox row handled there), so a replayed update whose turn
-had committed is not handled twice: the user is told instead that it was kept, and where
-the conversation stands (its replies may never have been sent).
+turn's transaction (and marks the inbox row handled there, and keeps the turn's replies
+on it), so a replayed update whose turn had committed is not handled twice: the user is
+told instead that it was kept, and gets the replies that turn made (they may never have
+been sent).
 """
 
 from __future__ import annotations
@@ -22,25 +23,34 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SqlTimeout
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import Application, ApplicationBuilder, ExtBot
 
-from bot.engine.messages import Incoming
+from bot.engine.messages import Incoming, replies_from_json
 from bot.telegram.chat_lock import PerChatUpdateProcessor, chat_key
 from bot.telegram.handlers import TelegramAdapter
+from bot.telegram.update_check import poison_of
 from storage import inbox_repository
 from storage.db import SessionFactory
+from storage.text_repair import repair_json
 
 log = logging.getLogger(__name__)
 
 SOURCE = "telegram"  # as the engine names the delivery ids of telegram:… users
-KEEP_FINISHED = timedelta(days=7)
+KEEP_FINISHED = timedelta(days=7)  # INBOX_RETENTION_DAYS's default
+PRUNE_SECONDS = 3600.0
 FIRST_RETRY_SECONDS = 0.5
+STORE_TRIES = 3  # then an update the database refuses is moved aside
+# Errors of a database that is away or busy, not of the update: waited out, never a reason
+# to move the update aside.
+DATABASE_AWAY = (OperationalError, InterfaceError, DisconnectionError, SqlTimeout)
 MAX_RETRY_SECONDS = 10.0
 
 Clock = Callable[[], datetime]
@@ -51,23 +61,41 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def failure_name(error: BaseException) -> str:
+    """The database driver's error class (or the error's own): what a log line may say."""
+    return type(getattr(error, "orig", None) or error).__name__
+
+
 class Inbox:
     """The database side: store, list unfinished, mark finished. The writes run on a thread
     of their own, so the event loop never waits for the database."""
 
-    def __init__(self, sessions: SessionFactory, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, sessions: SessionFactory, clock: Clock = utc_now, retention: timedelta = KEEP_FINISHED
+    ) -> None:
+        """`retention`: how long a finished update's id (and the engine's mark that it was
+        handled) is kept against a redelivery (INBOX_RETENTION_DAYS)."""
         self._sessions = sessions
         self._clock = clock
+        self.retention = retention
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="inbox")
+        self._pruner: asyncio.Task[None] | None = None
         self.resuming: set[int] = set()  # replayed updates whose turn had committed
+        self.kept_replies: dict[int, list[dict[str, Any]]] = {}  # what those turns answered
 
     async def _run(self, work: Callable[[], Any]) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self._executor, work)
 
     async def store(self, update: Update) -> bool:
-        """Store the update durably; False when it was stored before."""
-        payload = update.to_dict()
+        """Store the update durably; False when it was stored before, or is moved aside
+        (not a valid update, or not storable after STORE_TRIES tries): then it is confirmed
+        to the platform and never handled, and the chat's other updates go on."""
         key = chat_key(update)
+        poison = poison_of(update)
+        if poison is not None:
+            await self.move_aside(update.update_id, key, poison)
+            return False
+        payload = repair_json(update.to_dict())  # half an emoji cannot be stored
 
         def work() -> bool:
             with self._sessions.begin() as session:
@@ -75,16 +103,38 @@ class Inbox:
                     session, SOURCE, update.update_id, key, payload, self._clock()
                 )
 
-        delay = FIRST_RETRY_SECONDS
-        while True:  # never confirmed before it is stored: wait for the database
+        delay, tries = FIRST_RETRY_SECONDS, 0
+        while True:  # never confirmed before it is stored (or moved aside)
             try:
                 stored: bool = await self._run(work)
                 return stored
-            except DBAPIError as error:
-                log.warning("storing update %s failed (%s); again in %.1f s",
-                            update.update_id, type(error.orig).__name__, delay)  # fmt: skip
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, MAX_RETRY_SECONDS)
+            except Exception as error:
+                tries += 1
+                unreachable = isinstance(error, DATABASE_AWAY)
+                if tries >= STORE_TRIES and not unreachable:
+                    with suppress(Exception):  # the update itself cannot be stored
+                        reason = f"could not be stored ({failure_name(error)})"
+                        await self.move_aside(update.update_id, key, reason)
+                        return False
+                # A database away is warned about at every try (and waited for: nothing
+                # is confirmed unstored); an update it refuses is tried again quietly,
+                # and its move aside is its one warning.
+                level = logging.WARNING if unreachable else logging.INFO
+                log.log(level, "storing update %s failed (%s, try %d)", update.update_id,
+                        failure_name(error), tries)  # fmt: skip
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, MAX_RETRY_SECONDS)
+
+    async def move_aside(self, update_id: int, chat: int | None, reason: str) -> None:
+        """Keep the update as a dead letter: its id, its chat and the reason, nothing else."""
+
+        def work() -> None:
+            with self._sessions.begin() as session:
+                fits = chat if chat is not None and -(2**63) <= chat < 2**63 else None
+                inbox_repository.move_aside(session, SOURCE, update_id, fits, reason, self._clock())
+
+        await self._run(work)
+        log.warning("update %s moved aside: %s", update_id, reason)
 
     async def finish(self, update_id: int) -> None:
         def work() -> None:
@@ -96,31 +146,68 @@ class Inbox:
     async def unfinished(self) -> list[inbox_repository.Unfinished]:
         def work() -> list[inbox_repository.Unfinished]:
             with self._sessions.begin() as session:
-                inbox_repository.forget_finished(session, self._clock() - KEEP_FINISHED)
-                return inbox_repository.unfinished_updates(session, SOURCE)
+                return inbox_repository.unfinished_updates(session, SOURCE, self._clock())
 
         found: list[inbox_repository.Unfinished] = await self._run(work)
         return found
+
+    async def prune(self) -> int:
+        """Delete the finished updates and the handled marks older than the retention (on
+        every instance: each deletes what is old, whoever stored it); return how many."""
+
+        def work() -> int:
+            with self._sessions.begin() as session:
+                before = self._clock() - self.retention
+                return inbox_repository.forget_finished(
+                    session, before
+                ) + inbox_repository.forget_processed(session, before)
+
+        pruned: int = await self._run(work)
+        if pruned:
+            log.info("deleted %d handled updates older than %d days", pruned,
+                     self.retention.days)  # fmt: skip
+        return pruned
+
+    def start_pruning(self, every: float = PRUNE_SECONDS) -> None:
+        """Prune now and then every `every` seconds until the inbox is closed."""
+
+        async def prune_forever() -> None:
+            while True:
+                try:
+                    await self.prune()
+                except Exception as error:  # the next round tries again
+                    log.warning("deleting old updates failed: %s", type(error).__name__)
+                await asyncio.sleep(every)
+
+        self._pruner = asyncio.create_task(prune_forever())
 
     async def replay(self, application: Application) -> int:  # type: ignore[type-arg]
         """Queue the updates stored but not finished before the last stop; return how many."""
         queue = application.update_queue
         assert isinstance(queue, InboxQueue)
+        self.start_pruning()
         rows = await self.unfinished()
         for row in rows:
             update = Update.de_json(row.payload, application.bot)
             if row.handled:
                 self.resuming.add(row.update_id)
+                self.keep_for_resume(row)
             await queue.put_stored(update)
         if rows:
             log.info("handling %d updates received before the restart", len(rows))
         return len(rows)
+
+    def keep_for_resume(self, row: inbox_repository.Unfinished) -> None:
+        if row.replies is not None:
+            self.kept_replies[row.update_id] = row.replies
 
     def processor(self, resume: Resume) -> InboxUpdateProcessor:
         """The update processor that finishes this inbox's updates."""
         return InboxUpdateProcessor(self, resume)
 
     def close(self) -> None:
+        if self._pruner is not None:
+            self._pruner.cancel()
         self._executor.shutdown(wait=True)
 
 
@@ -166,17 +253,23 @@ class InboxUpdateProcessor(PerChatUpdateProcessor):
                             type(error.orig).__name__)  # fmt: skip
 
 
-def resume_with_status(adapter: TelegramAdapter) -> Resume:
-    """Tell the user their message was kept and where the conversation stands (/status)."""
+def resume_with_replies(adapter: TelegramAdapter, inbox: Inbox) -> Resume:
+    """Tell the user their message was kept, then send what its committed turn answered
+    (kept with the update in that turn's transaction); where an older row has none, where
+    the conversation stands (/status)."""
 
     async def resume(update: Update) -> None:
+        kept = inbox.kept_replies.pop(update.update_id, None)
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None or chat.type != ChatType.PRIVATE:
             return
         bot = update.get_bot()
         assert isinstance(bot, ExtBot)
         await adapter.send_text(bot, chat.id, adapter.texts.resumed_after_restart)
-        await adapter.run_engine(bot, chat.id, user, Incoming(text="/status"))
+        if kept is not None:
+            await adapter.send_replies(bot, chat.id, replies_from_json(kept))
+        else:
+            await adapter.run_engine(bot, chat.id, user, Incoming(text="/status"))
 
     return resume
 
@@ -185,5 +278,5 @@ def use_inbox(
     builder: ApplicationBuilder, inbox: Inbox, adapter: TelegramAdapter
 ) -> ApplicationBuilder:  # type: ignore[type-arg]
     """Give the Application the storing update queue and the finishing update processor."""
-    processor = inbox.processor(resume_with_status(adapter))
+    processor = inbox.processor(resume_with_replies(adapter, inbox))
     return builder.update_queue(InboxQueue(inbox)).concurrent_updates(processor)

@@ -6,7 +6,9 @@ At DEBUG python-telegram-bot logs every Bot API call with its parameters and its
 logs each update it processes, and httpx/httpcore log the traffic. None of that may reach a
 log at any level, so these loggers are held at INFO or above whatever LOG_LEVEL says, and a
 filter on each of them drops what slips below and shortens network failures: a 502 or a
-time-out from the Bot API is a one-line warning, not an error with a traceback.
+time-out from the Bot API is a one-line warning, not an error with a traceback, and
+python-telegram-bot's message about an update it could not parse (which quotes the whole
+update at CRITICAL) becomes a warning that quotes nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ from telegram.error import NetworkError, TelegramError
 
 log = logging.getLogger(__name__)
 
-QUIET_LIBRARIES = ("telegram", "httpx", "httpcore", "hpack", "tornado.access")
+QUIET_LIBRARIES = ("telegram", "httpx", "httpcore", "hpack", "tornado")
+# python-telegram-bot's own words for an update it could not parse, which it follows with
+# the whole update; the record is rewritten without it.
+UNPARSABLE_MARKS = ("Received data was", "Can not load invalid JSON data")
 
 
 class KeepUpdatesOut(logging.Filter):
@@ -28,7 +33,9 @@ class KeepUpdatesOut(logging.Filter):
         if record.levelno < logging.INFO:
             return False
         error = record.exc_info[1] if record.exc_info else None
-        if isinstance(error, json.JSONDecodeError):
+        if any(mark in str(record.msg) for mark in UNPARSABLE_MARKS):
+            self._shorten(record, "an update could not be parsed; what it said is not logged")
+        elif isinstance(error, json.JSONDecodeError):
             # A proxy's error page (a 502) where the Bot API's JSON was expected; PTB goes on
             # to raise a NetworkError, which is retried. The page itself is not logged.
             self._shorten(record, "the Bot API answered with something other than JSON")

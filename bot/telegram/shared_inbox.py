@@ -37,7 +37,15 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.telegram.chat_lock import chat_key
-from bot.telegram.inbox import SOURCE, Clock, Inbox, InboxUpdateProcessor, Resume, utc_now
+from bot.telegram.inbox import (
+    KEEP_FINISHED,
+    SOURCE,
+    Clock,
+    Inbox,
+    InboxUpdateProcessor,
+    Resume,
+    utc_now,
+)
 from storage import inbox_repository
 from storage.db import SessionFactory
 from storage.locks import ChatLeases
@@ -58,8 +66,9 @@ class SharedInbox(Inbox):
         clock: Clock = utc_now,
         sweep_seconds: float = SWEEP_SECONDS,
         sweep_grace: timedelta = SWEEP_GRACE,
+        retention: timedelta = KEEP_FINISHED,
     ) -> None:
-        super().__init__(sessions, clock)
+        super().__init__(sessions, clock, retention)
         self.leases = leases
         self.sweep_seconds = sweep_seconds
         self.sweep_grace = sweep_grace
@@ -74,7 +83,9 @@ class SharedInbox(Inbox):
     async def of_chat(self, chat: int, up_to: int) -> list[inbox_repository.Unfinished]:
         def work() -> list[inbox_repository.Unfinished]:
             with self._sessions.begin() as session:
-                return inbox_repository.unfinished_of_chat(session, SOURCE, chat, up_to)
+                return inbox_repository.unfinished_of_chat(
+                    session, SOURCE, chat, up_to, self._clock()
+                )
 
         found: list[inbox_repository.Unfinished] = await self._run(work)
         return found
@@ -93,6 +104,7 @@ class SharedInbox(Inbox):
         lease, in order (the sweep's first round runs at once)."""
         self.application = application
         self.resuming.clear()
+        self.start_pruning()
         self._sweeper = asyncio.create_task(self._sweep_forever())
         return 0
 
@@ -155,6 +167,8 @@ class SharedUpdateProcessor(InboxUpdateProcessor):
         application = self.inbox.application
         assert application is not None
         for row in await self.inbox.of_chat(chat, last):
+            if row.handled:
+                self.inbox.keep_for_resume(row)
             if received is not None and row.update_id == received.update_id:
                 update = received
                 work = self.resume(update) if row.handled else coroutine
@@ -171,13 +185,19 @@ class SharedUpdateProcessor(InboxUpdateProcessor):
                             type(error).__name__)  # fmt: skip
 
 
-def inbox_for(instances: int, sessions: SessionFactory, clock: Clock = utc_now) -> Inbox:
+def inbox_for(
+    instances: int,
+    sessions: SessionFactory,
+    clock: Clock = utc_now,
+    retention: timedelta = KEEP_FINISHED,
+) -> Inbox:
     """The inbox of an instance: shared (by lease, with sweeps) when several instances run
-    on PostgreSQL, the single process's otherwise (SQLite is always one process)."""
+    on PostgreSQL, the single process's otherwise (SQLite is always one process);
+    `retention` is INBOX_RETENTION_DAYS."""
     engine = sessions.kw["bind"]
     leases = ChatLeases(engine) if instances > 1 else None
     if leases is None or not leases.shared:
         if instances > 1:
             log.warning("TELEGRAM_INSTANCES > 1 needs PostgreSQL; running as one process")
-        return Inbox(sessions, clock)
-    return SharedInbox(sessions, leases, clock)
+        return Inbox(sessions, clock, retention)
+    return SharedInbox(sessions, leases, clock, retention=retention)

@@ -207,6 +207,9 @@ class FakeBotApi:
         self.webhook_targets: list[str] = []
         self.webhook_routes: dict[int, str] = {}  # update_id -> the URL that took it
         self._webhook_turn = 0
+        # Picks the instance (an index into webhook_targets) for an update; round robin
+        # when None or when it answers None, and the next one when the picked one fails.
+        self.webhook_router: Callable[[dict[str, Any]], int | None] | None = None
         self._balanced: asyncio.Queue[dict[str, Any]] | None = None
         self.pushed_at: dict[int, float] = {}  # update_id -> time.perf_counter()
         self.answered_at: dict[int, float] = {}  # update_id -> first reply after it
@@ -249,6 +252,25 @@ class FakeBotApi:
         then pushes updates and sees replies without a second thread)."""
         assert self._loop is not None
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+
+    async def post_raw_to_webhook(
+        self, body: bytes, *, secret: str | None = None, content_type: str = "application/json"
+    ) -> tuple[int, float]:
+        """POST `body` as it is to the webhook the bot set (with its secret unless `secret`
+        is given), as a broken or hostile relay might; return (HTTP status, seconds)."""
+        assert self.webhook_url is not None
+
+        async def post() -> tuple[int, float]:
+            assert self._http is not None and self.webhook_url is not None
+            headers = {"Content-Type": content_type}
+            token = self.webhook_secret if secret is None else secret
+            if token:
+                headers["X-Telegram-Bot-Api-Secret-Token"] = token
+            started = time.perf_counter()
+            async with self._http.post(self.webhook_url, data=body, headers=headers) as answer:
+                return answer.status, time.perf_counter() - started
+
+        return await asyncio.wrap_future(self.run_on_server(post()))
 
     @property
     def base_url(self) -> str:
@@ -520,10 +542,16 @@ class FakeBotApi:
     async def _deliver_balanced(self, update: dict[str, Any]) -> None:
         assert self._http is not None
         failures = 0
+        router = self.webhook_router
+        picked = router(update) if router is not None else None
         while True:
             with self._lock:
-                url = self.webhook_targets[self._webhook_turn % len(self.webhook_targets)]
-                self._webhook_turn += 1
+                if picked is not None and not failures:
+                    turn = picked
+                else:
+                    turn = self._webhook_turn
+                    self._webhook_turn += 1
+                url = self.webhook_targets[turn % len(self.webhook_targets)]
                 secret = self.webhook_secret
             headers = {"Content-Type": "application/json"}
             if secret:
@@ -897,11 +925,15 @@ def _user(user_id: int, first_name: str, last_name: str = "") -> dict[str, Any]:
 
 
 def _chat_of(update: dict[str, Any]) -> int | None:
-    for key in ("message", "edited_message"):
-        if key in update:
-            return int(update[key]["chat"]["id"])
-    if "callback_query" in update:
-        return int(update["callback_query"]["message"]["chat"]["id"])
+    """The update's chat; None also for a malformed update (a test's poison)."""
+    try:
+        for key in ("message", "edited_message"):
+            if key in update:
+                return int(update[key]["chat"]["id"])
+        if "callback_query" in update:
+            return int(update["callback_query"]["message"]["chat"]["id"])
+    except (KeyError, TypeError, ValueError):
+        return None
     return None
 
 

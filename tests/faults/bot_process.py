@@ -9,7 +9,8 @@ away when the point is reached, and CONTROL_DIR/stopped written):
 - `in_turn`: the turn stops at its COMMIT (the delivery claimed, the answer written, not
   committed);
 - `after_commit`: the turn committed, its replies not yet sent.
-The process then waits to be killed.
+The process then waits to be killed. REDOVISA_FAULTS_SLOW_TEXT (with
+REDOVISA_FAULTS_SLOW_SECONDS) makes every turn on that exact text slow, in the turn.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import os
 import sys
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +70,9 @@ class KillPoints:
         return [*steps.now, *steps.finish()]
 
     def handle_in_steps(self, user: UserRef, incoming: Incoming) -> Steps:
+        slow = os.environ.get("REDOVISA_FAULTS_SLOW_TEXT")
+        if slow and incoming.text == slow:  # slow work in the turn, holding the chat
+            time.sleep(float(os.environ.get("REDOVISA_FAULTS_SLOW_SECONDS", "3")))
         point = self._armed()
         if point == "in_turn":
             self._blocking = threading.get_ident()
@@ -103,7 +108,8 @@ async def run(control: Path, database_url: str, base_url: str, file_url: str, po
     # REDOVISA_FAULTS_NO_INBOX=1 runs without the inbox (the bench's comparison).
     without = os.environ.get("REDOVISA_FAULTS_NO_INBOX") == "1"
     instances = settings.telegram_instances  # TELEGRAM_INSTANCES from the environment
-    inbox = None if without else inbox_for(instances, assembly.sessions, assembly.clock)
+    retention = timedelta(days=settings.inbox_retention_days)
+    inbox = None if without else inbox_for(instances, assembly.sessions, assembly.clock, retention)
     async with TelegramBot(settings, engine, inbox=inbox, typing_delay=5.0):
         logging.getLogger("tests.faults.bot_process").debug(
             "bot process %s receiving updates", os.getpid()

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from storage.db import create_db_engine, migrate
+from tests.conftest import _empty_all_tables
 from tests.fakes.bot_api import FakeBotApi
 from tests.faults.bot_process import TOKEN
 from tests.faults.harness import BotProcess
@@ -26,6 +28,16 @@ def bot_process(tmp_path: Path, database_url: str, api: FakeBotApi) -> Iterator[
         yield process
     finally:
         process.kill()
+
+
+@pytest.fixture
+def shared_database(postgres_url: str) -> Iterator[str]:
+    """An empty, migrated PostgreSQL database that several bot processes share."""
+    engine = create_db_engine(postgres_url)
+    migrate(engine)
+    _empty_all_tables(engine)
+    engine.dispose()
+    yield postgres_url
 
 
 @pytest.fixture(autouse=True)

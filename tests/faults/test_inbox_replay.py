@@ -87,4 +87,4 @@ async def test_unfinished_updates_are_handled_in_order_once_on_start(
     with session_factory() as session:
         versions = session.execute(select(Answer.question_key, Answer.version)).all()
         assert sorted(versions) == [("namn", 1), ("namnd", 1)]
-        assert inbox_repository.unfinished_updates(session, "telegram") == []
+        assert inbox_repository.unfinished_updates(session, "telegram", clock()) == []

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,9 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from bot.telegram.texts import load_telegram_texts
-from storage.db import create_db_engine, migrate
+from storage.db import create_db_engine
 from storage.models import InboxUpdate
-from tests.conftest import _empty_all_tables
 from tests.fakes.bot_api import FakeBotApi, FakeUser, SentMessage
 from tests.faults.harness import BotProcess
 from tests.faults.test_inbox_kill import free_port, says
@@ -35,15 +33,6 @@ TEXTS = load_telegram_texts()
 CHATS = 8
 PER_CHAT = 8
 QUESTION = re.compile(r"[Ff]råga (\d) av 8")
-
-
-@pytest.fixture
-def shared_database(postgres_url: str) -> Iterator[str]:
-    engine = create_db_engine(postgres_url)
-    migrate(engine)
-    _empty_all_tables(engine)
-    engine.dispose()
-    yield postgres_url
 
 
 def answered_questions(messages: list[SentMessage]) -> tuple[list[int], int]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from storage import inbox_repository as inbox
 from storage import job_repository as jobs
 from storage import repository as repo
 from storage.db import SessionFactory
-from storage.models import Job
+from storage.models import DeadLetterUpdate, InboxUpdate, Job
 from tests.conftest import MovableClock
 
 
@@ -26,7 +27,7 @@ def test_an_update_is_stored_once_and_finished_updates_are_not_handled_again(
         assert inbox.store_update(session, "telegram", 5, 12, message(5, 12, "b"), clock())
         assert not inbox.store_update(session, "telegram", 7, 11, message(7, 11, "a"), clock())
     with session_factory.begin() as session:
-        unfinished = inbox.unfinished_updates(session, "telegram")
+        unfinished = inbox.unfinished_updates(session, "telegram", clock())
     assert [(u.update_id, u.chat_id, u.handled) for u in unfinished] == [
         (5, 12, False),
         (7, 11, False),
@@ -36,14 +37,16 @@ def test_an_update_is_stored_once_and_finished_updates_are_not_handled_again(
     with session_factory.begin() as session:  # the turn of update 5 commits
         assert repo.claim_update(session, "telegram", 5, clock())
     with session_factory.begin() as session:
-        handled = {u.update_id: u.handled for u in inbox.unfinished_updates(session, "telegram")}
+        handled = {
+            u.update_id: u.handled for u in inbox.unfinished_updates(session, "telegram", clock())
+        }
     assert handled == {5: True, 7: False}
 
     with session_factory.begin() as session:
         inbox.mark_finished(session, "telegram", 5, clock())
         inbox.mark_finished(session, "telegram", 7, clock())
     with session_factory.begin() as session:
-        assert inbox.unfinished_updates(session, "telegram") == []
+        assert inbox.unfinished_updates(session, "telegram", clock()) == []
         assert inbox.forget_finished(session, clock() - timedelta(days=1)) == 0
         assert inbox.forget_finished(session, clock() + timedelta(seconds=1)) == 2
 
@@ -57,9 +60,42 @@ def test_a_claim_in_a_turn_that_rolls_back_leaves_the_update_unhandled(
         assert repo.claim_update(session, "telegram", 9, clock())
         raise RuntimeError("the turn failed")
     with session_factory.begin() as session:
-        [left] = inbox.unfinished_updates(session, "telegram")
+        [left] = inbox.unfinished_updates(session, "telegram", clock())
         assert (left.update_id, left.handled) == (9, False)
         assert repo.claim_update(session, "telegram", 9, clock())
+
+
+def test_an_update_taken_up_again_and_again_is_moved_aside_without_its_content(
+    session_factory: SessionFactory, clock: MovableClock
+) -> None:
+    with session_factory.begin() as session:
+        inbox.store_update(session, "telegram", 21, 11, message(21, 11, "Hemligt"), clock())
+        inbox.store_update(session, "telegram", 22, 11, message(22, 11, "nästa"), clock())
+    for _ in range(inbox.MAX_ATTEMPTS):  # taken up after each of five crashes
+        with session_factory.begin() as session:
+            taken = inbox.unfinished_updates(session, "telegram", clock())
+            assert [u.update_id for u in taken] == [21, 22]
+    with session_factory.begin() as session:
+        assert [u.update_id for u in inbox.unfinished_updates(session, "telegram", clock())] == []
+    with session_factory() as session:
+        letters = session.scalars(select(DeadLetterUpdate)).all()
+        assert {(d.update_id, d.chat_id) for d in letters} == {(21, 11), (22, 11)}
+        assert all("attempts" in d.reason for d in letters)
+        payloads = session.scalars(select(InboxUpdate.payload)).all()
+        assert "Hemligt" not in repr(payloads)
+    with session_factory.begin() as session:  # a redelivery of a dead letter is not kept
+        assert not inbox.store_update(session, "telegram", 21, 11, message(21, 11, "x"), clock())
+
+
+def test_a_finished_update_keeps_its_id_and_not_what_it_said(
+    session_factory: SessionFactory, clock: MovableClock
+) -> None:
+    with session_factory.begin() as session:
+        inbox.store_update(session, "telegram", 31, 11, message(31, 11, "Hemligt"), clock())
+        inbox.mark_finished(session, "telegram", 31, clock())
+    with session_factory() as session:
+        assert "Hemligt" not in repr(session.scalars(select(InboxUpdate.payload)).all())
+        assert not inbox.store_update(session, "telegram", 31, 11, message(31, 11, "x"), clock())
 
 
 def make_job(sessions: SessionFactory, clock: MovableClock, kind: str = "documents") -> int:
