@@ -7,9 +7,11 @@ BIN := $(VENV)/bin
 LOCK := requirements.lock
 TEST_LOCK := requirements-test.lock
 # Exactly the lock: hashes checked, nothing resolved again, nothing beyond the list.
-PIP_LOCKED := $(BIN)/python -m pip install --quiet --require-hashes --no-deps
+# (-qq: pip's warnings, such as a configured package folder that a machine lacks, are not
+# shown; its errors are, and a wrong hash stops the install.)
+PIP_LOCKED := $(BIN)/python -m pip install -qq --require-hashes --no-deps
 # The project itself, built with the locked setuptools instead of a freshly downloaded one.
-PIP_PROJECT := $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+PIP_PROJECT := $(BIN)/python -m pip install -qq --no-deps --no-build-isolation -e .
 
 .PHONY: run test lint lock upgrade check-lock bench clean
 

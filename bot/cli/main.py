@@ -9,7 +9,6 @@ import getpass
 import logging
 import sys
 from collections.abc import Sequence
-from datetime import timedelta
 from pathlib import Path
 
 from pydantic import ValidationError

@@ -11,11 +11,10 @@ limiter when the dashboard runs beside the bot, else through a Bot of the dashbo
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import asyncio
 import sys
 from collections.abc import Callable, Coroutine
+from datetime import timedelta
 from typing import Any, TextIO
 
 from sqlalchemy import func, select

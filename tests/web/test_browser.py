@@ -135,7 +135,13 @@ def notice_after_pressing(driver: object, label: str) -> str:
 
 
 def text_of(driver: object) -> str:
-    return str(driver.find_element("css selector", "body").text)  # type: ignore[attr-defined]
+    """The page's text, once a page is there (a form just sent may still be loading)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    body = WebDriverWait(driver, 15).until(  # type: ignore[arg-type]
+        lambda d: d.find_element("css selector", "body")
+    )
+    return str(body.text)
 
 
 def assert_accessible(driver: object, what: str) -> None:
@@ -153,7 +159,8 @@ def test_mini_app_login_list_filter_open_and_remind(
 ) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     api = site.api
     open_mini_app(driver, site.url, init_data(CECILIA))
@@ -166,7 +173,9 @@ def test_mini_app_login_list_filter_open_and_remind(
     assert_accessible(driver, "översikten")
 
     Select(driver.find_element(By.ID, "status")).select_by_visible_text("försenad")  # type: ignore[attr-defined]
-    driver.find_element(By.CSS_SELECTOR, "form.filters button").click()  # type: ignore[attr-defined]
+    send = driver.find_element(By.CSS_SELECTOR, "form.filters button")  # type: ignore[attr-defined]
+    send.click()
+    WebDriverWait(driver, 15).until(ec.staleness_of(send))  # type: ignore[arg-type]
     filtered = text_of(driver)
     assert world.late in filtered and world.submitted not in filtered
     assert world.with_budget not in filtered
@@ -176,9 +185,11 @@ def test_mini_app_login_list_filter_open_and_remind(
     Select(driver.find_element(By.ID, "status")).select_by_index(0)  # type: ignore[attr-defined]
     search.clear()
     search.send_keys(world.with_budget[-4:], Keys.ENTER)
+    WebDriverWait(driver, 15).until(ec.staleness_of(search))  # type: ignore[arg-type]
     link = driver.find_element(By.LINK_TEXT, world.with_budget)  # type: ignore[attr-defined]
     assert world.late not in text_of(driver)
     link.send_keys(Keys.ENTER)
+    WebDriverWait(driver, 15).until(ec.staleness_of(link))  # type: ignore[arg-type]
     case_page = text_of(driver)
     assert f"Ärende {world.with_budget}" in case_page
     assert "Jämställd service i mötet med medborgarna" in case_page  # an answer
