@@ -9,6 +9,24 @@ Every Bot API call but getUpdates (replies, edits, documents, reminders, digests
 the Application's one `OutboundLimiter` (bot/telegram/outbound.py): Telegram's flood
 limits and one retry policy, so no call site retries by itself.
 
+Threads (the map of which thread runs what, and which writes the database):
+- the event loop, one thread: polling or the webhook, the outbound limiter and every Bot
+  API call, the reminder rounds (whose claims and records are still transactions run on
+  this thread: the one place the loop touches the database, left for a later step), and
+  the dashboard's web server when REDOVISA_WEB_URL is set;
+- "engine" (engine_threads_for: one thread on SQLite, several on PostgreSQL): each turn,
+  one transaction that writes the answer, the state and the jobs it enqueues, and the
+  access check before a file is fetched;
+- "slow" (SLOW_WORK_THREADS): what comes after a turn's commit (a phrasing suggestion),
+  the job loop's jobs (documents, review, the steps after the signature; each finishes in
+  a transaction of its own) and reading a sent file ahead (bot/documents/file_reader.py,
+  which reads it in a child process with memory and time limits);
+- "inbox" (one thread, bot/telegram/inbox.py): stores each update before it is confirmed
+  and marks it finished;
+- "lease" (storage/locks.py, with several instances): tries for a chat's lease without
+  taking a place among the chats being worked on;
+- "dashboard" (bot/web/app.py): the dashboard's reads.
+
 `TelegramBot` is what runs, in production and in the tests alike:
 
     async with TelegramBot(settings, conversation, reminders=reminders, inbox=inbox):

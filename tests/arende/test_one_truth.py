@@ -1,7 +1,8 @@
 """One ärende, one truth: registered at 500 000 kr, corrected by the official to 450 000 kr
-with 420 000 kr used. Every output shows those figures, the same status and the same budget
-findings: /granska, /oversikt and its Excel file, the sammanställning (XLSX and PDF), the
-tjänsteskrivelse and the mail to the registrator."""
+with 420 000 kr used. Every output shows those figures, the same status, the same budget
+findings, the same nämnd and the same recipients: /granska, /oversikt and its Excel file,
+the sammanställning (XLSX and PDF), the tjänsteskrivelse, the PDF to sign and the mail to
+the registrator."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from tests.engine.conftest import ChatUser
 
 CASE = "STK-2019-0421"
 ADMIN = 1000
+NAMND, TO, CC = "Servicenämnden", "registrator.stk@malmo.se", "eva.lund@malmo.se"
 CSV = (
     "diarienummer;nämnd;mall;beviljat belopp;beslutsdatum;sista svarsdatum;mottagare;ansvarig\n"
     f"{CASE};Servicenämnden;mall-2019;500 000 kr;2019-03-11;2020-02-28;"
@@ -144,8 +146,10 @@ def test_every_output_shows_the_same_figures_status_and_findings(
     assert "beviljat 450 000 kr, använt 420 000 kr (93 %)" in line
     assert "500 000" not in line
     assert cells[-4:] == (450_000, 420_000, 93, "ja")
+    assert cells[1] == NAMND
 
     row, pdf = sammanstallning(admin)
+    assert row[1] == NAMND
     assert 450_000 in row and 420_000 in row and 500_000 not in row
     assert "450 000" in pdf and "420 000" in pdf and "500 000" not in pdf
     findings = str(row[-1] or "")
@@ -158,16 +162,24 @@ def test_every_output_shows_the_same_figures_status_and_findings(
     document = pdf_text(attachment(tjanste, ".pdf").data)
     assert re.search(r"420 (000 kr|tkr)", document) and re.search(r"450 (000 kr|tkr)", document)
     assert "500 000" not in document and "500 tkr" not in document
+    assert f"{NAMND} godkänner redovisningen" in " ".join(document.split())
+    assert TO in document and f"{CC} (kopia)" in document
 
     # Signed, sent: the mail says the same figures, and the status is the same everywhere.
     documents = run(anna, "/dokument")
-    signed = sign(attachment(documents, ".pdf").data, tmp_path, common_name="Eva Lund")
+    to_sign = attachment(documents, ".pdf").data
+    page = " ".join(pdf_text(to_sign).split())
+    assert f"Nämndens svar skickas till: {TO}" in page and f"med kopia till: {CC}" in page
+    signed = sign(to_sign, tmp_path, common_name="Eva Lund")
     received = replies_text(run(anna, "", IncomingFile(f"{CASE}_signerad.pdf", signed)))
     assert "giltig" in received
     run(anna, f"/skicka {CASE}")
     (eml,) = (tmp_path / "outbox").glob("*.eml")
-    body = plain(outbox_message(eml).get_body(("plain",)).get_content())  # type: ignore[union-attr]
+    mail = outbox_message(eml)
+    body = plain(mail.get_body(("plain",)).get_content())  # type: ignore[union-attr]
     assert "Beviljat: 450 000 kr" in body and "Använt: 420 000 kr" in body
+    assert f"Nämnd: {NAMND}" in body and NAMND in str(mail["Subject"])
+    assert str(mail["To"]) == TO and str(mail["Cc"]) == CC
 
     line, cells = overview(admin)
     row, pdf = sammanstallning(admin)
