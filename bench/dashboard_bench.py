@@ -88,8 +88,10 @@ def measure(url: str, requests: int) -> tuple[list[float], list[float], float]:
     the coordinator view alone."""
     engine = create_db_engine(url)
     sessions = sessionmaker(engine, expire_on_commit=False)
-    board = Dashboard(DashboardSettings(sessions=sessions, catalog=load_catalog(
-        PROMPTS_DIR / "templates"), clock=lambda: datetime.now(UTC)))  # fmt: skip
+    catalog = load_catalog(PROMPTS_DIR / "templates")
+    board = Dashboard(
+        DashboardSettings(sessions=sessions, catalog=catalog, clock=lambda: datetime.now(UTC))
+    )
     settle_after_start()  # as `redovisa web` and `redovisa telegram` do before serving
     client = TestClient(board.app, base_url="http://127.0.0.1")
     client.get(board.login_link(1), follow_redirects=False)
@@ -107,7 +109,7 @@ def measure(url: str, requests: int) -> tuple[list[float], list[float], float]:
         assert user is not None
         for _ in range(10):
             start = time.perf_counter()
-            visible_rows(session, user)
+            visible_rows(session, user, catalog)
             view.append(time.perf_counter() - start)
     board.close()
     engine.dispose()

@@ -40,6 +40,7 @@ class NamndMatch:
     sure: bool
 
 
+@lru_cache(maxsize=1024)
 def _key(text: str) -> str:
     words = re.sub(r"[\s\-–,.]+", " ", text.lower()).strip()
     words = re.sub(r"^malmö stads? ", "", words)
@@ -53,12 +54,22 @@ def load_namnder(path: Path | None = None) -> tuple[Namnd, ...]:
 
 def match_namnd(text: str, namnder: tuple[Namnd, ...] | None = None) -> NamndMatch | None:
     """The nämnd a written name (the first line of the answer) means, sure or to ask."""
+    return _match(text, namnder) if namnder is not None else _match_listed(text)
+
+
+@lru_cache(maxsize=4096)
+def _match_listed(text: str) -> NamndMatch | None:
+    """Against prompts/namnder.toml, remembered per text: the overview and the dashboard ask
+    it of every ärende, and the same few names come back again and again."""
+    return _match(text, load_namnder())
+
+
+def _match(text: str, listed: tuple[Namnd, ...]) -> NamndMatch | None:
     line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
     line = re.split(r"/", line, maxsplit=1)[0].strip()  # "…nämnden/förvaltningen"
     if not 3 <= len(line) <= 200:
         return None
     wanted = _key(line)
-    listed = namnder if namnder is not None else load_namnder()
     for namnd in listed:
         if wanted == _key(namnd.name) or wanted in (_key(a) for a in namnd.aliases):
             return NamndMatch(namnd.name, sure=True)
