@@ -19,7 +19,6 @@ from bot.engine.after_signing_jobs import (
     TJANSTE_PROPOSAL,
     TJANSTESKRIVELSE,
     AfterSigningWork,
-    enqueue,
     pdf_payload,
 )
 from bot.engine.after_signing_view import (
@@ -29,6 +28,7 @@ from bot.engine.after_signing_view import (
     load_after_signing_texts,
 )
 from bot.engine.fact_texts import fact_texts
+from bot.engine.job_steps import enqueue
 from bot.engine.messages import IncomingFile, Reply, say
 from bot.engine.services import AfterSigningPort
 from bot.engine.turn import Turn

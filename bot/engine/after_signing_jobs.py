@@ -25,29 +25,17 @@ from bot.engine.after_signing_view import (
     gaps_text,
     proposal_reply,
 )
+from bot.engine.job_steps import keep_in_state
 from bot.engine.jobs import ClaimedJob, Outcome, Work
 from bot.engine.messages import Reply, say
 from bot.engine.services import AfterSigningPort, DraftProposal
 from bot.engine.state import ConversationState
-from bot.engine.turn import Turn
-from storage import job_repository, locks
-from storage import repository as repo
 
 SIGNED_PDF = "signed_pdf"
 SUBMIT = "submit"
 TJANSTESKRIVELSE = "tjansteskrivelse"
 TJANSTE_PROPOSAL = "tjanste_proposal"
 SAMMANSTALLNING = "sammanstallning"
-
-
-def enqueue(turn: Turn, kind: str, case_id: int | None = None, **payload: Any) -> None:
-    """Ask for a slow step in this turn's transaction; `Steps.finish()` or the adapter's
-    job loop does it after the commit."""
-    job = job_repository.enqueue_job(
-        turn.session, kind, turn.user.id, turn.user.external_id, turn.now,
-        case_id=case_id, payload=payload,
-    )  # fmt: skip
-    turn.jobs.append(job.id)
 
 
 def pdf_payload(data: bytes) -> str:
@@ -114,15 +102,16 @@ class AfterSigningWork:
     def _keep_proposal(self, session: Session, job: ClaimedJob, now: datetime) -> None:
         if "summary" not in job.result or job.case_id is None:
             return
-        locks.lock_turn(session, job.recipient)  # as a turn of this user would
-        stored = repo.load_state(session, job.user_id)
-        state = ConversationState.model_validate(stored) if stored else ConversationState()
-        state.tjanste_proposal = {
+        proposal = {
             "case_id": job.case_id,
             "summary": job.result["summary"],
             "matter": job.result["matter"],
         }
-        repo.save_state(session, job.user_id, state.model_dump(mode="json"), now)
+
+        def offered(state: ConversationState) -> None:
+            state.tjanste_proposal = proposal
+
+        keep_in_state(session, job, now, offered)
 
     def _summarise(self, port: AfterSigningPort, job: ClaimedJob) -> list[Reply]:
         year = int(job.payload["year"])

@@ -121,9 +121,7 @@ class Conversation:
             catalog, coordination, services.on_case_registered, services.dashboard_url
         )
         self._reports = Reports(catalog, texts)
-        self._suggestions = PhrasingSuggestions(
-            self._reports, services.phrasing, session_factory, clock
-        )
+        self._suggestions = PhrasingSuggestions(self._reports, services.phrasing, session_factory)
         self._lifecycle = Lifecycle(self._reports, coordination)
         self._navigation = Navigation(self._reports, self._suggestions)
         cues = load_cues()
@@ -157,9 +155,8 @@ class Conversation:
         # The jobs the turns enqueue (documents, reviews, everything after the signature):
         # a Telegram bot runs them in its job loop; `Steps.finish()` runs a turn's own at
         # once (terminal, `handle`).
-        self.job_runner = JobRunner(
-            session_factory, {**self._output.work(), **self._after_signing.jobs.work()}, clock
-        )
+        work = {**self._output.work(), **self._after_signing.jobs.work()}
+        self.job_runner = JobRunner(session_factory, work | self._suggestions.work(), clock)
 
     def handle(self, user: UserRef, incoming: Incoming) -> list[Reply]:
         """Handle one input and return all the replies, the slow ones included."""
