@@ -212,7 +212,6 @@ class Conversation:
             return Steps([say(error.message)])
         return Steps(
             replies,
-            turn.after_commit,
             notices=turn.notices,
             jobs=turn.jobs,
             run_jobs=self.job_runner.run_now,

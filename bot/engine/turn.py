@@ -13,16 +13,14 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from bot.engine.messages import Notice, Reply, say
+from bot.engine.messages import Notice, Reply
 from bot.engine.state import ConversationState
-from bot.mall.errors import UserFacingError
 from storage import repository as repo
 from storage.models import Case, User
 from storage.repository import CurrentAnswer
 
 Clock = Callable[[], datetime]
 Answers = dict[str, CurrentAnswer]
-SlowWork = Callable[[], list[Reply]]
 RunJobs = Callable[[list[int]], list[Reply]]
 
 
@@ -30,12 +28,12 @@ RunJobs = Callable[[list[int]], list[Reply]]
 class Steps:
     """The replies to one input: `now` at once, then what `finish()` returns.
 
-    `jobs` are the ids of the jobs the turn enqueued (documents, a review): `finish()` does
-    them here with `run_jobs` (the terminal chat, `Conversation.handle`), unless an adapter
-    with a job loop of its own took them over first (`hand_over_jobs`)."""
+    All slow work is a job (bot/engine/jobs.py). `jobs` are the ids of the jobs the turn
+    enqueued: `finish()` does them here with `run_jobs` (the terminal chat,
+    `Conversation.handle`), unless an adapter with a job loop of its own took them over
+    first (`hand_over_jobs`)."""
 
     now: list[Reply]
-    later: list[SlowWork] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)  # for other users' chats
     jobs: list[int] = field(default_factory=list)
     run_jobs: RunJobs | None = None
@@ -46,16 +44,10 @@ class Steps:
         return jobs
 
     def finish(self) -> list[Reply]:
-        """Run the slow work; a Swedish message stands in for a step that was refused."""
-        replies: list[Reply] = []
-        for work in self.later:
-            try:
-                replies.extend(work())
-            except UserFacingError as error:
-                replies.append(say(error.message))
+        """Do the turn's jobs here, unless a job loop took them over."""
         if self.jobs and self.run_jobs is not None:
-            replies.extend(self.run_jobs(self.hand_over_jobs()))
-        return replies
+            return self.run_jobs(self.hand_over_jobs())
+        return []
 
 
 @dataclass
@@ -66,9 +58,6 @@ class Turn:
     user: User
     state: ConversationState
     now: datetime
-    # Slow work (the language model, rendering) runs after the commit, outside the
-    # transaction, so one user's wait never holds a database lock that others need.
-    after_commit: list[SlowWork] = field(default_factory=list)
     # (case id, question key) of every answer saved in this input, in order.
     saved: list[tuple[int, str]] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)  # sent to others after the commit

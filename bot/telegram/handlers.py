@@ -297,7 +297,7 @@ class TelegramAdapter:
             await self.send_notice(bot, notice)
         if self.jobs_waiting is not None and steps.hand_over_jobs():
             self.jobs_waiting()
-        if steps.later or steps.jobs:
+        if steps.jobs:  # no job loop here: the turn's jobs are done on a worker
             later = await self._on_worker(
                 bot, chat_id, lambda *_: steps.finish(), user, incoming, self.slow_executor
             )
