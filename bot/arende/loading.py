@@ -18,24 +18,15 @@ from bot.arende.model import Arende, Signature
 from bot.arende.signed_state import still_signed
 from bot.mall.case_status import derive_status
 from bot.mall.namnder import match_namnd
-from bot.mall.template import QuestionKind, Template, TemplateCatalog
-from bot.review.budget import BudgetReading, read_budget
+from bot.mall.template import TemplateCatalog
+from bot.review.checks import budget_reading
+from bot.review.findings import CaseFacts
 from storage import arende_repository as arende_repo
 from storage import repository as repo
 from storage.models import BudgetLedgerEntry, Case, SignedReport
 
 DOCUMENTS_MADE = "sent_for_signature"  # cases.status once the final PDF was made
 COMMITTEE_KEY = "namnd"  # the question whose answer names the nämnd
-
-
-def _budget_reading(
-    template: Template | None, answers: Mapping[str, str], registered: int | None
-) -> BudgetReading | None:
-    if template is None:
-        return None
-    keys = [q.key for q in template.questions if q.kind is QuestionKind.BUDGET]
-    text = "\n\n".join(answers.get(key, "") for key in keys).strip()
-    return read_budget(text, granted_hint=registered) if text else None
 
 
 def committee_of(case: Case, answers: Mapping[str, str]) -> str | None:
@@ -81,7 +72,9 @@ def _arende(
     budget = decide_budget(
         history=history,
         registered_granted_kr=case.granted_amount_kr,
-        reading=None if history else _budget_reading(template, answers, case.granted_amount_kr),
+        reading=None if history or template is None else budget_reading(
+            template, answers, CaseFacts(granted_amount_kr=case.granted_amount_kr)
+        ),
     )
     signature = _signature(case, signed, current)
     keys = {q.key for q in template.questions} if template else set(answers)
