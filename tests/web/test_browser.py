@@ -122,16 +122,27 @@ def _wait_until_loaded(driver: object) -> None:
 def notice_after_pressing(driver: object, label: str) -> str:
     """Press the button (with the keyboard) and wait for the notice of the page it leads to."""
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
     button = driver.find_element("xpath", f"//button[text()='{label}']")  # type: ignore[attr-defined]
     button.send_keys(Keys.ENTER)
-    WebDriverWait(driver, 15).until(ec.staleness_of(button))  # type: ignore[arg-type]
+    left_page(driver, button)
     notice = WebDriverWait(driver, 15).until(  # type: ignore[arg-type]
         lambda d: d.find_element("css selector", "[role=status]")
     )
     return str(notice.text)
+
+
+def left_page(driver: object, element: object) -> None:
+    """Wait until the page `element` was on has been replaced. While Chromium swaps the
+    document it may answer with "Node … does not belong to the document" rather than a
+    stale element; that is retried."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    waiting = WebDriverWait(driver, 15, ignored_exceptions=(WebDriverException,))  # type: ignore[arg-type]
+    waiting.until(ec.staleness_of(element))  # type: ignore[arg-type]
 
 
 def text_of(driver: object) -> str:
@@ -159,8 +170,7 @@ def test_mini_app_login_list_filter_open_and_remind(
 ) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 
     api = site.api
     open_mini_app(driver, site.url, init_data(CECILIA))
@@ -175,7 +185,7 @@ def test_mini_app_login_list_filter_open_and_remind(
     Select(driver.find_element(By.ID, "status")).select_by_visible_text("försenad")  # type: ignore[attr-defined]
     send = driver.find_element(By.CSS_SELECTOR, "form.filters button")  # type: ignore[attr-defined]
     send.click()
-    WebDriverWait(driver, 15).until(ec.staleness_of(send))  # type: ignore[arg-type]
+    left_page(driver, send)  # type: ignore[arg-type]
     filtered = text_of(driver)
     assert world.late in filtered and world.submitted not in filtered
     assert world.with_budget not in filtered
@@ -185,11 +195,11 @@ def test_mini_app_login_list_filter_open_and_remind(
     Select(driver.find_element(By.ID, "status")).select_by_index(0)  # type: ignore[attr-defined]
     search.clear()
     search.send_keys(world.with_budget[-4:], Keys.ENTER)
-    WebDriverWait(driver, 15).until(ec.staleness_of(search))  # type: ignore[arg-type]
+    left_page(driver, search)  # type: ignore[arg-type]
     link = driver.find_element(By.LINK_TEXT, world.with_budget)  # type: ignore[attr-defined]
     assert world.late not in text_of(driver)
     link.send_keys(Keys.ENTER)
-    WebDriverWait(driver, 15).until(ec.staleness_of(link))  # type: ignore[arg-type]
+    left_page(driver, link)  # type: ignore[arg-type]
     case_page = text_of(driver)
     assert f"Ärende {world.with_budget}" in case_page
     assert "Jämställd service i mötet med medborgarna" in case_page  # an answer
