@@ -6,7 +6,8 @@
 Three bots are measured: the echo bot (python-telegram-bot's own example, no storage), the
 plain bot (bench/plain_bot.py: what a developer writes first, each message committed to
 SQLite through SQLAlchemy before the reply) and the full bot. The full bot is held to the
-plain bot: at saturation at least 0.8 of its updates per second and a p99 within 1.5 times.
+plain bot: at saturation at least as many updates per second and a p99 within 1.5 times,
+and at a human pace a p99 within 1.5 times.
 Each bot runs in this process against the same kind of local Bot API server
 (tests/fakes/bot_api.py), which runs with the simulated chats in a process of its own
 (bench/telegram_load.py), so this process spends its time on the bot alone. The full
@@ -66,9 +67,9 @@ MESSAGES = 20
 DURATION = 20.0  # seconds of writing at a human pace
 INTERVAL = 2.0  # mean seconds between two messages of one chat at a human pace
 WARMUP_CHATS = 20
-THROUGHPUT_AIM = 0.8  # the full bot's updates per second / the plain bot's, at saturation
+THROUGHPUT_AIM = 1.0  # the full bot's updates per second / the plain bot's, at saturation
 SATURATION_P99_AIM = 1.5  # the full bot's p99 / the plain bot's, at saturation
-P99_AIM = 0.050  # seconds, the full bot at a human pace
+PACED_P99_AIM = 1.5  # the full bot's p99 / the plain bot's, at a human pace
 
 BotFactory = Callable[[str, str], AbstractAsyncContextManager[None]]
 
@@ -245,6 +246,7 @@ def report(measured: Comparison, options: Options) -> list[str]:
     throughput = full.saturation.per_second / plain.saturation.per_second
     p99_ratio = full.saturation.percentile(0.99) / plain.saturation.percentile(0.99)
     p99 = full.paced.percentile(0.99)
+    paced_ratio = p99 / plain.paced.percentile(0.99)
     lines += [
         "",
         f"saturation throughput: full / plain = {throughput:.2f} (aim: at least "
@@ -254,8 +256,9 @@ def report(measured: Comparison, options: Options) -> list[str]:
         f"{SATURATION_P99_AIM:g}x) -> {'met' if p99_ratio <= SATURATION_P99_AIM else 'NOT met'}",
         f"human-pace p99: full {p99 * 1000:.1f} ms, plain "
         f"{plain.paced.percentile(0.99) * 1000:.1f} ms, echo "
-        f"{echo.paced.percentile(0.99) * 1000:.1f} ms (aim: full under {P99_AIM * 1000:g} ms) "
-        f"-> {'met' if p99 < P99_AIM and not full.paced.unanswered else 'NOT met'}",
+        f"{echo.paced.percentile(0.99) * 1000:.1f} ms (aim: full within "
+        f"{PACED_P99_AIM:g}x the plain bot's) -> "
+        f"{'met' if paced_ratio <= PACED_P99_AIM and not full.paced.unanswered else 'NOT met'}",
     ]
     return lines
 
@@ -343,6 +346,8 @@ def run() -> list[Ratio]:
               full.saturation.per_second / plain.saturation.per_second, detail),
         Ratio("telegram: full p99 / plain p99 at saturation",
               full.saturation.percentile(0.99) / plain.saturation.percentile(0.99)),
+        Ratio("telegram: full p99 / plain p99 at a human pace",
+              full.paced.percentile(0.99) / plain.paced.percentile(0.99)),
         Ratio("telegram: full p99 / echo p99 at a human pace",
               full.paced.percentile(0.99) / measured.echo.paced.percentile(0.99)),
     ]  # fmt: skip

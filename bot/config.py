@@ -71,6 +71,21 @@ class Settings(BaseSettings):
             "mode); each sends at most 1/N of Telegram's 30 messages a second"
         ),
     )
+    telegram_messages_per_second: float = Field(
+        default=28.0,
+        gt=0,
+        le=10_000,
+        description=(
+            "Messages a second the bot sends in all (Telegram's limit is about 30; paid "
+            "broadcasts and a local Bot API server allow more); shared by the instances"
+        ),
+    )
+    telegram_chat_interval_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        le=60,
+        description="Seconds between two messages to one chat (Telegram's limit: about 1)",
+    )
     inbox_retention_days: int = Field(
         default=7,
         ge=1,

@@ -18,7 +18,7 @@ from bot.reminders.sender import RateLimited, TemporaryFailure, Undeliverable
 from bot.telegram.outbound import (
     OutboundLimiter,
     UncertainDelivery,
-    limits_of_one_of,
+    limits_from,
     retry_after_seconds,
 )
 
@@ -80,7 +80,7 @@ class StandaloneNotifier:
                     settings.telegram_bot_token.get_secret_value(),
                     base_url=settings.telegram_api_base_url or DEFAULT_BASE,
                     base_file_url=settings.telegram_api_file_url or DEFAULT_FILE_BASE,
-                    rate_limiter=OutboundLimiter(limits_of_one_of(settings.telegram_instances)),
+                    rate_limiter=OutboundLimiter(limits_from(settings)),
                 )
                 await bot.initialize()
                 self._notifier = TelegramNotifier(bot)

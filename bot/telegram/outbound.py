@@ -34,7 +34,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 from telegram import File
@@ -44,6 +44,9 @@ from telegram.warnings import PTBDeprecationWarning
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
 from bot.reminders.sender import Clock, RateLimiter, Sleep
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -187,13 +190,26 @@ class Limits:
     group_per_minute: float = GROUP_MESSAGES_PER_MINUTE
 
 
-def limits_of_one_of(instances: int) -> Limits:
-    """Telegram's limits for one of `instances` bot instances (TELEGRAM_INSTANCES): the
-    overall 30 messages a second is the bot's, whichever instance sends, so each instance
-    keeps 1/N of it. Simple, with no coordination between instances; an instance that is
-    idle leaves its share unused (a chat's own limit is kept by the instance holding the
+def limits_of_one_of(
+    instances: int,
+    per_second: float = MESSAGES_PER_SECOND,
+    per_chat_interval: float = SECONDS_BETWEEN_MESSAGES_PER_CHAT,
+) -> Limits:
+    """The limits of one of `instances` bot instances (TELEGRAM_INSTANCES): the overall
+    `per_second` (TELEGRAM_MESSAGES_PER_SECOND, by default just under Telegram's 30) is the
+    bot's, whichever instance sends, so each instance keeps 1/N of it. Simple, with no
+    coordination between instances; an instance that is idle leaves its share unused (a
+    chat's own limit, TELEGRAM_CHAT_INTERVAL_SECONDS, is kept by the instance holding the
     chat, since one chat is handled by one instance at a time)."""
-    return Limits(per_second=MESSAGES_PER_SECOND / max(instances, 1))
+    return Limits(per_second=per_second / max(instances, 1), per_chat_interval=per_chat_interval)
+
+
+def limits_from(settings: Settings) -> Limits:
+    return limits_of_one_of(
+        settings.telegram_instances,
+        settings.telegram_messages_per_second,
+        settings.telegram_chat_interval_seconds,
+    )
 
 
 class _Flood(Exception):
