@@ -29,18 +29,21 @@ class Steps:
     """The replies to one input: `now` at once, then what `finish()` returns.
 
     All slow work is a job (bot/engine/jobs.py). `jobs` are the ids of the jobs the turn
-    enqueued: `finish()` does them here with `run_jobs` (the terminal chat,
+    enqueued for its own user: `finish()` does them here with `run_jobs` (the terminal chat,
     `Conversation.handle`), unless an adapter with a job loop of its own took them over
-    first (`hand_over_jobs`)."""
+    first (`hand_over_jobs`). `jobs_for_others` (the notices, bot/engine/notices.py) are
+    only ever a job loop's: their replies go to another chat."""
 
     now: list[Reply]
-    notices: list[Notice] = field(default_factory=list)  # for other users' chats
+    notices: list[Notice] = field(default_factory=list)  # sent to other users' chats as jobs
     jobs: list[int] = field(default_factory=list)
     run_jobs: RunJobs | None = None
+    jobs_for_others: list[int] = field(default_factory=list)
 
     def hand_over_jobs(self) -> list[int]:
         """The jobs, taken out of this turn's hands (a job loop does them instead)."""
-        jobs, self.jobs = self.jobs, []
+        jobs, self.jobs = [*self.jobs, *self.jobs_for_others], []
+        self.jobs_for_others = []
         return jobs
 
     def finish(self) -> list[Reply]:
@@ -60,12 +63,13 @@ class Turn:
     now: datetime
     # (case id, question key) of every answer saved in this input, in order.
     saved: list[tuple[int, str]] = field(default_factory=list)
-    notices: list[Notice] = field(default_factory=list)  # sent to others after the commit
+    notices: list[Notice] = field(default_factory=list)  # sent to others, as jobs
     # Ärenden someone was made responsible for in this input: (their external id, the
     # diarienummer, the last reply date); told as one notice per person (membership.py).
     assigned: list[tuple[str, str, date | None]] = field(default_factory=list)
     # Slow work that must survive a crash: ids of the jobs enqueued in this transaction.
     jobs: list[int] = field(default_factory=list)
+    jobs_for_others: list[int] = field(default_factory=list)  # the notices' jobs
     _cases: dict[int, Case | None] = field(default_factory=dict, repr=False)
     _members: dict[int, bool] = field(default_factory=dict, repr=False)
     _answers: dict[int, Answers] = field(default_factory=dict, repr=False)

@@ -29,7 +29,8 @@ from telegram.ext import (
 )
 
 from bot.documents.file_reader import READ_AHEAD
-from bot.engine.messages import Attachment, Incoming, IncomingFile, Notice, Reply, UserRef, say
+from bot.engine.messages import Attachment, Incoming, IncomingFile, Reply, UserRef, say
+from bot.engine.update_store import repair_text
 from bot.mall.errors import UserFacingError
 from bot.telegram.formatting import render
 from bot.telegram.keyboards import (
@@ -40,7 +41,6 @@ from bot.telegram.keyboards import (
 )
 from bot.telegram.outbound import UncertainDelivery, download
 from bot.telegram.texts import TelegramTexts, load_telegram_texts, unsupported
-from storage.text_repair import repair_text
 
 log = logging.getLogger(__name__)
 
@@ -293,8 +293,6 @@ class TelegramAdapter:
             await self.send_replies(bot, chat_id, steps)
             return
         await self.send_replies(bot, chat_id, steps.now)
-        for notice in steps.notices:
-            await self.send_notice(bot, notice)
         if self.jobs_waiting is not None and steps.hand_over_jobs():
             self.jobs_waiting()
         if steps.jobs:  # no job loop here: the turn's jobs are done on a worker
@@ -344,14 +342,6 @@ class TelegramAdapter:
                 await self._send_message(bot, chat_id, "Välj:", markup)
             for attachment in reply.attachments:
                 await self._send_document(bot, chat_id, attachment)
-
-    async def send_notice(self, bot: Bot, notice: Notice) -> None:
-        """Deliver a reply meant for another user to their private chat (its id is theirs)."""
-        platform, _, number = notice.recipient_external_id.partition(":")
-        if platform != "telegram" or not number.lstrip("-").isdecimal():
-            log.info("a notice for a user outside Telegram is not sent")
-            return
-        await self.send_replies(bot, int(number), [notice.reply])
 
     async def send_text(self, bot: Bot, chat_id: int, text: str) -> None:
         """Send a plain text of the adapter's own (escaped like everything else)."""

@@ -116,3 +116,30 @@ def test_a_refused_sheet_tells_nobody(strict: Conversation) -> None:
     bad = row("SGL-2026-101", "snart", "Anna")
     report, notices = sheet_notices(admin, csv_file(good, bad))
     assert "Inget registrerades" in report and notices == []
+
+
+def test_a_notice_is_a_job_for_the_responsible_that_a_crash_does_not_lose_or_double(
+    strict: Conversation,
+) -> None:
+    admin = telegram_user(strict, ADMIN_ID, "Cecilia Samordnare")
+    make_official(admin, strict, 2, "Anna Andersson")
+    steps = admin.conversation.handle_in_steps(
+        admin.ref,
+        Incoming(file=IncomingFile("arenden.csv", csv_file(
+            row("SGL-2026-100", "2020-03-31", "Anna Andersson")))),
+    )  # fmt: skip
+    # The coordinator's own slow work never carries the notice into the coordinator's chat.
+    assert not any("har gjort dig ansvarig" in r.plain_text for r in steps.finish())
+    ids = steps.hand_over_jobs()
+    runner = strict.job_runner
+    (claimed,) = [job for job in runner.claim(ids=ids) if job.recipient == "telegram:2"]
+    # The process dies here, with the notice claimed and not sent; the next one starts.
+    assert runner.recover() >= 1
+    delivered = []
+    for job in runner.claim():
+        job, replies = runner.do(job)
+        assert runner.finish(job)
+        delivered.extend((job.recipient, r.plain_text) for r in replies)
+    assert [to for to, _ in delivered] == ["telegram:2"]
+    assert "har gjort dig ansvarig" in delivered[0][1] and "SGL-2026-100" in delivered[0][1]
+    assert runner.claim() == []  # done once, never again
