@@ -42,6 +42,7 @@ from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.config import PROMPTS_DIR
+from bot.engine.reminder_store import StoredReminders
 from bot.mall.template import load_catalog
 from bot.reminders.schedule import ReminderSchedule
 from bot.reminders.sender import Outcome
@@ -136,7 +137,7 @@ async def send_everything(
     )
     async with bot:
         job = ReminderJob(
-            session_factory=factory,
+            store=StoredReminders(factory),
             notifier=TelegramNotifier(bot),
             questions=questions_from_catalog(load_catalog(PROMPTS_DIR / "templates")),
             texts=load_texts(),

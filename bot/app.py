@@ -19,6 +19,7 @@ from bot.documents.mail import MailSettings
 from bot.documents.render import RenderedDocuments
 from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Clock, Conversation
+from bot.engine.reminder_store import StoredReminders, plan_case_reminders
 from bot.engine.services import (
     DraftedTjansteskrivelse,
     DraftProposal,
@@ -36,7 +37,7 @@ from bot.mall.errors import UserFacingError
 from bot.mall.template import Question, TemplateCatalog, load_catalog
 from bot.reminders.schedule import ReminderSchedule
 from bot.reminders.sender import Notifier
-from bot.reminders.service import ReminderJob, plan_case_reminders, questions_from_catalog
+from bot.reminders.service import ReminderJob, questions_from_catalog
 from bot.reminders.texts import load_texts as load_reminder_texts
 from bot.review.checks import run_checks
 from bot.review.findings import CaseFacts
@@ -248,7 +249,7 @@ class Assembly:
 
     def reminder_job(self, notifier: Notifier) -> ReminderJob:
         return ReminderJob(
-            session_factory=self.sessions,
+            store=StoredReminders(self.sessions),
             notifier=notifier,
             questions=questions_from_catalog(self.catalog),
             texts=load_reminder_texts(),

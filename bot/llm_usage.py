@@ -10,20 +10,20 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.review.token_usage import TokenUsage
-from storage.db import SessionFactory
 from storage.repository import record_llm_usage
+from storage.unit_of_work import Sessions, UnitOfWork
 
 
 class StorageUsageRecorder:
     """Writes each usage to the llm_usage table in a short transaction of its own."""
 
-    def __init__(self, session_factory: SessionFactory, clock: Callable[[], datetime]) -> None:
-        self._session_factory = session_factory
+    def __init__(self, session_factory: Sessions, clock: Callable[[], datetime]) -> None:
+        self._uow = UnitOfWork.of(session_factory)
         self._clock = clock
 
     def __call__(self, usage: TokenUsage) -> None:
-        with self._session_factory.begin() as session:
-            record_llm_usage(
+        self._uow.write(
+            lambda session: record_llm_usage(
                 session,
                 usage.case_id,
                 usage.purpose,
@@ -31,4 +31,5 @@ class StorageUsageRecorder:
                 usage.prompt_tokens,
                 usage.completion_tokens,
                 self._clock(),
-            )
+            )  # fmt: skip
+        )

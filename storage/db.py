@@ -1,4 +1,6 @@
-"""Opening the database: the engine, the session factory, and migrating on start."""
+"""Opening the database: the engine, the session factory, and migrating on start.
+
+Sessions are opened only by the unit of work (storage/unit_of_work.py)."""
 
 from __future__ import annotations
 
@@ -11,14 +13,13 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, sessionmaker
 from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_exponential
+
+from storage.unit_of_work import READ_ONLY_OPTION, SessionFactory, session_factory
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-
-SessionFactory = sessionmaker[Session]
 
 
 def _quiet_sql_logs() -> None:
@@ -78,7 +79,10 @@ def _begin_explicitly(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _sqlite_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if connection.get_execution_options().get(READ_ONLY_OPTION):
+            connection.exec_driver_sql("BEGIN")  # a reader: no write lock (WAL lets it read)
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @retry(
@@ -126,7 +130,7 @@ def open_existing_database(url: str) -> SessionFactory | None:
     if not has_schema:
         engine.dispose()
         return None
-    return sessionmaker(engine, expire_on_commit=False)
+    return session_factory(engine)
 
 
 def open_database(url: str) -> tuple[Engine, SessionFactory]:
@@ -135,4 +139,4 @@ def open_database(url: str) -> tuple[Engine, SessionFactory]:
     wait_for_database(engine)
     migrate(engine)
     log.debug("database ready: %s", engine.url.render_as_string(hide_password=True))
-    return engine, sessionmaker(engine, expire_on_commit=False)
+    return engine, session_factory(engine)

@@ -88,7 +88,7 @@ def test_a_dependency_added_to_pyproject_stops_the_install_with_the_command_that
 ) -> None:
     pyproject = tmp_path / "pyproject.toml"
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    pyproject.write_text(text.replace('dependencies = [\n', 'dependencies = [\n    "rich",\n', 1))
+    pyproject.write_text(text.replace("dependencies = [\n", 'dependencies = [\n    "rich",\n', 1))
     for lock in LOCKS:
         shutil.copy(lock, tmp_path / lock.name)
     locks = tuple(tmp_path / lock.name for lock in LOCKS)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from bot.arende.loading import find_arende, load_arende
 from bot.arende.sending import send_report_once, submission_key
@@ -56,8 +56,9 @@ from bot.review.masking import MaskPolicy
 from storage import repository as repo
 from storage import submission_repository as submissions
 from storage.models import User
+from storage.unit_of_work import Sessions, UnitOfWork
 
-SessionMaker = sessionmaker[Session]
+SessionMaker = Sessions
 
 
 def answers_lookup(
@@ -89,15 +90,23 @@ def receive_signed_pdf(
     An invalid or unreadable file changes nothing; the result's message says why. With
     `allowed_case_numbers` (the sender's ärenden) any other ärende counts as unknown.
     """
-    with session_factory() as session, session.begin():
-        lookup = answers_lookup(session, allowed_case_numbers)
-        result = verify(pdf_bytes, lookup, expected_case_number)
-        if result.valid and result.case_number:
-            case = repo.find_case(session, result.case_number)
+    uow = UnitOfWork.of(session_factory)
+    # The check (slow: the signature's cryptography) reads; only keeping the file writes.
+    with uow.reading() as session:
+        result = verify(
+            pdf_bytes, answers_lookup(session, allowed_case_numbers), expected_case_number
+        )
+    if result.valid and result.case_number:
+        case_number = result.case_number
+
+        def keep(session: Session) -> None:
+            case = repo.find_case(session, case_number)
             if case is not None:
                 submissions.record_signed_report(
                     session, case.id, pdf_bytes, result.signer, result.signed_at, now
                 )
+
+        uow.write(keep)
     return result
 
 
@@ -111,7 +120,7 @@ def case_recipients(
     session_factory: SessionMaker, case_number: str, catalog: TemplateCatalog
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(to, cc) of the report mail of a stored ärende, as submit_signed_report sends it."""
-    with session_factory() as session:
+    with UnitOfWork.of(session_factory).reading() as session:
         case = repo.find_case(session, case_number)
         if case is None:
             return (), ()
@@ -129,7 +138,7 @@ def verify_file(path: Path, session_factory: SessionMaker | None) -> Verificatio
         content = b""
     if session_factory is None:
         return verify(content, None)
-    with session_factory() as session:
+    with UnitOfWork.of(session_factory).reading() as session:
         return verify(content, answers_lookup(session))
 
 
@@ -144,7 +153,7 @@ def submit_signed_report(
     recipients, once (the key is the ärende and the PDF's hash), and mark it "inskickad".
     Refused, changing nothing, when the answers changed after the signature."""
     texts = mail_texts()
-    with session_factory() as session:
+    with UnitOfWork.of(session_factory).reading() as session:
         case = repo.find_case(session, case_number)
         signed = submissions.latest_signed_report(session, case.id) if case else None
         if case is None or signed is None:
@@ -197,7 +206,7 @@ def tjansteskrivelse_facts(
 ) -> tuple[int, TjansteskrivelseFacts]:
     """(the ärende's id, the stored facts a tjänsteskrivelse is drafted from, with what the
     official `given` for it on top)."""
-    with session_factory() as session:
+    with UnitOfWork.of(session_factory).reading() as session:
         arende = find_arende(session, case_number, catalog)
         if arende is None or arende.template is None:
             raise UserFacingError(tjanste_texts()("unknown_case", case_number=case_number))
@@ -272,7 +281,7 @@ def sammanstallning_for_year(
 ) -> tuple[Sammanstallning, RenderedPair]:
     """The year's sammanställning, rendered as XLSX and PDF (of the ärenden the
     coordinator may see, when `coordinator_id` is given)."""
-    with session_factory() as session:
+    with UnitOfWork.of(session_factory).reading() as session:
         summary = build_sammanstallning(
             session, year, catalog, today, coordinator_id=coordinator_id
         )

@@ -48,7 +48,9 @@ def _registered_signature(case: Case) -> Signature | None:
     return Signature(case.signer, case.signed_at, pdf_sha256="", answers_match=True)
 
 
-def _signature(case: Case, signed: SignedReport | None, current: dict[str, str]) -> Signature | None:
+def _signature(
+    case: Case, signed: SignedReport | None, current: dict[str, str]
+) -> Signature | None:
     if signed is None:
         return _registered_signature(case)
     return Signature(
@@ -68,13 +70,15 @@ def _arende(
 ) -> Arende:
     template = catalog.get(case.template_id) if case.template_id in catalog else None
     answers = {key: text for key, text in current.items() if text.strip()}
-    history = tuple(Confirmation(e.granted_kr, e.used_kr, e.confirmed_at, e.source) for e in entries)
+    history = tuple(
+        Confirmation(e.granted_kr, e.used_kr, e.confirmed_at, e.source) for e in entries
+    )
     budget = decide_budget(
         history=history,
         registered_granted_kr=case.granted_amount_kr,
-        reading=None if history or template is None else budget_reading(
-            template, answers, CaseFacts(granted_amount_kr=case.granted_amount_kr)
-        ),
+        reading=None
+        if history or template is None
+        else budget_reading(template, answers, CaseFacts(granted_amount_kr=case.granted_amount_kr)),
     )
     signature = _signature(case, signed, current)
     keys = {q.key for q in template.questions} if template else set(answers)
@@ -106,9 +110,7 @@ def _arende(
     )
 
 
-def load_arenden(
-    session: Session, cases: Sequence[Case], catalog: TemplateCatalog
-) -> list[Arende]:
+def load_arenden(session: Session, cases: Sequence[Case], catalog: TemplateCatalog) -> list[Arende]:
     """The models of `cases`, in their order, read with a few queries whatever their number."""
     ids = [case.id for case in cases]
     answers = arende_repo.current_answer_texts(session, ids)

@@ -14,8 +14,6 @@ import smtplib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from bot.documents.mail import (
     Delivery,
     MailSettings,
@@ -31,6 +29,7 @@ from bot.documents.mail import (
 from bot.documents.phrases import Phrases, swedish_moment
 from bot.mall.errors import UserFacingError
 from storage import submission_repository as submissions
+from storage.unit_of_work import Sessions, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +42,7 @@ def submission_key(case_number: str, signed_pdf_sha256: str) -> str:
 
 
 def send_report_once(
-    session_factory: sessionmaker[Session],
+    session_factory: Sessions,
     settings: MailSettings,
     case_id: int,
     idempotency_key: str,
@@ -58,8 +57,9 @@ def send_report_once(
     """
     texts = mail_texts()
     message_id = message_id_for(idempotency_key, settings.sender)
-    with session_factory() as session, session.begin():
-        outcome, record = submissions.claim_mail(
+    uow = UnitOfWork.of(session_factory)
+    outcome, record = uow.write(
+        lambda session: submissions.claim_mail(
             session,
             idempotency_key,
             case_id,
@@ -68,7 +68,8 @@ def send_report_once(
             [*mail.to, *mail.cc],
             clock(),
             stale_after,
-        )
+        )  # fmt: skip
+    )
     if outcome is submissions.ClaimOutcome.ALREADY_SENT:
         sent_at = record.sent_at
         shown = swedish_moment(sent_at) if sent_at else texts("unknown")
@@ -94,14 +95,14 @@ def send_report_once(
         delivery = deliver(message, settings, f"Redovisning_{mail.case_number}")
     except (OSError, smtplib.SMTPException, UnicodeError) as exc:  # smtplib: ASCII logins
         log.warning("the report mail could not be sent: %s", type(exc).__name__)
-        with session_factory() as session, session.begin():
-            submissions.release_mail(session, idempotency_key)
+        uow.write(lambda session: submissions.release_mail(session, idempotency_key))
         raise UserFacingError(texts("send_failed")) from exc
     now = clock()
-    with session_factory() as session, session.begin():
-        submissions.mark_mail_sent(
+    uow.write(
+        lambda session: submissions.mark_mail_sent(
             session, idempotency_key, delivery.transport.value, delivery.location, now
         )
+    )
     return SendResult(
         SendOutcome.SENT,
         _sent_text(texts, mail, delivery),

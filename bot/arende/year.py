@@ -44,9 +44,7 @@ def remarks_for_the_board(arende: Arende, today: date) -> list[str]:
     )
 
 
-def summary_row(
-    arende: Arende, today: date, findings_for: FindingsFor | None = None
-) -> SummaryRow:
+def summary_row(arende: Arende, today: date, findings_for: FindingsFor | None = None) -> SummaryRow:
     """The ärende's row: the model's figures, nämnd and status, and the remarks for
     kommunstyrelsen (or, with `findings_for`, those findings)."""
     if findings_for is None:

@@ -38,9 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="KOMMANDO")
     add_command = functools.partial(commands.add_parser, parents=[verbose_after])
-    add_command(
-        "start", help="Telegram om TELEGRAM_BOT_TOKEN är satt, annars chatten i terminalen"
-    )
+    add_command("start", help="Telegram om TELEGRAM_BOT_TOKEN är satt, annars chatten i terminalen")
     chat = add_command("chat", help="chatta i terminalen")
     chat.add_argument("--user", help="vem som skriver (standard: ditt användarnamn)")
     add_command("telegram", help="starta Telegram-boten")

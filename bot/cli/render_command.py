@@ -9,8 +9,6 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from bot.documents.case_record import document_case
 from bot.documents.importer import ImportedReport, import_report
 from bot.documents.model import DocumentCase
@@ -21,6 +19,7 @@ from bot.mall.errors import UserFacingError
 from bot.mall.template import Template, TemplateCatalog
 from storage.models import User
 from storage.repository import current_answers, find_case
+from storage.unit_of_work import Sessions, UnitOfWork
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -32,7 +31,7 @@ def run_render_command(
     fmt: str,
     out_dir: Path,
     *,
-    session_factory: sessionmaker[Session],
+    session_factory: Sessions,
     catalog: TemplateCatalog,
     draft: bool | None = None,
     stdout: TextIO | None = None,
@@ -50,7 +49,7 @@ def run_render_command(
     except UserFacingError as exc:
         print(exc.message, file=stderr)
         return EXIT_USAGE
-    with session_factory() as session:
+    with UnitOfWork.of(session_factory).reading() as session:
         case = find_case(session, case_number.strip())
         if case is None:
             print(f"Hittar inget ärende med diarienummer {case_number}.", file=stderr)

@@ -14,6 +14,7 @@ from typing import TextIO
 from bot.engine.user_admin import UserAdmin
 from bot.mall.errors import UserFacingError
 from storage.db import SessionFactory
+from storage.unit_of_work import UnitOfWork
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 ACTIONS = {"list": "list", "lista": "list", "set": "set", "add": "set", "satt": "set",
@@ -71,14 +72,16 @@ def run_users_command(
     operator = getpass.getuser()
     try:
         if action == "list":
-            with sessions() as session:
+            with UnitOfWork.of(sessions).reading() as session:
                 said = admin.listing(session, with_removed=args.alla)
+        elif action == "set":
+            said = UnitOfWork.of(sessions).write(
+                lambda session: admin.set_role(session, who, args.role, args.name, operator, now)
+            )
         else:
-            with sessions.begin() as session:
-                if action == "set":
-                    said = admin.set_role(session, who, args.role, args.name, operator, now)
-                else:
-                    said = admin.remove(session, who, operator, now)
+            said = UnitOfWork.of(sessions).write(
+                lambda session: admin.remove(session, who, operator, now)
+            )
     except UserFacingError as error:
         print(f"redovisa users: {error.message}", file=stderr)
         return EXIT_BAD_INPUT

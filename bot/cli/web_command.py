@@ -27,6 +27,7 @@ from bot.web.app import Dashboard, DashboardSettings
 from bot.web.server import serve_alone, serve_beside
 from storage.db import SessionFactory, open_database
 from storage.models import User
+from storage.unit_of_work import UnitOfWork
 
 LOCAL_HOST = "127.0.0.1"
 
@@ -54,7 +55,7 @@ def find_coordinator(sessions: SessionFactory, name: str) -> tuple[User | None, 
     """The user NAME names (terminal name, @username, display name or #number), and what
     is wrong when it is not an active coordinator."""
     wanted = name.strip().lstrip("@")
-    with sessions() as session:
+    with UnitOfWork.of(sessions).reading() as session:
         query = select(User).where(
             (User.external_id == f"terminal:{wanted}")
             | (func.lower(User.username) == wanted.lower())

@@ -46,6 +46,15 @@ class AccessPolicy:
             return self.trusted_role
         return NO_ACCESS
 
+    def lets_in(self, external_id: str, row: User | None) -> bool:
+        """Whether the user with this id (and this row, None when never seen) gets past the
+        gate."""
+        if external_id in self.admin_external_ids:
+            return row is None or row.active
+        if row is None:
+            return self.initial_role(external_id) != NO_ACCESS
+        return row.active and row.role != NO_ACCESS
+
     def settle_role(self, user: User) -> None:
         """Make an administrator named in the settings one, whatever the database says."""
         if user.external_id in self.admin_external_ids and user.role != "admin":

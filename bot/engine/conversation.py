@@ -29,7 +29,9 @@ import logging
 import unicodedata
 from collections.abc import Callable
 
-from bot.engine import signed_notice
+from sqlalchemy.orm import Session
+
+from bot.engine import notices, signed_notice
 from bot.engine.access import NO_ACCESS, AccessPolicy
 from bot.engine.after_signing import AfterSigning
 from bot.engine.answering import Answering
@@ -66,7 +68,7 @@ from bot.mall.errors import UserFacingError
 from bot.mall.template import TemplateCatalog, TemplateError
 from storage import inbox_repository, locks
 from storage import repository as repo
-from storage.db import SessionFactory
+from storage.unit_of_work import Sessions, UnitOfWork
 
 __all__ = [
     "MAX_ANSWER_CHARS",
@@ -100,7 +102,7 @@ class Conversation:
 
     def __init__(
         self,
-        session_factory: SessionFactory,
+        session_factory: Sessions,
         catalog: TemplateCatalog,
         texts: BotTexts,
         clock: Clock,
@@ -112,7 +114,7 @@ class Conversation:
         """`access` decides who may use the engine (AccessPolicy.open_to_all() opens it to
         every platform); `coordination_texts` None reads prompts/coordination.toml."""
         services = services or EngineServices()
-        self._sessions = session_factory
+        self.unit_of_work = UnitOfWork.of(session_factory)
         self._texts = texts
         self._clock = clock
         self._access = access
@@ -155,7 +157,7 @@ class Conversation:
         # The jobs the turns enqueue (documents, reviews, everything after the signature):
         # a Telegram bot runs them in its job loop; `Steps.finish()` runs a turn's own at
         # once (terminal, `handle`).
-        work = {**self._output.work(), **self._after_signing.jobs.work()}
+        work = {**self._output.work(), **self._after_signing.jobs.work(), **notices.work()}
         self.job_runner = JobRunner(session_factory, work | self._suggestions.work(), clock)
 
     def handle(self, user: UserRef, incoming: Incoming) -> list[Reply]:
@@ -171,62 +173,53 @@ class Conversation:
         review then arrives a little later, and never holds up the next question).
         """
         try:
-            with self._sessions.begin() as session:
-                locks.lock_turn(session, user.external_id)  # one turn per user at a time
-                now = self._clock()
-                if incoming.delivery_id is not None:
-                    source = user.external_id.split(":", 1)[0]
-                    if not repo.claim_update(session, source, incoming.delivery_id, now):
-                        log.info("delivery %s handled before; ignored", incoming.delivery_id)
-                        return Steps([])
-                row = repo.get_or_create_user(
-                    session,
-                    user.external_id,
-                    user.display_name,
-                    now,
-                    role=self._access.initial_role(user.external_id),
-                    username=user.username,
-                )
-                self._access.settle_role(row)
-                if not row.active:
-                    raise UserFacingError(self._texts.access_revoked)
-                if row.role == NO_ACCESS:
-                    # Only the request is kept: the user row, never what they wrote.
-                    return Steps(self._gate(Turn(session, row, ConversationState(), now), incoming))
-                stored = repo.load_state(session, row.id)
-                state = ConversationState.model_validate(stored) if stored else ConversationState()
-                turn = Turn(session, row, state, now)
-                replies = self._dispatch(turn, incoming)
-                replies = self._budget.after_input(turn, replies)
-                replies = [
-                    *replies,
-                    *self._facts.after_saves(turn),
-                    *signed_notice.after_saves(turn),
-                ]
-                turn.notices.extend(self._desk.membership.batched_notices(turn))
-                if incoming.delivery_id is not None:  # sent again if a crash loses them
-                    kept = replies_to_json(replies)
-                    inbox_repository.keep_replies(session, source, incoming.delivery_id, kept)
-                repo.save_state(session, row.id, turn.state.model_dump(mode="json"), now)
+            return self.unit_of_work.write(lambda session: self._turn(session, user, incoming))
         except UserFacingError as error:
             return Steps([say(error.message)])
+
+    def _turn(self, session: Session, user: UserRef, incoming: Incoming) -> Steps:
+        """The turn's one transaction (`handle_in_steps`)."""
+        locks.lock_turn(session, user.external_id)  # one turn per user at a time
+        now = self._clock()
+        if incoming.delivery_id is not None:
+            source = user.external_id.split(":", 1)[0]
+            if not repo.claim_update(session, source, incoming.delivery_id, now):
+                log.info("delivery %s handled before; ignored", incoming.delivery_id)
+                return Steps([])
+        row = repo.get_or_create_user(
+            session,
+            user.external_id,
+            user.display_name,
+            now,
+            role=self._access.initial_role(user.external_id),
+            username=user.username,
+        )
+        self._access.settle_role(row)
+        if not row.active:
+            raise UserFacingError(self._texts.access_revoked)
+        if row.role == NO_ACCESS:
+            # Only the request is kept: the user row, never what they wrote.
+            return Steps(self._gate(Turn(session, row, ConversationState(), now), incoming))
+        stored = repo.load_state(session, row.id)
+        state = ConversationState.model_validate(stored) if stored else ConversationState()
+        turn = Turn(session, row, state, now)
+        replies = self._dispatch(turn, incoming)
+        replies = self._budget.after_input(turn, replies)
+        replies = [*replies, *self._facts.after_saves(turn), *signed_notice.after_saves(turn)]
+        notices.send_later(turn, self._desk.membership.batched_notices(turn))
+        if incoming.delivery_id is not None:  # sent again if a crash loses them
+            kept = replies_to_json(replies)
+            inbox_repository.keep_replies(session, source, incoming.delivery_id, kept)
+        repo.save_state(session, row.id, turn.state.model_dump(mode="json"), now)
         return Steps(
-            replies,
-            notices=turn.notices,
-            jobs=turn.jobs,
-            run_jobs=self.job_runner.run_now,
+            replies, turn.notices, turn.jobs, self.job_runner.run_now, turn.jobs_for_others
         )
 
     def has_access(self, user: UserRef) -> bool:
         """Whether `user` gets past the gate; read only, so an adapter can ask before it
         fetches what the user sent (a file)."""
-        with self._sessions() as session:
-            row = repo.find_user(session, user.external_id)
-            if user.external_id in self._access.admin_external_ids:
-                return row is None or row.active
-            if row is None:
-                return self._access.initial_role(user.external_id) != NO_ACCESS
-            return row.active and row.role != NO_ACCESS
+        with self.unit_of_work.reading() as session:
+            return self._access.lets_in(user.external_id, repo.find_user(session, user.external_id))
 
     def _gate(self, turn: Turn, incoming: Incoming) -> list[Reply]:
         """What a user without access can do: redeem an invite code, nothing else."""
@@ -310,7 +303,9 @@ class Conversation:
             "forra": self._previous.choose,
             "svar": self._understanding.keep,
             "lasin": self._understanding.read_in,
-            "budget": lambda t, a: self._requests.budget_word(t, lambda: self._budget.command(t, a)),
+            "budget": lambda t, a: self._requests.budget_word(
+                t, lambda: self._budget.command(t, a)
+            ),
             "uppgifter": self._facts.command,
             "ja": self._confirm_yes,
             "nej": self._confirm_no,

@@ -35,8 +35,8 @@ from sqlalchemy.orm import Session
 from bot.engine.messages import Reply, say
 from bot.mall.errors import UserFacingError
 from storage import job_repository as jobs
-from storage.db import SessionFactory
 from storage.locks import InstanceLiveness
+from storage.unit_of_work import Sessions, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -97,14 +97,14 @@ def instance_of(token: str | None) -> str | None:
 class JobRunner:
     def __init__(
         self,
-        sessions: SessionFactory,
+        sessions: Sessions,
         work: dict[str, Work],
         clock: Clock,
         executor: Executor | None = None,
         stale_after: timedelta = STALE_AFTER,
         liveness: Liveness | None = None,
     ) -> None:
-        self._sessions = sessions
+        self._uow = UnitOfWork.of(sessions)
         self._work = work
         self._clock = clock
         self._executor = executor
@@ -114,10 +114,9 @@ class JobRunner:
     def shared(self) -> JobRunner:
         """The same runner for one of several instances: its claims carry this instance's
         id, and those of an instance no longer alive are taken over (storage/locks.py)."""
-        engine = self._sessions.kw["bind"]
         return JobRunner(
-            self._sessions, self._work, self._clock, self._executor, self._stale_after,
-            InstanceLiveness(engine),
+            self._uow, self._work, self._clock, self._executor, self._stale_after,
+            InstanceLiveness(self._uow.engine),
         )  # fmt: skip
 
     @property
@@ -127,10 +126,9 @@ class JobRunner:
     def recover(self) -> int:
         """On start: claims of instances no longer alive are pending again (without a
         `Liveness`, one instance runs, and every claim was a dead process's)."""
-        with self._sessions.begin() as session:
-            if self._liveness is None:
-                return jobs.release_claims(session)
-            return self._release_dead(session)
+        if self._liveness is None:
+            return self._uow.write(jobs.release_claims)
+        return self._uow.write(self._release_dead)
 
     def _release_dead(self, session: Session) -> int:
         assert self._liveness is not None
@@ -150,7 +148,8 @@ class JobRunner:
     def claim(self, limit: int = 10, ids: Sequence[int] | None = None) -> list[ClaimedJob]:
         """Claim up to `limit` pending jobs (or the pending ones among `ids`)."""
         token = self._token()
-        with self._sessions.begin() as session:
+
+        def claim(session: Session) -> list[ClaimedJob]:
             now = self._clock()
             if ids is not None:
                 rows = jobs.claim_these(session, list(ids), now, token)
@@ -171,19 +170,25 @@ class JobRunner:
                 for row in rows
             ]
 
+        return self._uow.write(claim)
+
     def finish(self, job: ClaimedJob) -> bool:
         work = self._work.get(job.kind)
-        with self._sessions.begin() as session:
+
+        def finish(session: Session) -> bool:
             now = self._clock()
             if not jobs.finish_job(session, job.id, job.token, now):
                 return False
             if work is not None and work.on_done is not None:
                 work.on_done(session, job, now)
-        return True
+            return True
+
+        return self._uow.write(finish)
 
     def failed(self, job: ClaimedJob) -> str:
-        with self._sessions.begin() as session:
-            return jobs.give_up_or_retry(session, job.id, job.token, self._clock())
+        return self._uow.write(
+            lambda session: jobs.give_up_or_retry(session, job.id, job.token, self._clock())
+        )
 
     def do(self, job: ClaimedJob) -> tuple[ClaimedJob, list[Reply]]:
         """Run the job's work; a refusal with a message is the work's answer."""

@@ -41,8 +41,8 @@ from bot.review.findings import Severity
 from storage import access_repository as access_repo
 from storage import job_repository
 from storage import repository as repo
-from storage.db import SessionFactory
 from storage.models import Case, User
+from storage.unit_of_work import Sessions, UnitOfWork
 
 REVIEW = "review"
 DOCUMENTS = "documents"
@@ -57,14 +57,14 @@ class ReportOutput:
         reports: Reports,
         review: ReviewPort | None,
         documents: DocumentPort | None,
-        sessions: SessionFactory,
+        sessions: Sessions,
         clock: Clock,
     ) -> None:
         self._reports = reports
         self._texts = reports.texts
         self._review_port = review
         self._documents_port = documents
-        self._sessions = sessions
+        self._uow = UnitOfWork.of(sessions)
         self._clock = clock
 
     def work(self) -> dict[str, Work]:
@@ -110,7 +110,7 @@ class ReportOutput:
         """The report of the job's ärende as it stands now (None when it is gone)."""
         if job.case_id is None:
             return None
-        with self._sessions() as session:
+        with self._uow.reading() as session:
             case = session.get(Case, job.case_id)
             if case is None:
                 return None

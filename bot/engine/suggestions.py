@@ -21,8 +21,8 @@ from bot.engine.turn import Turn
 from bot.mall.errors import UserFacingError
 from bot.mall.template import Template
 from storage import repository as repo
-from storage.db import SessionFactory
 from storage.models import Case
+from storage.unit_of_work import Sessions, UnitOfWork
 
 PHRASING = "phrasing"
 
@@ -34,12 +34,12 @@ class PhrasingSuggestions:
         self,
         reports: Reports,
         phrasing: PhrasingPort | None,
-        sessions: SessionFactory,
+        sessions: Sessions,
     ) -> None:
         self._reports = reports
         self._texts = reports.texts
         self._phrasing = phrasing
-        self._sessions = sessions
+        self._uow = UnitOfWork.of(sessions)
 
     def work(self) -> dict[str, Work]:
         """The job that asks the language model, after the turn that finished the answer."""
@@ -59,7 +59,7 @@ class PhrasingSuggestions:
         """The model's proposal for the answer as it was finished; nothing when the answer
         changed since, or the model has nothing to offer."""
         key, version = str(job.payload["key"]), int(job.payload["version"])
-        with self._sessions() as session:
+        with self._uow.reading() as session:
             case = session.get(Case, job.case_id) if job.case_id is not None else None
             if case is None or case.template_id not in self._reports.catalog:
                 return []

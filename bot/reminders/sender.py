@@ -190,7 +190,7 @@ async def deliver_all(
     notifier: Notifier,
     limiter: RateLimiter | None,
     messages: Sequence[Outgoing],
-    on_outcome: Callable[[Outgoing, Outcome], None],
+    on_outcome: Callable[[Outgoing, Outcome], Awaitable[None] | None],
     concurrency: int = 8,
 ) -> None:
     """Send every message, up to `concurrency` at a time; report each outcome as it comes.
@@ -207,7 +207,9 @@ async def deliver_all(
             except Exception:  # a bug or an unknown error: log it, retry after the lease
                 log.exception("sending to %s failed", message.chat_external_id)
                 outcome = Outcome.FAILED
-            on_outcome(message, outcome)
+            recorded = on_outcome(message, outcome)
+            if recorded is not None:
+                await recorded
 
     async with asyncio.TaskGroup() as group:
         for message in interleave(messages):

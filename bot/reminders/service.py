@@ -1,24 +1,25 @@
 """The reminder use cases: plan an ärende's reminders, and send what is due.
 
-`plan_case_reminders` runs inside the caller's transaction when an ärende is registered or
-its deadline, responsible official or coordinator changes. `send_due_reminders` is the
-job: it claims a batch in one short transaction (so that two bot instances never send the
-same reminder), writes one message per recipient, sends them within Telegram's limits and
-records each as sent the moment it went out. A reminder claimed by an instance that died
-is claimed again once its lease has run out.
+`planned_reminders` says which reminders an ärende should have from now on (the engine
+keeps them, bot/engine/reminder_store.py, in the transaction that registered or changed
+the ärende). `send_due_reminders` is the job: it claims a batch in one short transaction
+(so that two bot instances never send the same reminder), writes one message per
+recipient, sends them within Telegram's limits and records each as sent the moment it
+went out. A reminder claimed by an instance that died is claimed again once its lease has
+run out. The database is reached only through the `ReminderStore` the job is given, and
+always on a thread of its own: the event loop never waits for it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
-
-from sqlalchemy.orm import Session, sessionmaker
 
 from bot.mall.template import TemplateCatalog
 from bot.reminders.schedule import (
@@ -26,23 +27,9 @@ from bot.reminders.schedule import (
     ReminderSchedule,
     overdue_after,
     plan,
-    start_of_day,
 )
 from bot.reminders.sender import Notifier, Outcome, Outgoing, RateLimiter, deliver_all
 from bot.reminders.texts import CaseStatus, ReminderTexts, digest_line, official_section, pack
-from storage.models import Case
-from storage.reminder_repository import (
-    FINISHED_STATUSES,
-    ClaimedReminder,
-    NewReminder,
-    answered_question_keys,
-    cancel_claimed,
-    claim_due,
-    mark_sent,
-    reminded_since,
-    repeat_after_sending,
-    replace_case_reminders,
-)
 
 log = logging.getLogger(__name__)
 
@@ -68,10 +55,74 @@ def questions_from_catalog(catalog: TemplateCatalog) -> QuestionSource:
     return questions
 
 
-def plan_case_reminders(
-    session: Session, case: Case, schedule: ReminderSchedule, now: datetime
-) -> list[NewReminder]:
-    """Replace the ärende's reminders with those still ahead; the caller commits.
+class DueReminder(Protocol):
+    """A claimed reminder with what it takes to write and send it."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def due_at(self) -> datetime: ...
+    @property
+    def case_id(self) -> int: ...
+    @property
+    def case_number(self) -> str: ...
+    @property
+    def template_id(self) -> str: ...
+    @property
+    def committee(self) -> str | None: ...
+    @property
+    def last_reply_date(self) -> date | None: ...
+    @property
+    def recipient_external_id(self) -> str: ...
+    @property
+    def responsible_name(self) -> str | None: ...
+
+
+class ReminderStore(Protocol):
+    """Where the reminders are kept; each call is one transaction of its own."""
+
+    def claim_due(
+        self, now: datetime, token: str, limit: int, lease: timedelta, max_attempts: int
+    ) -> tuple[Sequence[DueReminder], Mapping[int, set[str]]]:
+        """Claim up to `limit` due reminders under `token`, with the keys of the questions
+        each one's ärende has answered."""
+        ...
+
+    def cancel(self, reminder_ids: Sequence[int], token: str) -> None:
+        """Give up reminders that can never be delivered."""
+        ...
+
+    def record_sent(
+        self,
+        token: str,
+        now: datetime,
+        once: Sequence[int],
+        repeats: Sequence[tuple[int, datetime]],
+    ) -> None:
+        """Mark `once` sent, and plan each of `repeats` again at its time."""
+        ...
+
+
+@dataclass(frozen=True)
+class PlannedReminder:
+    recipient_user_id: int
+    kind: str
+    due_at: datetime
+
+
+def planned_reminders(
+    deadline: date | None,
+    responsible: int | None,
+    coordinator: int,
+    reminded_today: Collection[int],
+    schedule: ReminderSchedule,
+    now: datetime,
+) -> list[PlannedReminder]:
+    """The reminders an ärende with this last reply date (None, or a finished ärende: none)
+    should have from `now` on; `reminded_today` are the users already reminded about it
+    today.
 
     The responsible official gets each planned reminder; the coordinator who registered
     the ärende gets a digest at the same moments (not when they are the responsible one).
@@ -80,26 +131,23 @@ def plan_case_reminders(
     once, unless they already had a reminder about this ärende today (so it goes once); the
     coordinator, who made the change, gets no digest of it.
     """
-    rows: list[NewReminder] = []
-    if case.last_reply_date is not None and case.status not in FINISHED_STATUSES:
-        deadline = case.last_reply_date
-        reminded = reminded_since(session, case.id, start_of_day(now, schedule))
-        for planned in plan(deadline, now, schedule):
-            responsible, coordinator = case.responsible_user_id, case.created_by_user_id
-            if responsible is not None:
-                if not planned.catch_up or responsible not in reminded:
-                    rows.append(NewReminder(responsible, planned.kind, planned.due_at))
-                elif planned.kind is ReminderKind.OVERDUE:  # the weekly row it stood for
-                    later = overdue_after(deadline, now, schedule)
-                    rows.append(NewReminder(responsible, later.kind, later.due_at))
-            if coordinator != responsible:
-                due_at = planned.due_at
-                if planned.catch_up and planned.kind is ReminderKind.OVERDUE:
-                    due_at = overdue_after(deadline, now, schedule).due_at
-                elif planned.catch_up:
-                    continue
-                rows.append(NewReminder(coordinator, ReminderKind.DIGEST, due_at))
-    replace_case_reminders(session, case.id, rows, now)
+    rows: list[PlannedReminder] = []
+    if deadline is None:
+        return rows
+    for planned in plan(deadline, now, schedule):
+        if responsible is not None:
+            if not planned.catch_up or responsible not in reminded_today:
+                rows.append(PlannedReminder(responsible, planned.kind, planned.due_at))
+            elif planned.kind is ReminderKind.OVERDUE:  # the weekly row it stood for
+                later = overdue_after(deadline, now, schedule)
+                rows.append(PlannedReminder(responsible, later.kind, later.due_at))
+        if coordinator != responsible:
+            due_at = planned.due_at
+            if planned.catch_up and planned.kind is ReminderKind.OVERDUE:
+                due_at = overdue_after(deadline, now, schedule).due_at
+            elif planned.catch_up:
+                continue
+            rows.append(PlannedReminder(coordinator, ReminderKind.DIGEST, due_at))
     return rows
 
 
@@ -120,7 +168,7 @@ class SendReport:
 class ReminderJob:
     """What the job needs; built once in main() and passed to the functions below."""
 
-    session_factory: sessionmaker[Session]
+    store: ReminderStore
     notifier: Notifier
     questions: QuestionSource
     texts: ReminderTexts
@@ -134,7 +182,7 @@ class ReminderJob:
     limiter: RateLimiter | None = None
 
 
-def _status(reminder: ClaimedReminder, questions: QuestionSource, answered: set[str]) -> CaseStatus:
+def _status(reminder: DueReminder, questions: QuestionSource, answered: set[str]) -> CaseStatus:
     assert reminder.last_reply_date is not None  # claim_due skips ärenden without one
     mall = questions(reminder.template_id)
     return CaseStatus(
@@ -148,14 +196,14 @@ def _status(reminder: ClaimedReminder, questions: QuestionSource, answered: set[
 
 
 def compose(
-    claimed: Sequence[ClaimedReminder],
-    answered: dict[int, set[str]],
+    claimed: Sequence[DueReminder],
+    answered: Mapping[int, set[str]],
     job: ReminderJob,
     now: datetime,
 ) -> list[Outgoing]:
     """One message per recipient (more when it would exceed Telegram's length limit)."""
     today = now.astimezone(job.schedule.zone).date()
-    groups: dict[tuple[str, bool], list[ClaimedReminder]] = defaultdict(list)
+    groups: dict[tuple[str, bool], list[DueReminder]] = defaultdict(list)
     for reminder in claimed:
         is_digest = reminder.kind == ReminderKind.DIGEST
         groups[(reminder.recipient_external_id, is_digest)].append(reminder)
@@ -202,48 +250,45 @@ def _packed(
     return messages
 
 
-def _record(
-    job: ReminderJob, token: str, by_id: dict[int, ClaimedReminder]
-) -> Callable[[Outgoing, Outcome], None]:
-    def record(message: Outgoing, outcome: Outcome) -> None:
-        if outcome is Outcome.FAILED:
-            return  # stays claimed; claimed again when the lease runs out
-        with job.session_factory.begin() as session:
-            if outcome is Outcome.UNDELIVERABLE:
-                cancel_claimed(session, message.reminder_ids, token)
-                return
-            now = job.clock()
-            once = []
-            for reminder_id in message.reminder_ids:
-                reminder = by_id[reminder_id]
-                deadline = reminder.last_reply_date
-                local_day = reminder.due_at.astimezone(job.schedule.zone).date()
-                if deadline is not None and local_day > deadline:  # weekly after the deadline
-                    next_due = overdue_after(deadline, max(now, reminder.due_at), job.schedule)
-                    repeat_after_sending(session, reminder_id, token, now, next_due.due_at)
-                else:
-                    once.append(reminder_id)
-            mark_sent(session, once, token, now)
-
-    return record
+def _record(job: ReminderJob, token: str, message: Outgoing, outcome: Outcome,
+            by_id: Mapping[int, DueReminder]) -> None:  # fmt: skip
+    """Record what became of one message (on a thread, never on the event loop)."""
+    if outcome is Outcome.FAILED:
+        return  # stays claimed; claimed again when the lease runs out
+    if outcome is Outcome.UNDELIVERABLE:
+        job.store.cancel(message.reminder_ids, token)
+        return
+    now = job.clock()
+    once: list[int] = []
+    repeats: list[tuple[int, datetime]] = []
+    for reminder_id in message.reminder_ids:
+        reminder = by_id[reminder_id]
+        deadline = reminder.last_reply_date
+        local_day = reminder.due_at.astimezone(job.schedule.zone).date()
+        if deadline is not None and local_day > deadline:  # weekly after the deadline
+            next_due = overdue_after(deadline, max(now, reminder.due_at), job.schedule)
+            repeats.append((reminder_id, next_due.due_at))
+        else:
+            once.append(reminder_id)
+    job.store.record_sent(token, now, once, repeats)
 
 
 async def send_due_reminders(job: ReminderJob) -> SendReport:
     """Claim one batch of due reminders, send them and record what went out."""
     now = job.clock()
     token = uuid.uuid4().hex
-    with job.session_factory.begin() as session:
-        claimed = claim_due(session, now, token, job.batch_size, job.lease, job.max_attempts)
-        answered = answered_question_keys(session, {r.case_id for r in claimed})
+    claimed, answered = await asyncio.to_thread(
+        job.store.claim_due, now, token, job.batch_size, job.lease, job.max_attempts
+    )
     report = SendReport(claimed=len(claimed))
     if not claimed:
         return report
     messages = compose(claimed, answered, job, now)
     report.messages = len(messages)
-    record = _record(job, token, {r.id: r for r in claimed})
+    by_id = {r.id: r for r in claimed}
 
-    def count_and_record(message: Outgoing, outcome: Outcome) -> None:
-        record(message, outcome)
+    async def count_and_record(message: Outgoing, outcome: Outcome) -> None:
+        await asyncio.to_thread(_record, job, token, message, outcome, by_id)
         report.outcomes[outcome] += 1
 
     await deliver_all(job.notifier, job.limiter, messages, count_and_record, job.concurrency)

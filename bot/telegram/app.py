@@ -9,23 +9,31 @@ Every Bot API call but getUpdates (replies, edits, documents, reminders, digests
 the Application's one `OutboundLimiter` (bot/telegram/outbound.py): Telegram's flood
 limits and one retry policy, so no call site retries by itself.
 
-Threads (the map of which thread runs what, and which writes the database):
+Threads (the map of which thread runs what, and which writes the database). Every
+transaction is a unit of work (storage/unit_of_work.py), the only code that opens a session;
+on SQLite every write goes to the one "writer" thread, on PostgreSQL it runs on the thread
+that asks for it:
 - the event loop, one thread: polling or the webhook, the outbound limiter and every Bot
-  API call, the reminder rounds (whose claims and records are still transactions run on
-  this thread: the one place the loop touches the database, left for a later step), and
-  the dashboard's web server when REDOVISA_WEB_URL is set;
-- "engine" (engine_threads_for: one thread on SQLite, several on PostgreSQL): each turn,
-  one transaction that writes the answer, the state and the jobs it enqueues, and the
-  access check before a file is fetched;
-- "slow" (SLOW_WORK_THREADS): what comes after a turn's commit (a phrasing suggestion),
-  the job loop's jobs (documents, review, the steps after the signature; each finishes in
-  a transaction of its own) and reading a sent file ahead (bot/documents/file_reader.py,
-  which reads it in a child process with memory and time limits);
-- "inbox" (one thread, bot/telegram/inbox.py): stores each update before it is confirmed
-  and marks it finished;
-- "lease" (storage/locks.py, with several instances): tries for a chat's lease without
-  taking a place among the chats being worked on;
-- "dashboard" (bot/web/app.py): the dashboard's reads.
+  API call, the reminder rounds' sending, and the dashboard's web server when
+  REDOVISA_WEB_URL is set; it never touches the database (the reminder rounds' claims and
+  records run on the loop's default executor);
+- "writer" (SQLite only; started by the first write, gone after a second without one):
+  runs every write, taking all that wait in one transaction, each in a savepoint of its
+  own (group commit); a caller gets its result only after the COMMIT, so a turn's replies
+  never leave before its answer is stored;
+- "engine" (engine_threads_for: several on either database): each turn, one write that
+  keeps the answer, the state and the jobs it enqueues (on SQLite: handed to the writer
+  and waited for), and the access check before a file is fetched (a read);
+- "slow" (SLOW_WORK_THREADS): the job loop's jobs (documents, review, a phrasing
+  suggestion, the steps after the signature, the notice to a new responsible), each doing
+  its slow part outside any transaction and finishing in a write of its own, and reading
+  a sent file ahead (bot/documents/file_reader.py, in a child process with memory and time
+  limits);
+- "inbox" (one thread, bot/telegram/inbox.py): asks for each update to be kept before it
+  is confirmed, and for it to be marked finished;
+- "lease" (storage/locks.py, with several instances on PostgreSQL): tries for a chat's
+  lease without taking a place among the chats being worked on;
+- "dashboard" (bot/web/app.py): the dashboard's reads, and its reminders' writes.
 
 `TelegramBot` is what runs, in production and in the tests alike:
 
@@ -63,7 +71,7 @@ from bot.telegram.jobs import JobLoop, JobRunner, telegram_deliver
 from bot.telegram.keyboards import CallbackCommands
 from bot.telegram.logging_filter import keep_updates_out_of_logs, warn_in_one_line
 from bot.telegram.notifier import TelegramNotifier
-from bot.telegram.outbound import Limits, OutboundLimiter, RetryPolicy, limits_of_one_of
+from bot.telegram.outbound import Limits, OutboundLimiter, RetryPolicy, limits_from
 from bot.telegram.texts import TelegramTexts, load_telegram_texts
 from bot.telegram.update_check import CheckedUpdatesRequest
 from bot.telegram.webhook import WebhookServer
@@ -78,10 +86,10 @@ Beside = Callable[[Notifier, asyncio.Event], Coroutine[Any, Any, None]]
 ReminderJobFactory = Callable[[Notifier], ReminderJob]
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
-# Threads for the quick database step. SQLite lets one writer in at a time and makes the
-# others poll with sleeps, so one thread serves it best (measured in bench/telegram_bench.py:
-# p99 39 ms with one thread against 197 ms with eight); PostgreSQL takes several at once.
-SQLITE_ENGINE_THREADS = 1
+# Threads that hand turns to the database. On SQLite they wait for the one writer, which
+# commits the turns waiting together (group commit): several threads let several turns
+# wait at once. PostgreSQL runs several turns at once.
+SQLITE_ENGINE_THREADS = 8
 ENGINE_THREADS = 8
 SLOW_WORK_THREADS = 64  # language-model calls and rendering, which mostly wait
 # httpcore looks at every pooled connection on every request (is the socket readable,
@@ -234,9 +242,7 @@ class TelegramBot:
             CheckedUpdatesRequest(connection_pool_size=1),  # a poison update moves aside
         )
         self._webhook: WebhookServer | None = None
-        self.limiter = OutboundLimiter(
-            limits or limits_of_one_of(settings.telegram_instances), retry
-        )
+        self.limiter = OutboundLimiter(limits or limits_from(settings), retry)
         self.application = build_application(
             settings, self.adapter, self.requests, self.limiter, inbox
         )

@@ -27,19 +27,22 @@ from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as SqlTimeout
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import Application, ApplicationBuilder, ExtBot
 
 from bot.engine.messages import Incoming, replies_from_json
+from bot.engine.update_store import (
+    Sessions,
+    Unfinished,
+    UpdateStore,
+    database_away,
+    failure_name,
+    repair_json,
+)
 from bot.telegram.chat_lock import PerChatUpdateProcessor, chat_key
 from bot.telegram.handlers import TelegramAdapter
 from bot.telegram.update_check import poison_of
-from storage import inbox_repository
-from storage.db import SessionFactory
-from storage.text_repair import repair_json
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +51,6 @@ KEEP_FINISHED = timedelta(days=7)  # INBOX_RETENTION_DAYS's default
 PRUNE_SECONDS = 3600.0
 FIRST_RETRY_SECONDS = 0.5
 STORE_TRIES = 3  # then an update the database refuses is moved aside
-# Errors of a database that is away or busy, not of the update: waited out, never a reason
-# to move the update aside.
-DATABASE_AWAY = (OperationalError, InterfaceError, DisconnectionError, SqlTimeout)
 MAX_RETRY_SECONDS = 10.0
 
 Clock = Callable[[], datetime]
@@ -61,21 +61,19 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def failure_name(error: BaseException) -> str:
-    """The database driver's error class (or the error's own): what a log line may say."""
-    return type(getattr(error, "orig", None) or error).__name__
-
-
 class Inbox:
-    """The database side: store, list unfinished, mark finished. The writes run on a thread
-    of their own, so the event loop never waits for the database."""
+    """The database side: store, list unfinished, mark finished (bot/engine/update_store.py).
+    Each call runs on a thread of its own, so the event loop never waits for the database."""
 
     def __init__(
-        self, sessions: SessionFactory, clock: Clock = utc_now, retention: timedelta = KEEP_FINISHED
+        self,
+        store: UpdateStore | Sessions,
+        clock: Clock = utc_now,
+        retention: timedelta = KEEP_FINISHED,
     ) -> None:
         """`retention`: how long a finished update's id (and the engine's mark that it was
         handled) is kept against a redelivery (INBOX_RETENTION_DAYS)."""
-        self._sessions = sessions
+        self.updates = store if isinstance(store, UpdateStore) else UpdateStore(store, SOURCE)
         self._clock = clock
         self.retention = retention
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="inbox")
@@ -98,10 +96,7 @@ class Inbox:
         payload = repair_json(update.to_dict())  # half an emoji cannot be stored
 
         def work() -> bool:
-            with self._sessions.begin() as session:
-                return inbox_repository.store_update(
-                    session, SOURCE, update.update_id, key, payload, self._clock()
-                )
+            return self.updates.store(update.update_id, key, payload, self._clock())
 
         delay, tries = FIRST_RETRY_SECONDS, 0
         while True:  # never confirmed before it is stored (or moved aside)
@@ -110,7 +105,7 @@ class Inbox:
                 return stored
             except Exception as error:
                 tries += 1
-                unreachable = isinstance(error, DATABASE_AWAY)
+                unreachable = database_away(error)
                 if tries >= STORE_TRIES and not unreachable:
                     with suppress(Exception):  # the update itself cannot be stored
                         reason = f"could not be stored ({failure_name(error)})"
@@ -128,41 +123,22 @@ class Inbox:
     async def move_aside(self, update_id: int, chat: int | None, reason: str) -> None:
         """Keep the update as a dead letter: its id, its chat and the reason, nothing else."""
 
-        def work() -> None:
-            with self._sessions.begin() as session:
-                fits = chat if chat is not None and -(2**63) <= chat < 2**63 else None
-                inbox_repository.move_aside(session, SOURCE, update_id, fits, reason, self._clock())
-
-        await self._run(work)
+        await self._run(lambda: self.updates.move_aside(update_id, chat, reason, self._clock()))
         log.warning("update %s moved aside: %s", update_id, reason)
 
     async def finish(self, update_id: int) -> None:
-        def work() -> None:
-            with self._sessions.begin() as session:
-                inbox_repository.mark_finished(session, SOURCE, update_id, self._clock())
+        await self._run(lambda: self.updates.finish(update_id, self._clock()))
 
-        await self._run(work)
-
-    async def unfinished(self) -> list[inbox_repository.Unfinished]:
-        def work() -> list[inbox_repository.Unfinished]:
-            with self._sessions.begin() as session:
-                return inbox_repository.unfinished_updates(session, SOURCE, self._clock())
-
-        found: list[inbox_repository.Unfinished] = await self._run(work)
+    async def unfinished(self) -> list[Unfinished]:
+        found: list[Unfinished] = await self._run(lambda: self.updates.unfinished(self._clock()))
         return found
 
     async def prune(self) -> int:
         """Delete the finished updates and the handled marks older than the retention (on
         every instance: each deletes what is old, whoever stored it); return how many."""
 
-        def work() -> int:
-            with self._sessions.begin() as session:
-                before = self._clock() - self.retention
-                return inbox_repository.forget_finished(
-                    session, before
-                ) + inbox_repository.forget_processed(session, before)
-
-        pruned: int = await self._run(work)
+        before = self._clock() - self.retention
+        pruned: int = await self._run(lambda: self.updates.prune(before))
         if pruned:
             log.info("deleted %d handled updates older than %d days", pruned,
                      self.retention.days)  # fmt: skip
@@ -197,7 +173,7 @@ class Inbox:
             log.info("handling %d updates received before the restart", len(rows))
         return len(rows)
 
-    def keep_for_resume(self, row: inbox_repository.Unfinished) -> None:
+    def keep_for_resume(self, row: Unfinished) -> None:
         if row.replies is not None:
             self.kept_replies[row.update_id] = row.replies
 
@@ -248,9 +224,9 @@ class InboxUpdateProcessor(PerChatUpdateProcessor):
         if isinstance(update, Update):
             try:
                 await self.inbox.finish(update.update_id)
-            except DBAPIError as error:  # handled again after a restart, with a note
+            except Exception as error:  # handled again after a restart, with a note
                 log.warning("marking update %s finished failed: %s", update.update_id,
-                            type(error.orig).__name__)  # fmt: skip
+                            failure_name(error))  # fmt: skip
 
 
 def resume_with_replies(adapter: TelegramAdapter, inbox: Inbox) -> Resume:

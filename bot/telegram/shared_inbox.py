@@ -36,6 +36,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
+from bot.engine.update_store import ChatLeases, Sessions, Unfinished, UpdateStore
 from bot.telegram.chat_lock import chat_key
 from bot.telegram.inbox import (
     KEEP_FINISHED,
@@ -46,9 +47,6 @@ from bot.telegram.inbox import (
     Resume,
     utc_now,
 )
-from storage import inbox_repository
-from storage.db import SessionFactory
-from storage.locks import ChatLeases
 
 log = logging.getLogger(__name__)
 
@@ -61,14 +59,14 @@ class SharedInbox(Inbox):
 
     def __init__(
         self,
-        sessions: SessionFactory,
+        store: UpdateStore | Sessions,
         leases: ChatLeases,
         clock: Clock = utc_now,
         sweep_seconds: float = SWEEP_SECONDS,
         sweep_grace: timedelta = SWEEP_GRACE,
         retention: timedelta = KEEP_FINISHED,
     ) -> None:
-        super().__init__(sessions, clock, retention)
+        super().__init__(store, clock, retention)
         self.leases = leases
         self.sweep_seconds = sweep_seconds
         self.sweep_grace = sweep_grace
@@ -80,23 +78,15 @@ class SharedInbox(Inbox):
         self._processor = SharedUpdateProcessor(self, resume)
         return self._processor
 
-    async def of_chat(self, chat: int, up_to: int) -> list[inbox_repository.Unfinished]:
-        def work() -> list[inbox_repository.Unfinished]:
-            with self._sessions.begin() as session:
-                return inbox_repository.unfinished_of_chat(
-                    session, SOURCE, chat, up_to, self._clock()
-                )
-
-        found: list[inbox_repository.Unfinished] = await self._run(work)
+    async def of_chat(self, chat: int, up_to: int) -> list[Unfinished]:
+        found: list[Unfinished] = await self._run(
+            lambda: self.updates.unfinished_of_chat(chat, up_to, self._clock())
+        )
         return found
 
     async def waiting(self) -> list[tuple[int, int]]:
-        def work() -> list[tuple[int, int]]:
-            with self._sessions.begin() as session:
-                before = self._clock() - self.sweep_grace
-                return inbox_repository.chats_waiting(session, SOURCE, before)
-
-        found: list[tuple[int, int]] = await self._run(work)
+        before = self._clock() - self.sweep_grace
+        found: list[tuple[int, int]] = await self._run(lambda: self.updates.chats_waiting(before))
         return found
 
     async def replay(self, application: Application) -> int:  # type: ignore[type-arg]
@@ -187,17 +177,17 @@ class SharedUpdateProcessor(InboxUpdateProcessor):
 
 def inbox_for(
     instances: int,
-    sessions: SessionFactory,
+    sessions: Sessions,
     clock: Clock = utc_now,
     retention: timedelta = KEEP_FINISHED,
 ) -> Inbox:
     """The inbox of an instance: shared (by lease, with sweeps) when several instances run
     on PostgreSQL, the single process's otherwise (SQLite is always one process);
     `retention` is INBOX_RETENTION_DAYS."""
-    engine = sessions.kw["bind"]
-    leases = ChatLeases(engine) if instances > 1 else None
-    if leases is None or not leases.shared:
+    store = UpdateStore(sessions, SOURCE)
+    leases = store.leases(instances)
+    if leases is None:
         if instances > 1:
             log.warning("TELEGRAM_INSTANCES > 1 needs PostgreSQL; running as one process")
-        return Inbox(sessions, clock, retention)
-    return SharedInbox(sessions, leases, clock, retention=retention)
+        return Inbox(store, clock, retention)
+    return SharedInbox(store, leases, clock, retention=retention)

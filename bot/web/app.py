@@ -40,9 +40,9 @@ from bot.web.listing import STATUSES
 from bot.web.pages import render
 from bot.web.queries import case_context, overview_context
 from bot.web.theme import parse_theme, serialise
-from storage.db import SessionFactory
 from storage.models import User
 from storage.repository import find_user
+from storage.unit_of_work import Sessions, UnitOfWork
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -60,7 +60,7 @@ NOT_REGISTERED = "Du är inte registrerad hos Redovisa. Be en samordnare om en i
 class DashboardSettings:
     """What the dashboard needs of the installation."""
 
-    sessions: SessionFactory
+    sessions: Sessions
     catalog: TemplateCatalog
     clock: Callable[[], datetime]
     bot_token: str | None = None  # checks Telegram's initData; without it only login links
@@ -116,11 +116,20 @@ class Dashboard:
         return "/login/" + self.links.create(user_id, self.settings.clock())
 
     async def _db(self, work: Callable[..., T], *args: Any) -> T:
-        def in_transaction() -> T:
-            with self.settings.sessions.begin() as session:
+        """Read on the dashboard's thread (a reader never holds up the bot's writes)."""
+
+        def reading() -> T:
+            with UnitOfWork.of(self.settings.sessions).reading() as session:
                 return work(session, *args)
 
-        return await asyncio.get_running_loop().run_in_executor(self.executor, in_transaction)
+        return await asyncio.get_running_loop().run_in_executor(self.executor, reading)
+
+    async def _write(self, work: Callable[..., T], *args: Any) -> T:
+        """Write in one transaction (on SQLite through the one writer)."""
+        unit = UnitOfWork.of(self.settings.sessions)
+        return await asyncio.get_running_loop().run_in_executor(
+            self.executor, unit.write, lambda session: work(session, *args)
+        )
 
     # -- who is asking ------------------------------------------------------------------
 
@@ -251,7 +260,7 @@ class Dashboard:
         self._reminding.add(case_id)
         try:
             now = self.settings.clock()
-            outcome, message = await self._db(
+            outcome, message = await self._write(
                 reminding.prepare, case_id, user, self.settings.catalog, now, self._today()
             )
             if message is None:

@@ -10,10 +10,12 @@ engine = config.attributes.get("engine") or create_engine(
     config.get_main_option("sqlalchemy.url", "")
 )
 
-with engine.begin() as connection:
+# Alembic's own transaction (not a session: sessions are the unit of work's alone).
+with engine.connect() as connection:
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
     )
-    context.run_migrations()
+    with context.begin_transaction():
+        context.run_migrations()

@@ -33,7 +33,7 @@ def _with_admin(tmp_path: Path) -> tuple[Official, Official]:
 
 
 def _case(official: Official, number: str = CASE) -> Case:
-    with official.conversation._sessions() as session:
+    with official.conversation.unit_of_work.reading() as session:
         case = repo.find_case(session, number)
         assert case is not None
         return case
@@ -111,7 +111,7 @@ def test_the_registration_outranks_the_official_and_a_coordinator_corrects_with_
     assert "antecknad" in admin.text("ja")
     assert _case(jonas).recipients == ["registrera.stk@malmo.se", "asa.pahlmblad@malmo.se"]
     assert "rättat av samordnaren Cecilia Samordnare" in jonas.text("/uppgifter")
-    with jonas.conversation._sessions() as session:
+    with jonas.conversation.unit_of_work.reading() as session:
         audit = session.scalars(
             select(AuditEvent).where(AuditEvent.action == "case_fact_corrected")
         ).one()
@@ -140,7 +140,7 @@ def test_a_coordinator_sees_the_same_arenden_in_oversikt_and_the_sammanstallning
     assert CASE in overview and "STK-2019-0900" not in overview  # registered by another
     assert "redan registrerat" not in karin.text("/registrera")
     year = _case(jonas).created_at.year  # no decision date given: the year it was started
-    with jonas.conversation._sessions() as session:
+    with jonas.conversation.unit_of_work.reading() as session:
         karin_id = repo.find_user(session, "telegram:88").id  # type: ignore[union-attr]
         summary = build_sammanstallning(
             session, year, catalog, date(year, 12, 31), coordinator_id=karin_id

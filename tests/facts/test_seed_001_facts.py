@@ -78,8 +78,7 @@ def test_seed_001_with_the_copy_corrected_in_words(tmp_path: Path) -> None:
     assert "Nämnd: Arbetsmarknads- och socialnämnden" in body
     assert "Undertecknad av: Jonas Magnusson" in body
 
-    sessions = jonas.conversation._sessions
-    with sessions() as session:
+    with jonas.conversation.unit_of_work.reading() as session:
         facts = session.scalars(select(CaseFact).where(CaseFact.name == "copy_to")).all()
         assert [(f.value, f.source) for f in facts] == [(["asa.pahlmblad@malmo.se"], "official")]
         actions = [e.action for e in session.scalars(select(AuditEvent))]

@@ -62,7 +62,11 @@ class KillPoints:
         time.sleep(3600)
 
     def _on_commit(self, _connection: Any) -> None:
-        if self._blocking == threading.get_ident():
+        # The turn commits on its own thread (PostgreSQL) or on SQLite's one writer thread
+        # (storage/unit_of_work.py), which may commit it together with other writes.
+        if self._blocking is not None and (
+            self._blocking == threading.get_ident() or threading.current_thread().name == "writer"
+        ):
             self._stop_dead()
 
     def handle(self, user: UserRef, incoming: Incoming) -> Any:
@@ -100,7 +104,8 @@ async def run(control: Path, database_url: str, base_url: str, file_url: str, po
         **options,
     )
     logging.basicConfig(  # as `redovisa telegram` does
-        level=settings.resolved_log_level(service=True), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=settings.resolved_log_level(service=True),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     assembly = assemble(settings)
     sql = assembly.sessions.kw["bind"]

@@ -11,8 +11,9 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
+from bot.engine.reminder_store import plan_case_reminders
 from bot.reminders.schedule import ReminderSchedule, is_working_day, plan
-from bot.reminders.service import ReminderJob, plan_case_reminders, send_all_due_reminders
+from bot.reminders.service import ReminderJob, send_all_due_reminders
 from storage import repository as repo
 from storage.db import SessionFactory
 from storage.models import Case, User

@@ -8,12 +8,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.engine.reminder_store import StoredReminders, plan_case_reminders
 from bot.mall.template import TemplateCatalog
 from bot.reminders.schedule import ReminderSchedule
 from bot.reminders.sender import Outcome, TemporaryFailure, Undeliverable
 from bot.reminders.service import (
     ReminderJob,
-    plan_case_reminders,
     questions_from_catalog,
     send_all_due_reminders,
 )
@@ -51,7 +51,7 @@ def job(
 ) -> ReminderJob:
     assert notifier.time is not None
     return ReminderJob(
-        session_factory=session_factory,
+        store=StoredReminders(session_factory),
         notifier=notifier,
         limiter=notifier.time.limiter(),
         questions=questions_from_catalog(catalog),

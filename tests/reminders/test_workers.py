@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import func, select
 from telegram import Bot
 
+from bot.engine.reminder_store import StoredReminders
 from bot.mall.template import TemplateCatalog
 from bot.reminders.schedule import ReminderSchedule
 from bot.reminders.service import (
@@ -120,7 +121,7 @@ async def test_a_process_killed_while_sending_loses_nothing_and_doubles_only_the
     time = VirtualTime()
     async with Bot(TOKEN, base_url=server.base_url) as bot:
         job = ReminderJob(
-            session_factory=session_factory,
+            store=StoredReminders(session_factory),
             notifier=TelegramNotifier(bot),
             limiter=time.limiter(),
             questions=questions_from_catalog(catalog),

@@ -16,6 +16,7 @@ from sqlalchemy.orm import sessionmaker
 from telegram import Bot
 
 from bot.config import PROMPTS_DIR
+from bot.engine.reminder_store import StoredReminders
 from bot.mall.template import load_catalog
 from bot.reminders.schedule import ReminderSchedule
 from bot.reminders.sender import Notifier, Outcome, RateLimiter
@@ -59,7 +60,7 @@ async def _run(config: WorkerConfig, ready: Event, go: Event, in_flight: Event) 
         if config.hang_after is not None:
             notifier = HangingNotifier(notifier, config.hang_after, in_flight)
         job = ReminderJob(
-            session_factory=sessionmaker(engine, expire_on_commit=False),
+            store=StoredReminders(sessionmaker(engine, expire_on_commit=False)),
             notifier=notifier,
             limiter=RateLimiter(config.per_second, 1.0),
             questions=questions_from_catalog(load_catalog(PROMPTS_DIR / "templates")),

@@ -20,6 +20,7 @@ from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.engine.messages import Attachment, Block, Incoming, Reply, UserRef, say
+from bot.engine.reminder_store import StoredReminders
 from bot.mall.template import TemplateCatalog
 from bot.reminders.schedule import ReminderSchedule
 from bot.reminders.sender import Notifier, Outcome
@@ -64,7 +65,7 @@ def reminder_job_for(
 ) -> ReminderJob:
     """The reminder job as production builds it: no limiter of its own."""
     return ReminderJob(
-        session_factory=sessions,
+        store=StoredReminders(sessions),
         notifier=notifier,
         questions=questions_from_catalog(catalog),
         texts=load_texts(),

@@ -74,9 +74,7 @@ async def answer(user: FakeUser, number: int, paragraphs: list[str], press_klar:
 
 def next_or_budget(following: str) -> Until:
     """The next question, or the budget's figures read back before it."""
-    return lambda messages: any(
-        following in m.text or NOT_YET in m.button_labels for m in messages
-    )
+    return lambda messages: any(following in m.text or NOT_YET in m.button_labels for m in messages)
 
 
 async def write_report(user: FakeUser, answers: list[list[str]], first: int = 1) -> None:

@@ -2,8 +2,8 @@
 
 What is masked is chosen by name (settings.llm_mask): ``personnummer``, ``email``, ``phone``
 and ``person_name``. Each value found is replaced by a placeholder such as ``[PERSON_1]`` or
-``[EPOST_2]``; the same value gets the same placeholder everywhere in one `MaskingSession`, so
-the model can still see that two answers mention the same person. `MaskingSession.unmask`
+``[EPOST_2]``; the same value gets the same placeholder everywhere in one `MaskingRun`, so
+the model can still see that two answers mention the same person. `MaskingRun.unmask`
 puts the values back in the model's reply, so that the text comes back exactly as it was.
 
 The kinds are looked for in this order, so that a number inside an e-mail address is not
@@ -78,13 +78,13 @@ class MaskPolicy:
                 raise MaskingError(f"LLM_MASK: okänd sort {name!r} (kända: {known})") from exc
         return cls(frozenset(kinds))
 
-    def session(self) -> MaskingSession:
+    def session(self) -> MaskingRun:
         """Start masking the texts of one request to the model."""
-        return MaskingSession(self.kinds, NameFinder(self.is_word))
+        return MaskingRun(self.kinds, NameFinder(self.is_word))
 
 
 @dataclass
-class MaskingSession:
+class MaskingRun:
     """Masks the texts of one request and unmasks the reply; placeholders are per session."""
 
     kinds: frozenset[MaskKind]
