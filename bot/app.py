@@ -39,8 +39,10 @@ from bot.reminders.schedule import ReminderSchedule
 from bot.reminders.sender import Notifier
 from bot.reminders.service import ReminderJob, questions_from_catalog
 from bot.reminders.texts import load_texts as load_reminder_texts
+from bot.review.budget import BudgetReading, read_budget
 from bot.review.checks import run_checks
 from bot.review.findings import CaseFacts
+from bot.review.llm_budget import TwoReaders
 from bot.review.llm_reviewer import LlmReviewer
 from bot.review.perspectives import Perspective
 from bot.review.service import ReviewResult, review_report
@@ -122,6 +124,13 @@ class ReportServices:
             unassigned_text=tuple(report.unassigned_text),
             facts=file_facts(report),
         )
+
+    def budget_reading(self, text: str, granted_hint: int | None, case_id: int) -> BudgetReading:
+        """The budget answer read by the rules and the model; the rules alone without one."""
+        client = self._llm.client
+        if client is None:
+            return read_budget(text, granted_hint)
+        return TwoReaders(client, masking=self._llm.masking, case_id=case_id)(text, granted_hint)
 
     def phrasing(self, question: Question, text: str, case_id: int) -> PhrasingProposal | None:
         found = self._llm.suggest_phrasing(question, text, case_id)
@@ -225,6 +234,7 @@ def build_services(
         documents=services.documents,
         importer=services.import_draft,
         phrasing=services.phrasing if llm.available else None,
+        budget_reading=services.budget_reading if llm.available else None,
         on_case_registered=plan_reminders,
         after_signing=AfterSigningServices(
             sessions,

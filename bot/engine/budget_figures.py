@@ -48,6 +48,12 @@ class PendingBudget(BaseModel):
     plus_vat: bool = False
     activities: list[tuple[str, int]] = []
     corrected: bool = False
+    # What two readers (the rules, the language model) read for an unclear figure, where
+    # they differ: {"used": [199000, 151000]}; the chat asks for the figure with them.
+    disputed: dict[str, list[int]] = {}
+    # The job reading the answer a second time (budget_second_reading.py); no figure is
+    # shown until it is done.
+    checking: int | None = None
 
     @property
     def complete(self) -> bool:
@@ -67,6 +73,15 @@ def _unclear(figure: Figure | None) -> bool:
     return figure is not None and figure.confidence is Confidence.LOW
 
 
+def _disputed(reading: BudgetReading) -> dict[str, list[int]]:
+    figures = {"granted": reading.granted, "used": reading.used}
+    return {
+        name: list(figure.disputed)
+        for name, figure in figures.items()
+        if figure is not None and _unclear(figure) and figure.disputed
+    }
+
+
 def from_reading(case_id: int, reading: BudgetReading) -> PendingBudget:
     """The sure figures of a reading; an unsure one is marked unclear and left empty."""
     return PendingBudget(
@@ -77,6 +92,7 @@ def from_reading(case_id: int, reading: BudgetReading) -> PendingBudget:
         used_unclear=_unclear(reading.used),
         plus_vat=reading.plus_vat,
         activities=[(a.label, a.value) for a in reading.activities],
+        disputed=_disputed(reading),
     )
 
 
@@ -191,6 +207,12 @@ def corrected(pending: PendingBudget, figures: dict[Role, int]) -> PendingBudget
             "remaining": remaining if granted is None else None,
             "granted_unclear": pending.granted_unclear and granted is None,
             "used_unclear": pending.used_unclear and used is None,
+            "disputed": {
+                name: values
+                for name, values in pending.disputed.items()
+                if (granted if name == "granted" else used) is None
+            },
+            "checking": None,
             "corrected": True,
         }
     )

@@ -7,7 +7,9 @@ stämmer det?", with the buttons "Ja, det stämmer" and "Rätta"; a figure it is
 it asks for. The official confirms, or corrects ("använt 194 000"), and the figures are
 stored (storage/ledger_repository.py). A later edit of the answer whose figures disagree
 with the confirmed ones is pointed out and the figures are offered again. /budget shows
-the confirmed figures and offers the answer's reading again.
+the confirmed figures and offers the answer's reading again. With a language model, the
+answer is read by the model beside the rules first, as a job (budget_second_reading.py):
+a figure the two read differently is asked for, not offered.
 """
 
 from __future__ import annotations
@@ -24,12 +26,14 @@ from bot.engine.budget_figures import (
     looks_like_correction,
     normalised_word,
     read_correction,
-    summary_line,
 )
+from bot.engine.budget_readback import confirmed_figures, offer_replies, with_entry
+from bot.engine.budget_second_reading import SecondReading
+from bot.engine.jobs import Work
 from bot.engine.ledger_texts import LedgerTexts
-from bot.engine.messages import Block, Button, Reply, say
+from bot.engine.messages import Reply, say
 from bot.engine.reports import Reports
-from bot.engine.services import ReportSnapshot
+from bot.engine.services import BudgetReadingPort, ReportSnapshot
 from bot.engine.state import Awaiting
 from bot.engine.turn import Turn
 from bot.mall.dates import format_swedish_date
@@ -40,6 +44,7 @@ from storage import access_repository as access_repo
 from storage import ledger_repository as ledger_repo
 from storage.ledger_repository import ActivityCostRow
 from storage.models import BudgetLedgerEntry, Case
+from storage.unit_of_work import Sessions
 
 
 def budget_question(template: Template) -> Question | None:
@@ -56,10 +61,22 @@ def _disagrees(entry: BudgetLedgerEntry, pending: PendingBudget, granted_in_text
 class BudgetLedger:
     """Reading the budget back to the official, and storing what they confirm."""
 
-    def __init__(self, reports: Reports, texts: LedgerTexts) -> None:
+    def __init__(
+        self,
+        reports: Reports,
+        texts: LedgerTexts,
+        second_reader: BudgetReadingPort | None = None,
+        sessions: Sessions | None = None,
+    ) -> None:
+        """`second_reader` (with a language model) reads the answer beside the rules, as a
+        job on `sessions`, before the figures are read back."""
         self._reports = reports
         self._catalog = reports.catalog
         self.texts = texts
+        self._second = SecondReading(texts, second_reader, sessions) if sessions else None
+
+    def work(self) -> dict[str, Work]:
+        return self._second.work() if self._second is not None else {}
 
     def used_unknown(self, snapshot: ReportSnapshot) -> bool:
         """Nobody confirmed the used amount and the budget answer does not say it surely."""
@@ -94,10 +111,33 @@ class BudgetLedger:
         entry = ledger_repo.current_entry(turn.session, case.id)
         pending, granted_in_text = self._reading(case, answer.text, entry)
         if entry is None:
-            return self._offer(turn, case, pending)
+            return self._read_twice(turn, case, question.key, pending)
         if not _disagrees(entry, pending, granted_in_text):
             return []  # the new text agrees with what was confirmed, or says nothing sure
-        return self._offer(turn, case, pending, self._disagreement(entry))
+        return self._read_twice(turn, case, question.key, pending, self._disagreement(entry))
+
+    def _read_twice(
+        self, turn: Turn, case: Case, key: str, pending: PendingBudget, note: str | None = None
+    ) -> list[Reply]:
+        """With a language model, the figures are shown once it has read the answer too."""
+        if self._second is None or not self._second.configured:
+            return self._offer(turn, case, pending, note)
+        return self._second.start(turn, case, key, note is not None)
+
+    def _show(self, turn: Turn, case: Case, pending: PendingBudget) -> list[Reply]:
+        """The figures waiting for a word again; while the second reading is under way,
+        that it is; if it was lost, the rules' reading."""
+        if pending.checking is None:
+            return self._offer(turn, case, pending)
+        if self._second is not None and self._second.under_way(turn.session, pending):
+            return self._second.still_reading()
+        question = budget_question(self._catalog.get(case.template_id))
+        answer = turn.answers(case).get(question.key) if question else None
+        if answer is None or not answer.text.strip():
+            turn.state.clear_waiting()
+            return [say(self.texts.nothing_to_confirm)]
+        entry = ledger_repo.current_entry(turn.session, case.id)
+        return self._offer(turn, case, self._reading(case, answer.text, entry)[0])
 
     def _disagreement(self, entry: BudgetLedgerEntry) -> str:
         confirmed = confirmed_line(entry.granted_kr, entry.used_kr)
@@ -108,15 +148,7 @@ class BudgetLedger:
     ) -> tuple[PendingBudget, bool]:
         """The answer's figures; what it does not say surely is taken from the ledger."""
         reading = read_budget(text, case.granted_amount_kr)
-        pending = from_reading(case.id, reading)
-        if entry is not None:
-            update: dict[str, object] = {}
-            if not reading.granted_in_text or pending.granted is None:
-                update |= {"granted": entry.granted_kr, "granted_unclear": False}
-            if pending.used is None:
-                update |= {"used": entry.used_kr, "used_unclear": False}
-            pending = pending.model_copy(update=update)
-        return pending, reading.granted_in_text
+        return with_entry(case.id, reading, confirmed_figures(entry)), reading.granted_in_text
 
     def pending_for(self, turn: Turn, case: Case, key: str) -> PendingBudget | None:
         """The figures of the budget answer as they stand (the confirmed ones where the
@@ -137,26 +169,8 @@ class BudgetLedger:
         """Show the figures and wait for the official's word."""
         turn.state.awaiting = Awaiting.BUDGET
         turn.state.ledger = pending.model_dump(mode="json")
-        blocks = [Block(note)] if note else []
-        if case.id != turn.state.case_id:
-            blocks.append(Block(self.texts.read_heading.format(case_number=case.case_number)))
-        not_yet = (Button(self.texts.button_not_yet, "/budget vet inte"),)
-        if pending.complete:
-            blocks.append(Block(self.texts.read_line.format(line=summary_line(pending))))
-            buttons = (
-                (
-                    Button(self.texts.button_confirm, "/budget ja"),
-                    Button(self.texts.button_correct, "/budget rätta"),
-                ),
-                not_yet,
-            )
-            return [Reply(tuple(blocks), buttons)]
-        blocks.append(Block(summary_line(pending)))
-        if pending.granted is None:
-            blocks.append(Block(self.texts.ask_granted))
-        if pending.used is None:
-            blocks.append(Block(self.texts.ask_used))
-        return [Reply(tuple(blocks), (not_yet,))]
+        heading = case.case_number if case.id != turn.state.case_id else None
+        return offer_replies(self.texts, pending, note, heading)
 
     # -- the official's word -------------------------------------------------------------
 
@@ -176,7 +190,7 @@ class BudgetLedger:
             return (
                 self._confirm(turn, case, pending)
                 if pending.complete
-                else self._offer(turn, case, pending)
+                else self._show(turn, case, pending)
             )
         if word in NO:
             return [say(self.texts.how_to_correct)]
@@ -224,7 +238,7 @@ class BudgetLedger:
             case = turn.own_case(pending.case_id)
             if argument or case is None:
                 return self.reply(turn, argument or "ja")
-            return self._offer(turn, case, pending)
+            return self._show(turn, case, pending)
         if normalised_word(argument) in YES | NO:
             raise UserFacingError(self.texts.nothing_to_confirm)
         case, template = self._reports.current(turn)
@@ -249,10 +263,11 @@ class BudgetLedger:
             turn.state.ledger = pending.model_dump(mode="json")
             return self.reply(turn, argument)
         if entry is None:
-            return self._offer(turn, case, pending)
+            return self._read_twice(turn, case, question.key, pending)
         if not _disagrees(entry, pending, granted_in_text):
             return [say(*shown)]
-        return [say(*shown), *self._offer(turn, case, pending, self._disagreement(entry))]
+        note = self._disagreement(entry)
+        return [say(*shown), *self._read_twice(turn, case, question.key, pending, note)]
 
     def _entry_text(self, turn: Turn, case: Case, entry: BudgetLedgerEntry) -> str:
         user = access_repo.find_user_by_id(turn.session, entry.confirmed_by_user_id)

@@ -145,7 +145,9 @@ class Conversation:
         )
         self._undo = Undo(self._reports, cues)
         self._previous = PreviousAnswers(self._reports)
-        self._ledger = BudgetLedger(self._reports, load_ledger_texts())
+        self._ledger = BudgetLedger(
+            self._reports, load_ledger_texts(), services.budget_reading, session_factory
+        )
         self._budget = BudgetWait(self._ledger, self._reports, load_talk())
         self._words = CommandWords(self._reports, load_intents(), self._understanding)
         self._facts = FactDesk(self._reports)
@@ -157,7 +159,10 @@ class Conversation:
         # The jobs the turns enqueue (documents, reviews, everything after the signature):
         # a Telegram bot runs them in its job loop; `Steps.finish()` runs a turn's own at
         # once (terminal, `handle`).
-        work = {**self._output.work(), **self._after_signing.jobs.work(), **notices.work()}
+        work = {
+            **self._output.work(), **self._after_signing.jobs.work(), **self._ledger.work(),
+            **notices.work(),
+        }  # fmt: skip
         self.job_runner = JobRunner(session_factory, work | self._suggestions.work(), clock)
 
     def handle(self, user: UserRef, incoming: Incoming) -> list[Reply]:

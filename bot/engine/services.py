@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.documents.render import RenderedDocuments
 from bot.mall.template import Question, Template
+from bot.review.budget import BudgetReading
 from bot.review.service import ReviewResult
 from storage.models import Case
 
@@ -102,6 +103,9 @@ ReviewPort = Callable[[ReportSnapshot], ReviewResult]
 PhrasingPort = Callable[[Question, str, int], PhrasingProposal | None]
 DocumentPort = Callable[[ReportSnapshot], RenderedDocuments]
 ImportPort = Callable[[str, bytes], ImportedDraft]
+# The budget answer read by the rules and the language model together (the answer, the
+# registered grant, the ärende's id): figures they read differently come back "oklart".
+BudgetReadingPort = Callable[[str, int | None, int], BudgetReading]
 # Called inside the transaction that registers an ärende: (session, case, now).
 CaseRegisteredHook = Callable[[Session, Case, datetime], None]
 
@@ -202,6 +206,7 @@ class EngineServices:
     documents: DocumentPort | None = None
     importer: ImportPort | None = None
     phrasing: PhrasingPort | None = None
+    budget_reading: BudgetReadingPort | None = None  # only with a language model
     on_case_registered: CaseRegisteredHook | None = None
     after_signing: AfterSigningPort | None = None
     dashboard_url: str | None = None  # REDOVISA_WEB_URL: /oversikt opens it as a Mini App

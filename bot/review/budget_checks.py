@@ -7,6 +7,8 @@ unsure of: the finding then says that the figure is unclear.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.mall.amounts import format_kronor
 from bot.review.budget import BudgetReading, Confidence, Figure, Source, read_budget
 from bot.review.budget_roles import money_amounts
@@ -18,6 +20,10 @@ PLAUSIBLE_MIN_KR = 1_000
 PLAUSIBLE_MAX_KR = 10_000_000
 UNDERSPENT_SHARE = 0.9
 APPROXIMATE_MARGIN = 0.05  # "ca 170 000 kr" of 200 000 is too close to 90 % to tell
+
+# Reads a budget answer, given the registered grant: the rules alone (`read_budget`), or
+# the rules and the language model together (llm_budget.TwoReaders).
+BudgetReader = Callable[[str, int | None], BudgetReading]
 
 
 def plausible(value: int) -> bool:
@@ -32,6 +38,16 @@ def finding(
 
 def _written(figure: Figure) -> str:
     return ", ".join(figure.evidence) or format_kronor(figure.value)
+
+
+def _unclear(key: str, figure: Figure, what: str) -> Finding:
+    """A figure the reading is unsure of; when two readers read it differently, says so."""
+    if figure.disputed:
+        readings = " och som ".join(format_kronor(v) for v in figure.disputed)
+        text = message(f"budget_{what}_disputed", readings=readings)
+    else:
+        text = message(f"budget_{what}_unclear", written=_written(figure))
+    return finding("budget_figure_unclear", Severity.WARNING, key, text, _written(figure))
 
 
 def used_figure(reading: BudgetReading, facts: CaseFacts) -> Figure | None:
@@ -68,15 +84,7 @@ def _granted_findings(key: str, reading: BudgetReading, facts: CaseFacts) -> lis
         ]
     stated = reading.granted
     if stated.confidence is Confidence.LOW:
-        return [
-            finding(
-                "budget_figure_unclear",
-                Severity.WARNING,
-                key,
-                message("budget_granted_unclear", written=_written(stated)),
-                _written(stated),
-            )
-        ]
+        return [_unclear(key, stated, "granted")]
     if known and stated.value != known and not stated.approximate:
         return [
             finding(
@@ -123,15 +131,7 @@ def _used_findings(key: str, reading: BudgetReading, facts: CaseFacts) -> list[F
             finding("budget_spent_missing", Severity.ERROR, key, message("budget_spent_missing"))
         ]
     if read.confidence is Confidence.LOW:
-        return [
-            finding(
-                "budget_figure_unclear",
-                Severity.WARNING,
-                key,
-                message("budget_used_unclear", written=_written(read)),
-                _written(read),
-            )
-        ]
+        return [_unclear(key, read, "used")]
     return []
 
 
@@ -192,9 +192,11 @@ def _conclusion(
     return []
 
 
-def budget_answer_findings(key: str, answer: str, facts: CaseFacts) -> list[Finding]:
+def budget_answer_findings(
+    key: str, answer: str, facts: CaseFacts, read: BudgetReader = read_budget
+) -> list[Finding]:
     """Every budget finding for one budget answer."""
-    reading = read_budget(answer, granted_hint=facts.granted_kr)
+    reading = read(answer, facts.granted_kr)
     findings = _granted_findings(key, reading, facts) + _used_findings(key, reading, facts)
     implausible = [a for a in money_amounts(answer) if a.role and not plausible(a.value)]
     if implausible:

@@ -34,6 +34,8 @@ class Figure(BaseModel):
     source: Source
     evidence: tuple[str, ...] = ()  # the amounts as written that gave it
     approximate: bool = False
+    # The figures two readers (the rules, the language model) read, where they differ.
+    disputed: tuple[int, ...] = ()
 
 
 class ActivityCost(BaseModel):

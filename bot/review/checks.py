@@ -2,7 +2,9 @@
 
 Every finding tells the official, in Swedish, what to do about it (the texts are in
 prompts/review/checks.toml). The budget rules read the budget answer as a person does
-(budget.py, budget_checks.py); what the answers say is checked in text_checks.py.
+(budget.py, budget_checks.py); with a language model configured, the review hands in a
+reader that reads the budget answer with the model beside the rules (llm_budget.py); what
+the answers say is checked in text_checks.py.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from bot.review.budget_checks import (
     PLAUSIBLE_MAX_KR,
     PLAUSIBLE_MIN_KR,
     UNDERSPENT_SHARE,
+    BudgetReader,
     budget_answer_findings,
     finding,
     implausible_amounts,
@@ -36,6 +39,7 @@ __all__ = [
     "PLAUSIBLE_MAX_KR",
     "PLAUSIBLE_MIN_KR",
     "UNDERSPENT_SHARE",
+    "BudgetReader",
     "budget_reading",
     "looks_like_name",
     "run_checks",
@@ -63,21 +67,27 @@ def _budget_keys(template: Template) -> list[str]:
 
 
 def budget_reading(
-    template: Template, answers: dict[str, str], facts: CaseFacts, other_text: Sequence[str] = ()
+    template: Template,
+    answers: dict[str, str],
+    facts: CaseFacts,
+    other_text: Sequence[str] = (),
+    read: BudgetReader = read_budget,
 ) -> BudgetReading | None:
     """The budget as the answers say it: the budget answer, else the other text; None if
     neither says anything."""
     text = "\n\n".join(answers.get(key, "") for key in _budget_keys(template)).strip()
     text = text or "\n\n".join(other_text).strip()
-    return read_budget(text, granted_hint=facts.granted_kr) if text else None
+    return read(text, facts.granted_kr) if text else None
 
 
-def _budget(template: Template, answers: dict[str, str], facts: CaseFacts) -> list[Finding]:
+def _budget(
+    template: Template, answers: dict[str, str], facts: CaseFacts, read: BudgetReader
+) -> list[Finding]:
     findings: list[Finding] = []
     for key in _budget_keys(template):
         answer = answers.get(key, "")
         if answer.strip():
-            findings += budget_answer_findings(key, answer, facts)
+            findings += budget_answer_findings(key, answer, facts, read)
     return findings
 
 
@@ -134,14 +144,19 @@ def _spelling(answers: dict[str, str], checker: SpellChecker) -> list[Finding]:
 
 
 def _other_text(
-    template: Template, answers: dict[str, str], facts: CaseFacts, text: str, checker: SpellChecker
+    template: Template,
+    answers: dict[str, str],
+    facts: CaseFacts,
+    text: str,
+    checker: SpellChecker,
+    read: BudgetReader,
 ) -> list[Finding]:
     if not text.strip():
         return []
     found = _spelling({"": text}, checker)
     if not any(answers.get(key, "").strip() for key in _budget_keys(template)):
         missing = ("budget_granted_missing", "budget_spent_missing")
-        found += [f for f in budget_answer_findings("", text, facts) if f.code not in missing]
+        found += [f for f in budget_answer_findings("", text, facts, read) if f.code not in missing]
     return [f.model_copy(update={"question": None}) for f in found]
 
 
@@ -152,6 +167,7 @@ def run_checks(
     case_numbers_in_text: Sequence[str] = (),
     spell_checker: Callable[[], SpellChecker] = default_checker,
     other_text: Sequence[str] = (),
+    read: BudgetReader = read_budget,
 ) -> list[Finding]:
     """Every rule-based finding for the answers, errors first, then in question order.
 
@@ -159,24 +175,26 @@ def run_checks(
     tjänsteskrivelse, say): it is spell-checked, and when the budget question has no
     answer its amounts are checked as the budget answer's would be. An answer in another
     language gets one `not_swedish` finding instead of a spelling finding per word.
+    `read` reads the budget answer: the rules alone, or with the language model beside
+    them (llm_budget.TwoReaders), whose disagreements make a figure "oklart".
     """
     checker = spell_checker()
     foreign = language_findings(template, answers)
     foreign_keys = {f.question for f in foreign}
     in_swedish = {k: v for k, v in answers.items() if k not in foreign_keys}
-    reading = budget_reading(template, answers, facts, other_text)
+    reading = budget_reading(template, answers, facts, other_text, read)
     findings = [
         *_missing_answers(template, answers),
         *signature_findings(template, answers),
         *implausible_amounts(answers),
-        *_budget(template, answers, facts),
+        *_budget(template, answers, facts, read),
         *cancelled_findings(template, answers, reading, facts),
         *date_findings(template, answers, facts),
         *repeated_answers(template, answers, facts),
         *foreign,
         *_case_numbers(answers, facts, case_numbers_in_text),
         *_spelling(in_swedish, checker),
-        *_other_text(template, answers, facts, "\n\n".join(other_text), checker),
+        *_other_text(template, answers, facts, "\n\n".join(other_text), checker, read),
     ]
     order = {q.key: i for i, q in enumerate(template.questions)}
     rank = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}

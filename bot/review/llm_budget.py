@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from bot.mall.amounts import find_amounts
+from bot.review.budget import read_budget
 from bot.review.budget_model import BudgetReading, Confidence, Figure, Source
 from bot.review.llm import LlmClient, LlmError
 from bot.review.llm_prompts import LLM_PROMPTS_DIR, PromptTemplate, as_data, load_prompt
@@ -124,7 +125,7 @@ def model_reading(
     )
 
 
-def _together(rule: Figure | None, model: int | None) -> Figure | None:
+def _together(rule: Figure | None, model: int | None, words: tuple[str, ...]) -> Figure | None:
     """Agreement makes a figure sure; disagreement, or a figure one reader alone found,
     makes it unsure. A registered or confirmed figure is not the text's to change."""
     if rule is not None and rule.source in (Source.REGISTERED, Source.CONFIRMED):
@@ -133,11 +134,12 @@ def _together(rule: Figure | None, model: int | None) -> Figure | None:
         return None
     if rule is None:
         assert model is not None
-        return Figure(value=model, confidence=Confidence.LOW, source=Source.STATED)
+        return Figure(value=model, confidence=Confidence.LOW, source=Source.STATED, evidence=words)
     if model is None:
         return rule.model_copy(update={"confidence": min(rule.confidence, Confidence.MEDIUM)})
-    agree = abs(rule.value - model) <= AGREE * max(rule.value, model, 1)
-    return rule.model_copy(update={"confidence": Confidence.HIGH if agree else Confidence.LOW})
+    if abs(rule.value - model) <= AGREE * max(rule.value, model, 1):
+        return rule.model_copy(update={"confidence": Confidence.HIGH})
+    return rule.model_copy(update={"confidence": Confidence.LOW, "disputed": (rule.value, model)})
 
 
 def two_readers(rule: BudgetReading, model: ModelReading | None) -> BudgetReading:
@@ -147,7 +149,34 @@ def two_readers(rule: BudgetReading, model: ModelReading | None) -> BudgetReadin
         return rule
     return rule.model_copy(
         update={
-            "granted": _together(rule.granted, model.granted),
-            "used": _together(rule.used, model.used),
+            "granted": _together(rule.granted, model.granted, model.evidence.get("granted", ())),
+            "used": _together(rule.used, model.used, model.evidence.get("used", ())),
         }
     )
+
+
+class TwoReaders:
+    """The rule reader and the model as one budget reader (`BudgetReader`) for one review:
+    the model reads each text once, masked, and a failed reading leaves the rules alone."""
+
+    def __init__(
+        self,
+        client: LlmClient,
+        *,
+        masking: MaskPolicy | None = None,
+        case_id: int | None = None,
+        prompt: PromptTemplate | None = None,
+    ) -> None:
+        self._client = client
+        self._masking = masking
+        self._case_id = case_id
+        self._prompt = prompt
+        self._read: dict[str, ModelReading | None] = {}
+
+    def __call__(self, text: str, granted_hint: int | None = None) -> BudgetReading:
+        if text not in self._read:
+            self._read[text] = model_reading(
+                self._client, text, masking=self._masking, case_id=self._case_id,
+                prompt=self._prompt,
+            )  # fmt: skip
+        return two_readers(read_budget(text, granted_hint), self._read[text])

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.mall.template import Template
-from bot.review.budget import BudgetReading
-from bot.review.checks import budget_reading, run_checks
+from bot.review.budget import BudgetReading, read_budget
+from bot.review.checks import BudgetReader, budget_reading, run_checks
 from bot.review.findings import CaseFacts, Finding, Severity
+from bot.review.llm_budget import TwoReaders
 from bot.review.llm_guard import model_facts
 from bot.review.llm_reviewer import LlmReviewer
 from bot.review.perspectives import (
@@ -54,11 +55,15 @@ def review_report(
     llm: LlmReviewer | None = None,
     case_id: int | None = None,
 ) -> ReviewResult:
-    """Everything the review finds; the rules always run, the language model when it can."""
-    findings = run_checks(template, answers, facts, case_numbers_in_text, other_text=other_text)
+    """Everything the review finds; the rules always run, the language model when it can.
+
+    With a model, it also reads the budget answer beside the rules (llm_budget.py): the
+    figures both read alike are sure, those they read differently are "oklart"."""
     llm_used = False
     note: str | None
-    if llm is None or not llm.available:
+    found: list[Finding] | None = None
+    read: BudgetReader = read_budget
+    if llm is None or not llm.available or llm.client is None:
         note = (llm.unavailable_reason if llm else None) or (
             "Ingen språkmodell är inställd, så bara de fasta kontrollerna gjordes."
         )
@@ -73,7 +78,11 @@ def review_report(
             note = LLM_FAILED_NOTE
         else:
             llm_used, note = True, None
-            findings.extend(f for f in found if f not in findings)
+        read = TwoReaders(llm.client, masking=llm.masking, case_id=case_id)
+    findings = run_checks(
+        template, answers, facts, case_numbers_in_text, other_text=other_text, read=read
+    )
+    findings.extend(f for f in found or () if f not in findings)
     covered = coverage(answers)
     if granted_for is not None:
         findings.extend(perspective_findings(covered, granted_for))
@@ -83,5 +92,5 @@ def review_report(
         for q in template.questions
         if q.kind.collects_several_messages and (score := readability(answers.get(q.key, "")))
     }
-    budget = budget_reading(template, answers, facts, other_text)
+    budget = budget_reading(template, answers, facts, other_text, read)
     return ReviewResult(findings, llm_used, note, scores, covered, budget)

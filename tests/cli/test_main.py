@@ -69,10 +69,13 @@ def test_review_with_the_language_model(
     }
     with FakeOpenAIServer() as server:
         server.enqueue(reply({"findings": [finding]}))
+        # The second reader of the budget (issue 22) finds nothing it can show in the text.
+        server.enqueue(reply({"figures": [], "granted_total": None, "used_total": None}))
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test-0123456789abcdef")
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
         result = review_json(capsys, str(seeds_dir / "seed_002.txt"))
         sent = server.requests[0].message("user")
+        assert len(server.requests) == 2  # the consistency check, then the budget reading
     assert result["llm_used"] is True
     assert "goal_contradiction" in codes(result)
     assert "anders.p.eriksson@malmo.se" not in sent  # personal data is masked before it leaves
