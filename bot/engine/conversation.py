@@ -47,6 +47,7 @@ from bot.engine.lifecycle import Lifecycle
 from bot.engine.messages import Incoming, Reply, UserRef, replies_to_json, say
 from bot.engine.navigation import Navigation
 from bot.engine.parsing import Command, parse_command, parse_phrase
+from bot.engine.placing import MessagePlacing
 from bot.engine.previous_answers import PreviousAnswers
 from bot.engine.report_output import ReportOutput
 from bot.engine.reports import MAX_ANSWER_CHARS, MAX_MESSAGE_CHARS, PART_SEPARATOR, Reports
@@ -131,6 +132,7 @@ class Conversation:
         signature = SignatureBlock(self._reports, cues)
         self._answering = Answering(self._reports, signature)
         self._imports = DraftImport(self._reports, services.importer)
+        placing = MessagePlacing(self._reports, services.placing, session_factory)
         self._understanding = Understanding(
             self._reports,
             self._answering,
@@ -140,6 +142,7 @@ class Conversation:
             can_import=services.importer is not None,
             talk=load_talk(),
             intents=load_intents(),
+            placing=placing,
         )
         self._undo = Undo(self._reports, cues)
         self._previous = PreviousAnswers(self._reports)
@@ -155,7 +158,7 @@ class Conversation:
         # The jobs the turns enqueue (documents, reviews, everything after the signature):
         # a Telegram bot runs them in its job loop; `Steps.finish()` runs a turn's own at
         # once (terminal, `handle`).
-        work = {**self._output.work(), **self._after_signing.jobs.work()}
+        work = {**self._output.work(), **self._after_signing.jobs.work(), **placing.work()}
         self.job_runner = JobRunner(session_factory, work | self._suggestions.work(), clock)
 
     def handle(self, user: UserRef, incoming: Incoming) -> list[Reply]:
