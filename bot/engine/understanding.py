@@ -210,6 +210,8 @@ class Understanding:
 
     def _meant(self, turn: Turn, text: str) -> list[tuple[str, str]]:
         """The command the words most likely mean, as (label key, command), first."""
+        if turn.state.parts and self._intents.has_aside(text):
+            return []  # "oj, stavfel …" while writing: the part just written, /angra first
         meant = self._intents.suggestion(text)
         if meant == NEXT:
             meant = "klar" if turn.state.parts else "hoppa"

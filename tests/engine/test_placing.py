@@ -120,7 +120,7 @@ def test_no_follow_up_when_the_model_agrees_with_the_rules(
 def test_sure_cue_words_are_not_sent_to_the_model(
     olle: ChatUser, openai_server: FakeOpenAIServer
 ) -> None:
-    assert "Vill du sluta för nu?" in olle.say("avsluta")
+    assert "Vill du sluta för nu?" in olle.say("stopp")
     assert "Behöver du hjälp?" in olle.say("?")
     assert openai_server.requests == []
 
