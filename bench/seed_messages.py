@@ -13,7 +13,10 @@ Two runs:
 - with slips: the slips a tester made in issue 10 (`avsluta` at question 1, `?` and a
   typo followed by `oj, stavfel. gå tillbaka` at question 2, a paragraph pasted into the
   wrong answer followed by `ångra`, a question in English in the middle of an answer).
-  Where the bot asks what was meant, the official presses the button they meant.
+  Where the bot asks what was meant, the official presses the button they meant; where it
+  acts on the slip by itself (a command in words: "avsluta" stops, "oj, stavfel. gå
+  tillbaka" goes back), that was the first thing they meant, and they do the rest (come
+  back with /fortsatt).
 - natural slips (issue 21): slips written for this run in the words an official uses
   when talking to the chat rather than to the report ("vänta, ska bara leta fram
   beslutet", "tack!", "sorry, fel fönster", "räcker det här eller behöver ni mer?",
@@ -75,7 +78,7 @@ class Slip:
     question: int
     after: int
     texts: tuple[str, ...]  # what the official sends (the last one is the slip)
-    meant: tuple[str, ...]  # the commands the official means, if the bot asks
+    meant: tuple[str, ...]  # the commands the official means, in order
 
 
 def seed_answers(template: Template) -> dict[int, list[str]]:
@@ -167,9 +170,10 @@ class Official:
                 pending.remove(slip)
                 for text in slip.texts:
                     self.send(text, is_content=False)
-                if self.asked:
-                    for command in slip.meant:
-                        self.send(command, is_content=False)
+                # Asked, the official presses what they meant; where the bot acted on the
+                # slip by itself, that was the first thing meant, and they do the rest.
+                for command in slip.meant if self.asked else slip.meant[1:]:
+                    self.send(command, is_content=False)
                 continue
             pastes = answers[number]
             if sent[number] < len(pastes):

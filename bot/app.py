@@ -25,6 +25,8 @@ from bot.engine.services import (
     DraftProposal,
     EngineServices,
     ImportedDraft,
+    MessagePlace,
+    MessageToPlace,
     OutputFile,
     PhrasingProposal,
     ReportSnapshot,
@@ -43,6 +45,7 @@ from bot.review.budget import BudgetReading, read_budget
 from bot.review.checks import run_checks
 from bot.review.findings import CaseFacts
 from bot.review.llm_budget import TwoReaders
+from bot.review.llm_placing import UnplacedMessage, load_placing_prompt, place_message
 from bot.review.llm_reviewer import LlmReviewer
 from bot.review.perspectives import Perspective
 from bot.review.service import ReviewResult, review_report
@@ -91,6 +94,7 @@ class ReportServices:
         self._catalog = catalog
         self._llm = llm
         self._clock = clock
+        self._placing_prompt = load_placing_prompt()  # a broken file stops the start
 
     def review(self, snapshot: ReportSnapshot) -> ReviewResult:
         return review_report(
@@ -135,6 +139,22 @@ class ReportServices:
     def phrasing(self, question: Question, text: str, case_id: int) -> PhrasingProposal | None:
         found = self._llm.suggest_phrasing(question, text, case_id)
         return PhrasingProposal(found.suggestion, found.explanation) if found else None
+
+    def placing(self, message: MessageToPlace) -> MessagePlace | None:
+        """The model's verdict on a message the chat asked about (masked like the review's)."""
+        client = self._llm.client
+        if client is None:
+            return None
+        question = message.question
+        unplaced = UnplacedMessage(
+            message.text, question.text, question.hint, question.shape.value,
+            message.parts_written, message.commands,
+        )  # fmt: skip
+        found = place_message(
+            client, unplaced, masking=self._llm.masking, case_id=message.case_id,
+            prompt=self._placing_prompt,
+        )  # fmt: skip
+        return MessagePlace(found.verdict, found.command) if found else None
 
 
 class AfterSigningServices:
@@ -235,6 +255,7 @@ def build_services(
         importer=services.import_draft,
         phrasing=services.phrasing if llm.available else None,
         budget_reading=services.budget_reading if llm.available else None,
+        placing=services.placing if llm.available else None,
         on_case_registered=plan_reminders,
         after_signing=AfterSigningServices(
             sessions,

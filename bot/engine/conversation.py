@@ -49,6 +49,7 @@ from bot.engine.lifecycle import Lifecycle
 from bot.engine.messages import Incoming, Reply, UserRef, replies_to_json, say
 from bot.engine.navigation import Navigation
 from bot.engine.parsing import Command, parse_command, parse_phrase
+from bot.engine.placing import MessagePlacing
 from bot.engine.previous_answers import PreviousAnswers
 from bot.engine.report_output import ReportOutput
 from bot.engine.reports import MAX_ANSWER_CHARS, MAX_MESSAGE_CHARS, PART_SEPARATOR, Reports
@@ -133,6 +134,7 @@ class Conversation:
         signature = SignatureBlock(self._reports, cues)
         self._answering = Answering(self._reports, signature)
         self._imports = DraftImport(self._reports, services.importer)
+        placing = MessagePlacing(self._reports, services.placing, session_factory)
         self._understanding = Understanding(
             self._reports,
             self._answering,
@@ -142,6 +144,7 @@ class Conversation:
             can_import=services.importer is not None,
             talk=load_talk(),
             intents=load_intents(),
+            placing=placing,
         )
         self._undo = Undo(self._reports, cues)
         self._previous = PreviousAnswers(self._reports)
@@ -161,7 +164,7 @@ class Conversation:
         # once (terminal, `handle`).
         work = {
             **self._output.work(), **self._after_signing.jobs.work(), **self._ledger.work(),
-            **notices.work(),
+            **notices.work(), **placing.work(),
         }  # fmt: skip
         self.job_runner = JobRunner(session_factory, work | self._suggestions.work(), clock)
 

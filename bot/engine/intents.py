@@ -42,6 +42,7 @@ class IntentFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     glue: tuple[str, ...]
+    asides: tuple[str, ...] = ()
     go_to_words: tuple[str, ...]
     intents: tuple[Intent, ...] = Field(min_length=1)
 
@@ -58,7 +59,8 @@ class IntentRules:
     """The grammar, loaded: which command a short message says in words, if any."""
 
     def __init__(self, data: IntentFile) -> None:
-        self._glue = set(data.glue)
+        self._asides = set(data.asides)
+        self._glue = set(data.glue) | self._asides
         self._go_to = set(data.go_to_words)
         self._intents = [
             (i.command, _phrases(i.phrases), _phrases(i.verbs), _phrases(i.objects), i.bare)
@@ -78,6 +80,10 @@ class IntentRules:
                 if candidate in phrases or self._verb_object(candidate, verbs, objects, bare):
                     return command, ""
         return None
+
+    def has_aside(self, text: str) -> bool:
+        """Whether the message carries an aside about the one before ("oj, stavfel")."""
+        return any(w in self._asides for w in words_of(text))
 
     def suggestion(self, text: str) -> str | None:
         """The command a message most likely means, for a button; None when none."""

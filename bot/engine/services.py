@@ -99,8 +99,30 @@ class PhrasingProposal:
     explanation: str
 
 
+@dataclass(frozen=True)
+class MessageToPlace:
+    """A message the rules could not place, at its question; `commands` are the commands
+    the verdict may name (name -> what it does)."""
+
+    case_id: int
+    question: Question
+    text: str
+    parts_written: int
+    commands: dict[str, str]
+
+
+@dataclass(frozen=True)
+class MessagePlace:
+    """The language model's verdict: "answer", "talk", or "command" with the command."""
+
+    verdict: str
+    command: str | None = None
+
+
 ReviewPort = Callable[[ReportSnapshot], ReviewResult]
 PhrasingPort = Callable[[Question, str, int], PhrasingProposal | None]
+# Where a message belongs (bot/engine/placing.py); None when the model has no verdict.
+PlacingPort = Callable[[MessageToPlace], MessagePlace | None]
 DocumentPort = Callable[[ReportSnapshot], RenderedDocuments]
 ImportPort = Callable[[str, bytes], ImportedDraft]
 # The budget answer read by the rules and the language model together (the answer, the
@@ -207,6 +229,7 @@ class EngineServices:
     importer: ImportPort | None = None
     phrasing: PhrasingPort | None = None
     budget_reading: BudgetReadingPort | None = None  # only with a language model
+    placing: PlacingPort | None = None  # only with a language model
     on_case_registered: CaseRegisteredHook | None = None
     after_signing: AfterSigningPort | None = None
     dashboard_url: str | None = None  # REDOVISA_WEB_URL: /oversikt opens it as a Mini App

@@ -43,6 +43,8 @@ class PendingMessage(BaseModel):
     ref: str | None = None
     kind: str  # the cue kind (bot/engine/cues.py), or "report" for a pasted whole report
     signature_line: bool = False  # it would be a further line of the signature block
+    # The command the language model's second look pointed to (placing.py): what "ja" means.
+    suggested: str | None = None
 
 
 MAX_UNDO = 20

@@ -19,6 +19,7 @@ from bot.engine.cues import SHAPE, Cue, CueRules
 from bot.engine.importing import DraftImport
 from bot.engine.intents import NEXT, IntentRules
 from bot.engine.messages import Button, IncomingFile, Reply, say
+from bot.engine.placing import MessagePlacing, fingerprint
 from bot.engine.reports import Reports
 from bot.engine.signature import SignatureBlock
 from bot.engine.state import Awaiting, PendingMessage
@@ -104,7 +105,10 @@ class Understanding:
         can_import: bool,
         talk: TalkRules,
         intents: IntentRules,
+        placing: MessagePlacing | None = None,
     ) -> None:
+        """`placing` asks the language model for a second look at a message the rules
+        could not place surely (None: no model)."""
         self._reports = reports
         self._texts = reports.texts
         self._answering = answering
@@ -114,6 +118,7 @@ class Understanding:
         self._can_import = can_import
         self._talk = talk
         self._intents = intents
+        self._placing = placing
 
     def whole_report(self, turn: Turn, text: str, ref: str | None) -> list[Reply] | None:
         """A pasted whole report: offer to read it in; None when the text is not one."""
@@ -142,7 +147,10 @@ class Understanding:
                 cue = self._cues.cue(SHAPE)
         if cue is None:
             return self._answering.answer_text(turn, text, ref)
-        return self._ask(turn, cue, PendingMessage(text=text, ref=ref, kind=cue.kind))
+        # The cue words of prompts/cues.toml are sure; a sign or a shape is a guess.
+        unsure = self._cues.classify(text) is None
+        pending = PendingMessage(text=text, ref=ref, kind=cue.kind)
+        return self._ask(turn, cue, pending, second_look=unsure)
 
     def talk_kind(self, text: str) -> str | None:
         """The kind of talk a message is, if it is said to the bot rather than written."""
@@ -174,7 +182,9 @@ class Understanding:
         turn.state.awaiting = Awaiting.UNCLEAR
         turn.state.pending = pending
 
-    def _ask(self, turn: Turn, cue: Cue, pending: PendingMessage) -> list[Reply]:
+    def _ask(
+        self, turn: Turn, cue: Cue, pending: PendingMessage, second_look: bool = False
+    ) -> list[Reply]:
         self._wait(turn, pending)
         state = turn.state
         shown = quote(pending.text)
@@ -194,10 +204,14 @@ class Understanding:
         labels = {command: label for label, command in reversed(pairs)}
         commands = tuple(Button(self._texts[labels[c]], c) for c in unique[:3])
         buttons = (commands, (Button(self._texts.button_its_my_answer, "/svar"),))
+        if second_look and self._placing is not None:
+            self._placing.ask(turn, pending, tuple(b.command for b in commands))
         return [say(f"{intro} {not_saved}", buttons=buttons)]
 
     def _meant(self, turn: Turn, text: str) -> list[tuple[str, str]]:
         """The command the words most likely mean, as (label key, command), first."""
+        if turn.state.parts and self._intents.has_aside(text):
+            return []  # "oj, stavfel …" while writing: the part just written, /angra first
         meant = self._intents.suggestion(text)
         if meant == NEXT:
             meant = "klar" if turn.state.parts else "hoppa"
@@ -211,6 +225,8 @@ class Understanding:
         pending = turn.state.pending
         if pending is None or _plain(text) not in YES:
             return None
+        if pending.suggested is not None:
+            return pending.suggested  # the model's second look pointed there (placing.py)
         if pending.kind == REPORT_KIND:
             return "/lasin"
         if pending.kind == SHAPE:
@@ -249,11 +265,15 @@ class Understanding:
             return self._reports.ask(turn, dropped)
         return [say(dropped)]
 
-    def keep(self, turn: Turn, _argument: str) -> list[Reply]:
-        """/svar ("Ja, det är mitt svar"): store the waiting message where it was meant to go."""
+    def keep(self, turn: Turn, argument: str) -> list[Reply]:
+        """/svar ("Ja, det är mitt svar"): store the waiting message where it was meant to go.
+        "/svar <fingerprint>" (a button that came later, placing.py) stores only the message
+        it names, never one that came after it."""
         pending = turn.state.pending
         if turn.state.awaiting is not Awaiting.UNCLEAR or pending is None:
             raise UserFacingError(self._texts.nothing_pending)
+        if argument.strip() and argument.strip() != fingerprint(pending):
+            raise UserFacingError(self._texts.placing_outdated)
         turn.state.clear_waiting()
         if pending.signature_line and self._signature.may_continue(turn, pending.text):
             return self._signature.further_lines(turn, pending.text, pending.ref)

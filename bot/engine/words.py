@@ -20,6 +20,7 @@ from bot.engine.understanding import Understanding
 MAX_SHOWN_COMMAND = 30
 # States in which a command in words may be meant; elsewhere the text answers what waits.
 OPEN_TO_WORDS = (Awaiting.NOTHING, Awaiting.UNCLEAR)
+STOP = "avbryt"
 
 
 class CommandWords:
@@ -41,6 +42,10 @@ class CommandWords:
         name, argument = found
         if name == NEXT:
             name = "klar" if turn.state.parts else "hoppa"
+        if turn.state.parts and (name == STOP or self._intents.has_aside(text)):
+            # While writing, "avsluta" may mean "klar", and "oj, stavfel. gå tillbaka" the
+            # part just written: asked about, not acted on.
+            return None
         return Command(name, argument, in_words=True)
 
     def unknown(self, turn: Turn, name: str) -> list[Reply]:

@@ -26,6 +26,9 @@ CUES = {
     "vet inte": "/hoppa",
     "I don't understand, can I write in English?": "/hjalp",
 }
+# Issue 21: these say a command in words; at a question with nothing written yet they are
+# acted on (nothing stored), in the middle of an answer they are asked about.
+ACTED_ON_AT_A_QUESTION = {"avsluta": "lämnat frågorna", "oj, stavfel. gå tillbaka": "första"}
 # Real short answers that must go straight through.
 ANSWERS = [
     "Arbetsmarknads- och socialnämnden",
@@ -74,7 +77,7 @@ def test_a_long_message_is_never_a_cue() -> None:
     assert load_cues().classify(text) is None
 
 
-@pytest.mark.parametrize("message", list(CUES))
+@pytest.mark.parametrize("message", [c for c in CUES if c not in ACTED_ON_AT_A_QUESTION])
 def test_a_cue_at_a_question_is_asked_about_and_nothing_is_stored(
     message: str, olle: ChatUser, sqlite_session_factory: SessionFactory
 ) -> None:
@@ -120,14 +123,28 @@ def test_a_new_message_lets_the_waiting_one_go(
     assert answers_of(sqlite_session_factory) == {"namnd": "Arbetsmarknads- och socialnämnden"}
 
 
+@pytest.mark.parametrize("message", list(ACTED_ON_AT_A_QUESTION))
+def test_a_command_in_words_with_nothing_written_is_acted_on_and_not_stored(
+    message: str, olle: ChatUser, sqlite_session_factory: SessionFactory
+) -> None:
+    start_report(olle)
+    before = database_snapshot(sqlite_session_factory)[0]
+    assert ACTED_ON_AT_A_QUESTION[message] in olle.say(message)
+    assert "/svar" not in buttons_of(olle)
+    assert database_snapshot(sqlite_session_factory)[0] == before
+
+
 def test_the_stop_cue_leads_to_cancel(
     olle: ChatUser, sqlite_session_factory: SessionFactory
 ) -> None:
     start_report(olle)
-    olle.say("avsluta")
-    assert "lämnat frågorna" in olle.say("/avbryt")
+    assert "lämnat frågorna" in olle.say("avsluta")  # stopping loses nothing: done at once
     assert answers_of(sqlite_session_factory) == {}
     assert "Fråga 1 av 8" in olle.say("/fortsatt")
+    olle.say("/fraga 3")
+    olle.say("Första stycket.")
+    assert "Vill du sluta för nu?" in olle.say("avsluta")  # while writing: "klar"? asked
+    assert "lämnat frågorna" not in olle.received[-1].plain_text
 
 
 def test_undo_takes_back_the_last_part_and_says_which(olle: ChatUser) -> None:
@@ -168,19 +185,22 @@ def test_undo_brings_back_the_previous_version_and_history_keeps_both(
     assert "inget att ångra" in anna.say("ångra")
 
 
-def test_the_back_cue_offers_undo_of_the_answer_just_saved(
+def test_the_back_cue_goes_back_to_the_answer_just_saved(
     olle: ChatUser, sqlite_session_factory: SessionFactory
 ) -> None:
     start_report(olle)
     olle.say("Arbetsmarknads- och socialnämnden")
     olle.say("Kunskapslyftt")  # a typo, saved as question 2
-    olle.say("oj, stavfel. gå tillbaka")
-    reply = olle.say("/angra")
-    assert "jag har inte sparat ”oj, stavfel. gå tillbaka”" in reply
-    assert "tagit tillbaka ditt svar på fråga 2 (”Kunskapslyftt”)" in reply
-    assert "Fråga 2 av 8" in reply
+    reply = olle.say("oj, stavfel. gå tillbaka")  # said in words: it goes back at once
+    assert "Fråga 2 av 8" in reply and "Kunskapslyftt" in reply
     olle.say("Kunskapslyft")
     assert answers_of(sqlite_session_factory)["namn"] == "Kunskapslyft"
+    # In the middle of an answer the same words are asked about, /angra first.
+    olle.say("Första stycket.")
+    olle.say("Andra stycke.")
+    olle.say("oj, stavfel. gå tillbaka")
+    assert buttons_of(olle)[0] == "/angra"
+    assert "tagit bort del 2" in olle.say("/angra")
 
 
 def test_signature_block_in_several_messages(
@@ -287,7 +307,7 @@ def test_a_typed_yes_answers_the_question_the_bot_asked(
     olle: ChatUser, sqlite_session_factory: SessionFactory
 ) -> None:
     start_report(olle)
-    assert "Vill du sluta för nu?" in olle.say("avsluta")
+    assert "Vill du sluta för nu?" in olle.say("stopp")
     assert "lämnat frågorna" in olle.say("ja")  # yes, stop for now
     olle.say("/fortsatt")
     olle.say("vet inte")

@@ -180,14 +180,15 @@ def test_every_text_file_in_prompts_has_a_loader_and_loads() -> None:
         assert isinstance(load(PROMPTS_DIR / name), TextFile)
     assert rules(PROMPTS_DIR / "tjansteskrivelse_rules.toml").third_person["vi"]
     prompts = load_llm_prompts()
-    # The tjänsteskrivelse's draft prompt and the second budget reader's are loaded by their
-    # own modules, the same way.
-    for own in ("tjansteskrivelse", "budget_reading"):
+    # The tjänsteskrivelse's draft prompt, the second budget reader's and the second look at
+    # a message the chat asked about are loaded by their own modules, the same way.
+    for own in ("tjansteskrivelse", "budget_reading", "placing"):
         assert isinstance(load_prompt(PROMPTS_DIR / "llm" / f"{own}.toml"), PromptTemplate)
     assert {path.stem for path in (PROMPTS_DIR / "llm").glob("*.toml")} == {
         *vars(prompts),
         "tjansteskrivelse",
         "budget_reading",
+        "placing",
     }
 
 

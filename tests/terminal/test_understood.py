@@ -23,6 +23,8 @@ CUES = [
     "vet inte",
     "I don't understand, can I write in English?",
 ]
+# Commands in words: acted on at a question with nothing written (issue 21), asked mid-answer.
+ACTED_ON_AT_A_QUESTION = {"avsluta", "oj, stavfel. gå tillbaka"}
 START = ["/ny STK-2018-1304", "/mall mall-2019"]
 
 
@@ -40,7 +42,8 @@ def stored(url: str) -> dict[str, str]:
 def test_every_cue_at_a_question_and_mid_answer_is_asked_about(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'chat.sqlite3'}"
     script = [*START]
-    for cue in CUES:  # at question 1, each let go by the next cue
+    at_question = [cue for cue in CUES if cue not in ACTED_ON_AT_A_QUESTION]
+    for cue in at_question:  # at question 1, each let go by the next cue
         script.append(cue)
     script += ["Arbetsmarknads- och socialnämnden", "Barnrätt", "Första stycket."]
     for cue in CUES:  # in the middle of the answer to question 3
@@ -48,7 +51,9 @@ def test_every_cue_at_a_question_and_mid_answer_is_asked_about(tmp_path: Path) -
     script += ["Andra stycket.", "klar"]
     output = run_chat(script, url, tmp_path)
     for cue in CUES:
-        assert f"Jag har inte sparat ”{cue}” som svar på fråga 1" in output
+        assert (f"Jag har inte sparat ”{cue}” som svar på fråga 1" in output) is (
+            cue in at_question
+        )
         assert f"Jag har inte lagt till ”{cue}” i svaret på fråga 3" in output
     assert "[Spara det som svar: /svar]" in output
     assert "Meddelandet var tomt" not in output
