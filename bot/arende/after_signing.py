@@ -158,6 +158,7 @@ def submit_signed_report(
             arende.case_number, arende.committee, signer_line(signed.signer, signed.content),
             to, cc, signed.content,
             granted_kr=arende.budget.granted_kr, used_kr=arende.budget.used_kr,
+            decided_by=arende.decided_by, report_period=arende.report_period,
         )  # fmt: skip
         case_id, key = case.id, submission_key(case.case_number, signed.sha256)
     return send_report_once(session_factory, settings, case_id, key, mail, clock)

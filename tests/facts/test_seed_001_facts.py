@@ -77,6 +77,7 @@ def test_seed_001_with_the_copy_corrected_in_words(tmp_path: Path) -> None:
     body = mail.get_payload()[0].get_payload(decode=True).decode("utf-8")
     assert "Nämnd: Arbetsmarknads- och socialnämnden" in body
     assert "Undertecknad av: Jonas Magnusson" in body
+    assert "Beslut fattat av" not in body and "Redovisningsperiod" not in body  # nobody said
 
     sessions = jonas.conversation._sessions
     with sessions() as session:
@@ -118,3 +119,39 @@ def test_a_signer_other_than_the_signature_block_is_asked_about(tmp_path: Path) 
     mail = message_from_bytes(next((tmp_path / "outbox").glob("*.eml")).read_bytes())
     body = mail.get_payload()[0].get_payload(decode=True).decode("utf-8")
     assert "Kalle Anka (enligt certifikatet); underskriftsblocket anger Jonas Magnusson" in body
+
+
+def test_the_deciding_body_and_the_report_period_are_printed_only_when_given(
+    tmp_path: Path,
+) -> None:
+    jonas = Official(tmp_path)
+    jonas.write_seed_by_hand()
+    jonas.confirm_used()
+    jonas.say("/dokument vanliga")
+    plain_page = " ".join(pdf_text(attachment(jonas.say("/dokument"), ".pdf")).split())
+    assert "Kommunstyrelsens arbetsutskott beslutade vid sammanträde den 11 mars 2019" in (
+        plain_page
+    )
+    assert "Redovisningen avser perioden" not in plain_page
+    assert "Beslutet om medlen fattades av" not in plain_page
+
+    for words in (
+        "Beslutet fattades av Kommunstyrelsen den 11 mars 2019.",
+        "Redovisningsperioden är 1 april 2019 – 28 februari 2020",
+    ):
+        assert "Stämmer det?" in jonas.text(words)
+        jonas.say("ja")
+    shown = jonas.text("/uppgifter")
+    assert "Beslut fattat av: Kommunstyrelsen (angivet av handläggaren Jonas)" in shown
+    assert "Redovisningsperiod: 1 april 2019 – 28 februari 2020 (angivet av" in shown
+    pdf = attachment(jonas.say("/dokument"), ".pdf")
+    page = " ".join(pdf_text(pdf).split())
+    assert "Kommunstyrelsen beslutade vid sammanträde den 11 mars 2019" in page
+    assert "Kommunstyrelsens arbetsutskott" not in page
+    assert "Redovisningen avser perioden 1 april 2019 – 28 februari 2020." in page
+    jonas.send_file("signerad.pdf", sign(pdf, tmp_path, "Jonas Magnusson"))
+    jonas.say(f"/skicka {CASE}")
+    mail = message_from_bytes(next((tmp_path / "outbox").glob("*.eml")).read_bytes())
+    body = mail.get_payload()[0].get_payload(decode=True).decode("utf-8")
+    assert "Nämnd: Arbetsmarknads- och socialnämnden\nBeslut fattat av: Kommunstyrelsen\n" in body
+    assert "Redovisningsperiod: 1 april 2019 – 28 februari 2020\nUndertecknad av:" in body
