@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.arende.signed_state import changed_after_signing
 from bot.engine.access import may_coordinate
 from bot.engine.case_facts import FACT_NAMES, FactSheet, decided_by, keep_fact, sheet_of, show_value
 from bot.engine.committee_fact import COMMITTEE_KEY, committee_after_saves
@@ -272,8 +273,9 @@ class FactDesk:
         )
         done = self.texts.kept_by_coordinator if source == "coordinator" else self.texts.kept
         kept = [say(done.format(case_number=case.case_number, facts=shown))]
-        if case.signed_at is not None:
-            kept.append(say(stale_signature_note(case)))  # the signed page prints the facts
+        if case.signed_at is not None and changed_after_signing(turn.session, [case.id]):
+            # The signed page printed another value (a fact nobody had given it could not).
+            kept.append(say(stale_signature_note(case)))
         return [*kept, *self._resume(turn)]
 
     def _resume(self, turn: Turn) -> list[Reply]:

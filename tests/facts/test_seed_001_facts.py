@@ -155,3 +155,54 @@ def test_the_deciding_body_and_the_report_period_are_printed_only_when_given(
     body = mail.get_payload()[0].get_payload(decode=True).decode("utf-8")
     assert "Nämnd: Arbetsmarknads- och socialnämnden\nBeslut fattat av: Kommunstyrelsen\n" in body
     assert "Redovisningsperiod: 1 april 2019 – 28 februari 2020\nUndertecknad av:" in body
+
+
+def test_a_fact_corrected_after_signing_stops_the_old_pdf_until_signed_again(
+    tmp_path: Path,
+) -> None:
+    jonas = Official(tmp_path)
+    jonas.write_seed_by_hand()
+    jonas.confirm_used()
+    jonas.say("/dokument vanliga")  # the mall's copy recipient, Anders, is printed
+    pdf = attachment(jonas.say("/dokument"), ".pdf")
+    offer = plain(jonas.send_file("signerad.pdf", sign(pdf, tmp_path, "Jonas Magnusson")))
+    assert "med kopia till anders.p.eriksson@malmo.se" in offer
+    jonas.clock.advance(minutes=5)
+    jonas.say(COPY_WORDS)
+    said = jonas.text("ja")
+    assert "redan signerat" in said and "stämmer inte längre" in said
+    refused = jonas.text(f"/skicka {CASE}")
+    assert "Ingenting skickades" in refused
+    assert not list((tmp_path / "outbox").glob("*.eml"))  # the page says Anders: not sent
+
+    again = attachment(jonas.say("/dokument"), ".pdf")
+    assert "samt med kopia till: asa.pahlmblad@malmo.se" in " ".join(pdf_text(again).split())
+    offer = plain(jonas.send_file("signerad2.pdf", sign(again, tmp_path, "Jonas Magnusson")))
+    assert "med kopia till asa.pahlmblad@malmo.se" in offer
+    jonas.say(f"/skicka {CASE}")
+    mail = message_from_bytes(next((tmp_path / "outbox").glob("*.eml")).read_bytes())
+    assert mail["Cc"] == "asa.pahlmblad@malmo.se"
+
+
+def test_with_no_recipient_the_bot_asks_and_a_recipient_given_later_is_used(
+    tmp_path: Path,
+) -> None:
+    jonas = Official(tmp_path)
+    jonas.write_seed_by_hand()
+    jonas.confirm_used()
+    asked = jonas.say("/dokument")
+    assert ("Skapa dokumenten ändå", "/dokument ändå") in buttons(asked)
+    pdf = attachment(jonas.say("/dokument ändå"), ".pdf")
+    assert "Nämndens svar skickas till" not in " ".join(pdf_text(pdf).split())
+    checked = jonas.send_file("signerad.pdf", sign(pdf, tmp_path, "Jonas Magnusson"))
+    assert "Ingen har angett vart svaret" in plain(checked)
+    assert not buttons(checked)  # no offer to send: nobody said where
+    jonas.clock.advance(minutes=5)
+    assert "Ingen har angett vart svaret" in jonas.text(f"/skicka {CASE}")
+    jonas.say("Svaret skickas till registrera.stk@malmo.se med kopia till asa.pahlmblad@malmo.se")
+    kept = jonas.text("ja")
+    assert "Sparat" in kept and "stämmer inte längre" not in kept  # the page printed none
+    sent = jonas.text(f"/skicka {CASE}")
+    assert "Mottagare: registrera.stk@malmo.se" in sent
+    mail = message_from_bytes(next((tmp_path / "outbox").glob("*.eml")).read_bytes())
+    assert (mail["To"], mail["Cc"]) == ("registrera.stk@malmo.se", "asa.pahlmblad@malmo.se")
