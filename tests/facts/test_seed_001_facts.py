@@ -46,6 +46,8 @@ def test_seed_001_with_the_copy_corrected_in_words(tmp_path: Path) -> None:
     shown = jonas.text("/uppgifter")
     assert "Kopia till: asa.pahlmblad@malmo.se (angivet av handläggaren Jonas)" in shown
     assert "Nämnd: Arbetsmarknads- och socialnämnden (från svaret på fråga 1)" in shown
+    # The granted amount nobody gave as a fact: the one confirmed for the budget.
+    assert "Beviljat belopp: 500 000 kr (bekräftat i budgeten av Jonas)" in shown
 
     made = jonas.say("/dokument")
     pdf = attachment(made, ".pdf")

@@ -60,6 +60,7 @@ def test_seed_001_in_the_terminal_with_the_copy_corrected_in_words(
     assert "[Ja, det stämmer: ja]" in output
     assert "Du står inte vid någon fråga" not in output
     assert "Kopia till: asa.pahlmblad@malmo.se (angivet av handläggaren jonas)" in output
+    assert "Beviljat belopp: 500 000 kr (bekräftat i budgeten av jonas)" in output
     assert "UTKAST" not in output
     pdf_path = tmp_path / "dokument" / f"Redovisning_{CASE}.pdf"
     page = " ".join(pdf_text(pdf_path.read_bytes()).split())
