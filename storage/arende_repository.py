@@ -1,5 +1,6 @@
 """What the model of an ärende is built from, read for many ärenden at once: the current
-answers, the budget ledger and the newest verified signed PDF of each (bot/arende/loading.py).
+answers, the budget ledger, the newest verified signed PDF and the values given for some of
+the facts of each (bot/arende/loading.py).
 
 Each function takes the caller's Session and reads only; a few queries serve any number of
 ärenden, so the overview and the dashboard cost the same few round trips for 2 000 ärenden
@@ -13,7 +14,7 @@ from collections.abc import Collection
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Answer, BudgetLedgerEntry, SignedReport
+from storage.models import Answer, BudgetLedgerEntry, CaseFact, SignedReport
 
 
 def current_answer_texts(session: Session, case_ids: Collection[int]) -> dict[int, dict[str, str]]:
@@ -83,3 +84,20 @@ def latest_signed_reports(session: Session, case_ids: Collection[int]) -> dict[i
     newest = select(ranked.c.id).where(ranked.c.rank == 1)
     rows = session.scalars(select(SignedReport).where(SignedReport.id.in_(newest)))
     return {row.case_id: row for row in rows}
+
+
+def fact_histories(
+    session: Session, case_ids: Collection[int], names: Collection[str]
+) -> dict[int, dict[str, list[CaseFact]]]:
+    """The values given for the facts `names` of each ärende, by fact, oldest first."""
+    result: dict[int, dict[str, list[CaseFact]]] = {case_id: {} for case_id in case_ids}
+    if not case_ids or not names:
+        return result
+    rows = session.scalars(
+        select(CaseFact)
+        .where(CaseFact.case_id.in_(case_ids), CaseFact.name.in_(names))
+        .order_by(CaseFact.id)
+    )
+    for row in rows:
+        result[row.case_id].setdefault(row.name, []).append(row)
+    return result

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.arende.loading import find_arende, load_arende
 from bot.arende.sending import send_report_once, submission_key
+from bot.arende.signed_state import facts_changed_since
 from bot.arende.year import build_sammanstallning
 from bot.documents.mail import (
     MailSettings,
@@ -159,7 +160,9 @@ def submit_signed_report(
         if case is None or signed is None:
             raise UserFacingError(texts("not_signed", case_number=case_number))
         arende = load_arende(session, case, catalog)
-        if arende.status is CaseStatus.CHANGED_AFTER_SIGNING:
+        if arende.status is CaseStatus.CHANGED_AFTER_SIGNING or facts_changed_since(
+            session, case.id, signed.received_at
+        ):
             # An answer changed after the signature: the signed PDF says something else.
             raise UserFacingError(texts("changed_after_signing", case_number=case_number))
         to, cc = report_recipients(list(arende.recipients), arende.template)
@@ -167,6 +170,7 @@ def submit_signed_report(
             arende.case_number, arende.committee, signer_line(signed.signer, signed.content),
             to, cc, signed.content,
             granted_kr=arende.budget.granted_kr, used_kr=arende.budget.used_kr,
+            decided_by=arende.decided_by, report_period=arende.report_period,
         )  # fmt: skip
         case_id, key = case.id, submission_key(case.case_number, signed.sha256)
     return send_report_once(session_factory, settings, case_id, key, mail, clock)

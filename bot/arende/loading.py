@@ -2,8 +2,9 @@
 
 One function per shape of request: one ärende (`load_arende`) or many (`load_arenden`, for
 /oversikt, the sammanställning and the dashboard). Each reads the case, its current
-answers, the budget ledger, the newest verified signed PDF and whether the report was
-mailed, and applies the rules of budget.py and bot/mall/case_status.py once.
+answers, the budget ledger, the newest verified signed PDF, whether the report was mailed
+and the given facts that have no column (given_facts.py), and applies the rules of
+budget.py and bot/mall/case_status.py once.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.arende.budget import Confirmation, decide_budget
+from bot.arende.given_facts import TEXT_FACTS, standing_texts
 from bot.arende.model import Arende, Signature
 from bot.arende.signed_state import still_signed
 from bot.mall.case_status import derive_status
@@ -23,7 +25,7 @@ from bot.review.checks import budget_reading
 from bot.review.findings import CaseFacts
 from storage import arende_repository as arende_repo
 from storage import repository as repo
-from storage.models import BudgetLedgerEntry, Case, SignedReport
+from storage.models import BudgetLedgerEntry, Case, CaseFact, SignedReport
 
 DOCUMENTS_MADE = "sent_for_signature"  # cases.status once the final PDF was made
 COMMITTEE_KEY = "namnd"  # the question whose answer names the nämnd
@@ -67,6 +69,7 @@ def _arende(
     current: dict[str, str],
     entries: list[BudgetLedgerEntry],
     signed: SignedReport | None,
+    facts: dict[str, list[CaseFact]],
 ) -> Arende:
     template = catalog.get(case.template_id) if case.template_id in catalog else None
     answers = {key: text for key, text in current.items() if text.strip()}
@@ -81,6 +84,7 @@ def _arende(
         else budget_reading(template, answers, CaseFacts(granted_amount_kr=case.granted_amount_kr)),
     )
     signature = _signature(case, signed, current)
+    given = standing_texts(facts)
     keys = {q.key for q in template.questions} if template else set(answers)
     status = derive_status(
         answered=len(keys & set(answers)),
@@ -107,6 +111,8 @@ def _arende(
         signature=signature,
         submitted_at=case.submitted_at,
         status=status,
+        decided_by=given.get("decided_by"),
+        report_period=given.get("report_period"),
     )
 
 
@@ -116,8 +122,11 @@ def load_arenden(session: Session, cases: Sequence[Case], catalog: TemplateCatal
     answers = arende_repo.current_answer_texts(session, ids)
     ledgers = arende_repo.ledger_histories(session, ids)
     signed = arende_repo.latest_signed_reports(session, ids)
+    facts = arende_repo.fact_histories(session, ids, TEXT_FACTS)
     return [
-        _arende(case, catalog, answers[case.id], ledgers[case.id], signed.get(case.id))
+        _arende(
+            case, catalog, answers[case.id], ledgers[case.id], signed.get(case.id), facts[case.id]
+        )
         for case in cases
     ]
 

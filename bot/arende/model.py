@@ -47,6 +47,9 @@ class Arende:
     signature: Signature | None
     submitted_at: datetime | None
     status: CaseStatus
+    # Facts with no column of their own, printed only when someone gave them (issue 20).
+    decided_by: str | None = None  # the body that decided on the funds
+    report_period: str | None = None
 
     @property
     def answered(self) -> int:

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from bot.arende.given_facts import TEXT_FACTS, standing_texts
 from bot.documents.case_record import document_case
 from bot.documents.importer import ImportedReport, import_report
 from bot.documents.model import DocumentCase
@@ -17,6 +18,7 @@ from bot.documents.render import DocumentFormat, build_document, parse_formats, 
 from bot.documents.texts import DocumentTexts, document_texts
 from bot.mall.errors import UserFacingError
 from bot.mall.template import Template, TemplateCatalog
+from storage import arende_repository as arende_repo
 from storage.models import User
 from storage.repository import current_answers, find_case
 from storage.unit_of_work import Sessions, UnitOfWork
@@ -55,7 +57,12 @@ def run_render_command(
             print(f"Hittar inget ärende med diarienummer {case_number}.", file=stderr)
             return EXIT_FAILED
         answers = {key: a.text for key, a in current_answers(session, case.id).items()}
-        facts = document_case(case)
+        given = standing_texts(arende_repo.fact_histories(session, [case.id], TEXT_FACTS)[case.id])
+        facts = replace(
+            document_case(case),
+            decided_by=given.get("decided_by"),
+            report_period=given.get("report_period"),
+        )
         responsible = session.get(User, case.responsible_user_id or case.created_by_user_id)
         if responsible is not None:
             facts = replace(facts, author=responsible.display_name)

@@ -38,6 +38,8 @@ def document_case(case: CaseRecord) -> DocumentCase:
         granted_amount_kr=case.granted_amount_kr,
         confirmed_granted_kr=getattr(case, "confirmed_granted_kr", None),
         confirmed_used_kr=getattr(case, "confirmed_used_kr", None),
+        decided_by=getattr(case, "decided_by", None),
+        report_period=getattr(case, "report_period", None),
     )
 
 

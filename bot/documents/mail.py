@@ -113,9 +113,12 @@ def compose_report_mail(
     *,
     granted_kr: int | None = None,
     used_kr: int | None = None,
+    decided_by: str | None = None,
+    report_period: str | None = None,
 ) -> ReportMail:
     """The mail for a signed report; refuses (in Swedish) an ärende without a recipient.
-    The amounts are the model's (bot/arende/budget.py); unknown ones are said to be missing."""
+    The amounts are the model's (bot/arende/budget.py); unknown ones are said to be missing.
+    The deciding body and the report period are named only when someone gave them."""
     texts = mail_texts()
     if not to:
         raise UserFacingError(texts("no_recipients", case_number=case_number))
@@ -128,6 +131,14 @@ def compose_report_mail(
         "body",
         case_number=case_number,
         committee=committee or unknown,
+        given_facts="".join(
+            f"\n{line}"
+            for line in (
+                texts("decided_by", body=decided_by) if decided_by else "",
+                texts("report_period", period=report_period) if report_period else "",
+            )
+            if line
+        ),
         signer=signer or unknown,
         granted=format_kronor(granted_kr) if granted_kr is not None else unknown,
         used=format_kronor(used_kr) if used_kr is not None else unknown,

@@ -204,6 +204,10 @@ class DocumentCase:
     # The budget the official confirmed in the chat (the ledger), printed with the answer.
     confirmed_granted_kr: int | None = None
     confirmed_used_kr: int | None = None
+    # Given for the ärende (never the mall's text): the body that decided on the funds and
+    # the period the report covers; the page prints them only when someone gave them.
+    decided_by: str | None = None
+    report_period: str | None = None
 
     def template_values(self) -> dict[str, str]:
         """The values for the mall's {variables} that the ärende gives, the Swedish way.

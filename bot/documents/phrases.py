@@ -57,7 +57,11 @@ class MailTexts(TextFile):
 
     subject: Text = text("case_number", "committee")
     subject_no_committee: Text = text("case_number")
-    body: Text = text("case_number", "committee", "signer", "granted", "used", "sender_name")
+    body: Text = text(
+        "case_number", "committee", "given_facts", "signer", "granted", "used", "sender_name"
+    )
+    decided_by: Text = text("body")
+    report_period: Text = text("period")
     unknown: Text = text()
     sender_name: Text = text()
     sent_smtp: Text = text("case_number", "to", "copy")

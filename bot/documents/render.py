@@ -135,6 +135,24 @@ def _letterhead(
     )
 
 
+def _given_facts(template: Template, intro: tuple[str, ...], case: DocumentCase) -> tuple[str, ...]:
+    """The intro with the facts given that the mall has no variable for: the deciding body
+    in place of the mall's own (or in a line of its own), the report period after it."""
+    texts = document_texts()
+    lines = list(intro)
+    body = clean_line(case.decided_by) if case.decided_by else ""
+    if body and body != template.decided_by:
+        named = [i for i, line in enumerate(lines) if template.decided_by in line]
+        for i in named:
+            lines[i] = lines[i].replace(template.decided_by, body)
+        if not named:
+            lines.append(texts.decided_by_line.format(body=body))
+    period = clean_line(case.report_period) if case.report_period else ""
+    if period:
+        lines.append(texts.report_period_line.format(period=period))
+    return tuple(lines)
+
+
 def budget_note(case: DocumentCase) -> str | None:
     """The confirmed budget in one line, when the official confirmed it."""
     granted, used = case.confirmed_granted_kr, case.confirmed_used_kr
@@ -214,7 +232,7 @@ def build_document(
             + ". Skapa ett utkast i stället."
         )
     absent: list[str] = [] if case.case_number else ["case_number"]
-    intro = _fixed_lines(template, template.intro, values, absent)
+    intro = _given_facts(template, _fixed_lines(template, template.intro, values, absent), case)
     closing = _fixed_lines(template, template.closing, values, absent)
     if not case.case_number:
         missing.append(texts.draft_missing_fact.format(fact=texts.fact_name("case_number")))

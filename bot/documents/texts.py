@@ -28,6 +28,8 @@ class DocumentTexts(TextFile):
     render_looks_like_other: Text = text()
     render_unshowable: Text = text("characters")
     confirmed_budget: Text = text("granted", "used", "share", "remaining")
+    decided_by_line: Text = text("body")
+    report_period_line: Text = text("period")
 
     def fact_name(self, variable: str) -> str:
         """The Swedish name of a mall variable ("last_reply_date" -> "sista datum …")."""

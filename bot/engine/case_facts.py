@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.arende.given_facts import standing
 from bot.mall.amounts import format_kronor
 from bot.mall.dates import format_swedish_date
 from bot.mall.template import Template
@@ -85,19 +86,18 @@ def _column_value(case: Case, name: str) -> Any:
 
 
 def sheet_of(session: Session, case: Case) -> FactSheet:
-    """The ärende's facts: a coordinator's newest value, else anyone's newest value; an
+    """The ärende's facts: a coordinator's newest value, else anyone's newest value
+    (bot/arende/given_facts.py); an
     ärende registered before its facts had rows reads its columns as the registration's."""
     history: dict[str, list[Fact]] = {}
     for row in facts_repo.fact_rows(session, case.id):
-        given = Fact(row.name, row.value, row.source, row.user_id, row.created_at)
-        history.setdefault(row.name, []).append(given)
+        fact = Fact(row.name, row.value, row.source, row.user_id, row.created_at)
+        history.setdefault(row.name, []).append(fact)
     registered = case.registered_at is not None
     current: dict[str, Fact] = {}
     for name in FACT_NAMES:
-        given_rows = history.get(name, [])
-        ranked = [f for f in given_rows if f.from_coordinator] or given_rows
-        if ranked:
-            current[name] = ranked[-1]
+        if (given := standing(history.get(name, []))) is not None:
+            current[name] = given
         elif (value := _column_value(case, name)) not in (None, []):
             source = "registration" if registered else None
             current[name] = Fact(name, value, source)

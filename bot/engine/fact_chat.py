@@ -14,8 +14,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.arende.signed_state import changed_after_signing
 from bot.engine.access import may_coordinate
-from bot.engine.case_facts import FACT_NAMES, FactSheet, decided_by, keep_fact, sheet_of, show_value
+from bot.engine.case_facts import (
+    FACT_NAMES,
+    Fact,
+    FactSheet,
+    decided_by,
+    keep_fact,
+    sheet_of,
+    show_value,
+)
 from bot.engine.committee_fact import COMMITTEE_KEY, committee_after_saves
 from bot.engine.fact_texts import FactTexts, fact_texts
 from bot.engine.fact_words import read_fact_words
@@ -29,6 +38,7 @@ from bot.mall.case_numbers import looks_like_case_number, normalise_case_number
 from bot.mall.errors import UserFacingError
 from bot.mall.template import QuestionKind
 from storage import access_repository as access_repo
+from storage import ledger_repository as ledger_repo
 from storage import repository as repo
 from storage.models import Case
 
@@ -148,6 +158,8 @@ class FactDesk:
         blocks = [Block(self.texts.heading.format(case_number=case.case_number), Style.HEADING)]
         for name in FACT_NAMES:
             fact = decided_by(sheet, template) if name == "decided_by" else sheet.get(name)
+            if name == "granted_amount_kr" and not fact.known:
+                fact = _confirmed_granted(turn, case)
             label = self.texts.label(name)
             if not fact.known:
                 blocks.append(Block(self.texts.line_missing.format(label=label)))
@@ -272,8 +284,9 @@ class FactDesk:
         )
         done = self.texts.kept_by_coordinator if source == "coordinator" else self.texts.kept
         kept = [say(done.format(case_number=case.case_number, facts=shown))]
-        if case.signed_at is not None:
-            kept.append(say(stale_signature_note(case)))  # the signed page prints the facts
+        if case.signed_at is not None and changed_after_signing(turn.session, [case.id]):
+            # The signed page printed another value (a fact nobody had given it could not).
+            kept.append(say(stale_signature_note(case)))
         return [*kept, *self._resume(turn)]
 
     def _resume(self, turn: Turn) -> list[Reply]:
@@ -317,3 +330,12 @@ class FactDesk:
         question = self.texts.committee_near_miss.format(given=near_miss["given"], name=name)
         yes = Button(self.texts.button_committee_yes.format(name=name), "ja")
         return say(question, buttons=((yes, Button(self.texts.button_no, "nej")),))
+
+
+def _confirmed_granted(turn: Turn, case: Case) -> Fact:
+    """No one gave the granted amount as a fact: the figure the official confirmed for the
+    budget (the ledger, which the page, /oversikt and the sammanställning print)."""
+    entry = ledger_repo.current_entry(turn.session, case.id)
+    if entry is None:
+        return Fact("granted_amount_kr")
+    return Fact("granted_amount_kr", entry.granted_kr, "ledger", entry.confirmed_by_user_id)

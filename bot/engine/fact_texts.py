@@ -37,6 +37,7 @@ class FactTexts(TextFile):
     source_official: Text = text("name")
     source_file: Text = text("name")
     source_mall: Text = text("name")
+    source_ledger: Text = text("name")
     source_mall_text: Text = text()
     source_answer: Text = text()
     source_unknown: Text = text()

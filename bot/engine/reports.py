@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from bot.arende.given_facts import TEXT_FACTS, standing_texts
 from bot.engine import views
 from bot.engine.earlier_report import (
     earlier_report,
@@ -22,6 +23,7 @@ from bot.engine.turn import Turn
 from bot.mall.dates import format_swedish_date
 from bot.mall.errors import UserFacingError
 from bot.mall.template import Template, TemplateCatalog
+from storage import arende_repository as arende_repo
 from storage import ledger_repository as ledger_repo
 from storage import repository as repo
 from storage.earlier_reports import EarlierReport
@@ -195,4 +197,6 @@ def snapshot_of(
     confirmed = (entry.granted_kr, entry.used_kr) if entry else None
     earlier = earlier_report(session, case, written)
     previous = (earlier.case_number, earlier.answers) if earlier else None
-    return ReportSnapshot.from_case(case, template, written, confirmed, previous)
+    histories = arende_repo.fact_histories(session, [case.id], TEXT_FACTS)
+    given = standing_texts(histories[case.id])
+    return ReportSnapshot.from_case(case, template, written, confirmed, previous, given)

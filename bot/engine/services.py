@@ -6,7 +6,7 @@ nor the renderers, and tests can hand in fakes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -40,6 +40,9 @@ class ReportSnapshot:
     # The nämnd's report of an earlier year on the same mall (the review compares them).
     previous_case_number: str | None = None
     previous_answers: dict[str, str] = field(default_factory=dict)
+    # Given for the ärende, printed only then (bot/arende/given_facts.py).
+    decided_by: str | None = None
+    report_period: str | None = None
 
     @classmethod
     def from_case(
@@ -49,6 +52,7 @@ class ReportSnapshot:
         answers: dict[str, str],
         confirmed: tuple[int, int] | None = None,
         previous: tuple[str, dict[str, str]] | None = None,
+        given: Mapping[str, str] | None = None,
     ) -> ReportSnapshot:
         """`confirmed` is the ledger's (granted, used) in kronor, if the official confirmed it."""
         return cls(
@@ -66,6 +70,8 @@ class ReportSnapshot:
             confirmed_used_kr=confirmed[1] if confirmed else None,
             previous_case_number=previous[0] if previous else None,
             previous_answers=dict(previous[1]) if previous else {},
+            decided_by=(given or {}).get("decided_by"),
+            report_period=(given or {}).get("report_period"),
         )
 
     @property

@@ -20,7 +20,8 @@ class Official:
     """The official writing seed 001; keeps every reply."""
 
     def __init__(self, tmp_path: Path, user: UserRef = JONAS) -> None:
-        self.conversation: Conversation = build_conversation(settings_for(tmp_path), MovableClock())
+        self.clock = MovableClock()
+        self.conversation: Conversation = build_conversation(settings_for(tmp_path), self.clock)
         self.user = user
         self.log: list[tuple[str, list[Reply]]] = []
 

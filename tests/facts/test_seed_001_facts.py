@@ -46,6 +46,8 @@ def test_seed_001_with_the_copy_corrected_in_words(tmp_path: Path) -> None:
     shown = jonas.text("/uppgifter")
     assert "Kopia till: asa.pahlmblad@malmo.se (angivet av handläggaren Jonas)" in shown
     assert "Nämnd: Arbetsmarknads- och socialnämnden (från svaret på fråga 1)" in shown
+    # The granted amount nobody gave as a fact: the one confirmed for the budget.
+    assert "Beviljat belopp: 500 000 kr (bekräftat i budgeten av Jonas)" in shown
 
     made = jonas.say("/dokument")
     pdf = attachment(made, ".pdf")
@@ -77,6 +79,7 @@ def test_seed_001_with_the_copy_corrected_in_words(tmp_path: Path) -> None:
     body = mail.get_payload()[0].get_payload(decode=True).decode("utf-8")
     assert "Nämnd: Arbetsmarknads- och socialnämnden" in body
     assert "Undertecknad av: Jonas Magnusson" in body
+    assert "Beslut fattat av" not in body and "Redovisningsperiod" not in body  # nobody said
 
     with jonas.conversation.unit_of_work.reading() as session:
         facts = session.scalars(select(CaseFact).where(CaseFact.name == "copy_to")).all()
@@ -117,3 +120,90 @@ def test_a_signer_other_than_the_signature_block_is_asked_about(tmp_path: Path) 
     mail = message_from_bytes(next((tmp_path / "outbox").glob("*.eml")).read_bytes())
     body = mail.get_payload()[0].get_payload(decode=True).decode("utf-8")
     assert "Kalle Anka (enligt certifikatet); underskriftsblocket anger Jonas Magnusson" in body
+
+
+def test_the_deciding_body_and_the_report_period_are_printed_only_when_given(
+    tmp_path: Path,
+) -> None:
+    jonas = Official(tmp_path)
+    jonas.write_seed_by_hand()
+    jonas.confirm_used()
+    jonas.say("/dokument vanliga")
+    plain_page = " ".join(pdf_text(attachment(jonas.say("/dokument"), ".pdf")).split())
+    assert "Kommunstyrelsens arbetsutskott beslutade vid sammanträde den 11 mars 2019" in (
+        plain_page
+    )
+    assert "Redovisningen avser perioden" not in plain_page
+    assert "Beslutet om medlen fattades av" not in plain_page
+
+    for words in (
+        "Beslutet fattades av Kommunstyrelsen den 11 mars 2019.",
+        "Redovisningsperioden är 1 april 2019 – 28 februari 2020",
+    ):
+        assert "Stämmer det?" in jonas.text(words)
+        jonas.say("ja")
+    shown = jonas.text("/uppgifter")
+    assert "Beslut fattat av: Kommunstyrelsen (angivet av handläggaren Jonas)" in shown
+    assert "Redovisningsperiod: 1 april 2019 – 28 februari 2020 (angivet av" in shown
+    pdf = attachment(jonas.say("/dokument"), ".pdf")
+    page = " ".join(pdf_text(pdf).split())
+    assert "Kommunstyrelsen beslutade vid sammanträde den 11 mars 2019" in page
+    assert "Kommunstyrelsens arbetsutskott" not in page
+    assert "Redovisningen avser perioden 1 april 2019 – 28 februari 2020." in page
+    jonas.send_file("signerad.pdf", sign(pdf, tmp_path, "Jonas Magnusson"))
+    jonas.say(f"/skicka {CASE}")
+    mail = message_from_bytes(next((tmp_path / "outbox").glob("*.eml")).read_bytes())
+    body = mail.get_payload()[0].get_payload(decode=True).decode("utf-8")
+    assert "Nämnd: Arbetsmarknads- och socialnämnden\nBeslut fattat av: Kommunstyrelsen\n" in body
+    assert "Redovisningsperiod: 1 april 2019 – 28 februari 2020\nUndertecknad av:" in body
+
+
+def test_a_fact_corrected_after_signing_stops_the_old_pdf_until_signed_again(
+    tmp_path: Path,
+) -> None:
+    jonas = Official(tmp_path)
+    jonas.write_seed_by_hand()
+    jonas.confirm_used()
+    jonas.say("/dokument vanliga")  # the mall's copy recipient, Anders, is printed
+    pdf = attachment(jonas.say("/dokument"), ".pdf")
+    offer = plain(jonas.send_file("signerad.pdf", sign(pdf, tmp_path, "Jonas Magnusson")))
+    assert "med kopia till anders.p.eriksson@malmo.se" in offer
+    jonas.clock.advance(minutes=5)
+    jonas.say(COPY_WORDS)
+    said = jonas.text("ja")
+    assert "redan signerat" in said and "stämmer inte längre" in said
+    refused = jonas.text(f"/skicka {CASE}")
+    assert "Ingenting skickades" in refused
+    assert not list((tmp_path / "outbox").glob("*.eml"))  # the page says Anders: not sent
+
+    again = attachment(jonas.say("/dokument"), ".pdf")
+    assert "samt med kopia till: asa.pahlmblad@malmo.se" in " ".join(pdf_text(again).split())
+    offer = plain(jonas.send_file("signerad2.pdf", sign(again, tmp_path, "Jonas Magnusson")))
+    assert "med kopia till asa.pahlmblad@malmo.se" in offer
+    jonas.say(f"/skicka {CASE}")
+    mail = message_from_bytes(next((tmp_path / "outbox").glob("*.eml")).read_bytes())
+    assert mail["Cc"] == "asa.pahlmblad@malmo.se"
+
+
+def test_with_no_recipient_the_bot_asks_and_a_recipient_given_later_is_used(
+    tmp_path: Path,
+) -> None:
+    jonas = Official(tmp_path)
+    jonas.write_seed_by_hand()
+    jonas.confirm_used()
+    asked = jonas.say("/dokument")
+    assert ("Skapa dokumenten ändå", "/dokument ändå") in buttons(asked)
+    pdf = attachment(jonas.say("/dokument ändå"), ".pdf")
+    assert "Nämndens svar skickas till" not in " ".join(pdf_text(pdf).split())
+    checked = jonas.send_file("signerad.pdf", sign(pdf, tmp_path, "Jonas Magnusson"))
+    assert "Ingen har angett vart svaret" in plain(checked)
+    assert not buttons(checked)  # no offer to send: nobody said where
+    jonas.clock.advance(minutes=5)
+    assert "Ingen har angett vart svaret" in jonas.text(f"/skicka {CASE}")
+    jonas.say("Svaret skickas till registrera.stk@malmo.se med kopia till asa.pahlmblad@malmo.se")
+    kept = jonas.text("ja")
+    assert "Sparat" in kept and "stämmer inte längre" not in kept  # the page printed none
+    sent = jonas.text(f"/skicka {CASE}")
+    assert "Mottagare: registrera.stk@malmo.se" in sent
+    mail = message_from_bytes(next((tmp_path / "outbox").glob("*.eml")).read_bytes())
+    assert (mail["To"], mail["Cc"]) == ("registrera.stk@malmo.se", "asa.pahlmblad@malmo.se")
