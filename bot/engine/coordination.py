@@ -169,12 +169,18 @@ class CoordinatorDesk:
 
     # -- registering ärenden --------------------------------------------------------------
 
-    def _start_registration(self, turn: Turn, _argument: str) -> list[Reply]:
+    def _start_registration(self, turn: Turn, argument: str) -> list[Reply]:
+        """Step by step; `/registrera STK-2018-1307` gives the first step at once (a number
+        that cannot be registered is refused, and nothing is started)."""
         state = turn.state
+        given: dict[str, Any] = {}
+        if argument.strip():
+            first = CASE_FIELDS[0]
+            given = {first.key: first.parse(argument.strip(), self._context(turn))}
         state.question_index = None
         state.clear_waiting()
         state.awaiting = Awaiting.REGISTRATION
-        state.registration = {}
+        state.registration = given
         return [self._ask_field(turn, self.texts.registration_started)]
 
     def _ask_field(self, turn: Turn, note: str | None = None) -> Reply:

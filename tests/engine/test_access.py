@@ -90,6 +90,16 @@ def test_officials_cannot_use_coordinator_commands(strict: Conversation) -> None
     assert "samordnare" in send_file(anna, "arenden.csv", b"x")
 
 
+def test_registrera_with_a_number_starts_at_the_second_step(strict: Conversation) -> None:
+    admin = telegram_user(strict, ADMIN_ID, "Admin")
+    started = admin.say("/registrera STK-2018-1307")
+    assert "Steg 2 av" in started and "Steg 1" not in started
+    assert "Arbetsmarknads- och socialnämnden" not in started
+    refused = admin.say("/registrera inget nummer")
+    assert "Steg" not in refused  # refused as the first step would be, nothing started
+    assert "Steg 2 av" in admin.say("/registrera STK-2018-1307")
+
+
 def register_step_by_step(coordinator: ChatUser, official_id: int) -> str:
     coordinator.say("/registrera")
     coordinator.say("STK-2018-1307")
