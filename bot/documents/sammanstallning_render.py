@@ -89,9 +89,11 @@ def render_sammanstallning_xlsx(summary: Sammanstallning) -> bytes:
     for row in summary.rows:
         cases.append(_row_cells(row))
     total = summary.total()
+    # The note beside the total says how many ärenden its used sum leaves out.
+    note = t("used_unknown_note", count=total.used_unknown) if total.used_unknown else None
     cases.append(
         [t("total"), None, None, _cell(total.granted_kr), _cell(total.used_kr),
-         _cell(total.share_used)]
+         _cell(total.share_used), None, note]
     )  # fmt: skip
     for cell in (*cases[1], *cases[cases.max_row]):
         cell.font = Font(bold=True)

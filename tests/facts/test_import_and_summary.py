@@ -111,3 +111,6 @@ def test_no_known_use_is_unknown_in_the_total_not_zero(
     book = load_workbook(BytesIO(render_sammanstallning_xlsx(summary)))
     (_head, asn, all_rows) = list(book["Per nämnd"].iter_rows(values_only=True))
     assert asn[3] == "uppgift saknas" and all_rows[3] == "uppgift saknas"
+    *_rows, total_row = list(book["Ärenden"].iter_rows(values_only=True))
+    assert total_row[0] == "Totalt" and total_row[4] == "uppgift saknas"
+    assert "saknas i 1 av ärendena" in str(total_row[7])
