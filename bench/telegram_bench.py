@@ -59,6 +59,7 @@ from bot.telegram.app import SQLITE_ENGINE_THREADS, TelegramBot, freeze_startup_
 from bot.telegram.inbox import Inbox
 from bot.telegram.outbound import Limits
 from storage.db import open_database
+from storage.unit_of_work import UnitOfWork
 
 TOKEN = "123456789:AAFakeTokenForTheBenchmarkServer_abcdef"
 COMMAND = "python -m bench.telegram_bench"
@@ -72,6 +73,8 @@ SATURATION_P99_AIM = 1.5  # the full bot's p99 / the plain bot's, at saturation
 PACED_P99_AIM = 1.5  # the full bot's p99 / the plain bot's, at a human pace
 
 BotFactory = Callable[[str, str], AbstractAsyncContextManager[None]]
+# The full bot's writes on SQLite and the transactions that committed them (group commit).
+WRITER_COUNTS = {"writes": 0, "commits": 0}
 
 
 @dataclass
@@ -149,6 +152,8 @@ def full_bot_in(folder: Path, engine_threads: int = SQLITE_ENGINE_THREADS) -> Bo
                 freeze_startup_objects()
                 yield
         finally:
+            unit = UnitOfWork.of(sessions)
+            WRITER_COUNTS["writes"], WRITER_COUNTS["commits"] = unit.writes, unit.commits
             engine.dispose()
 
     return full_bot
@@ -243,6 +248,10 @@ def report(measured: Comparison, options: Options) -> list[str]:
             f"({ms(p.max_lag).strip()}){problems(p)}"
         )
     full, plain, echo = measured.full, measured.plain, measured.echo
+    writes, commits = WRITER_COUNTS["writes"], WRITER_COUNTS["commits"]
+    if commits:
+        lines += ["", f"the full bot's writer: {writes} writes in {commits} transactions "
+                      f"({writes / commits:.1f} a commit)"]  # fmt: skip
     throughput = full.saturation.per_second / plain.saturation.per_second
     p99_ratio = full.saturation.percentile(0.99) / plain.saturation.percentile(0.99)
     p99 = full.paced.percentile(0.99)

@@ -63,6 +63,18 @@ class UpdateStore:
             lambda s: inbox_repository.store_update(s, self.source, update_id, chat, payload, now)
         )
 
+    def store_many(
+        self, updates: list[tuple[int, int | None, dict[str, Any]]], now: datetime
+    ) -> list[bool]:
+        """Keep several updates (id, chat, payload) in one write; for each, False when it
+        was kept before."""
+        return self._uow.write(
+            lambda s: [
+                inbox_repository.store_update(s, self.source, update_id, chat, payload, now)
+                for update_id, chat, payload in updates
+            ]
+        )
+
     def move_aside(self, update_id: int, chat: int | None, reason: str, now: datetime) -> None:
         """Keep a dead letter: the update's id, its chat and the reason, nothing else."""
         fits = chat if chat is not None and -(2**63) <= chat < 2**63 else None

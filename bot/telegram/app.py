@@ -66,7 +66,7 @@ from bot.reminders.sender import Notifier
 from bot.reminders.service import ReminderJob
 from bot.telegram.chat_lock import PerChatUpdateProcessor
 from bot.telegram.handlers import ConversationPort, TelegramAdapter
-from bot.telegram.inbox import Inbox, use_inbox
+from bot.telegram.inbox import Inbox, store_in_batches, use_inbox
 from bot.telegram.jobs import JobLoop, JobRunner, telegram_deliver
 from bot.telegram.keyboards import CallbackCommands
 from bot.telegram.logging_filter import keep_updates_out_of_logs, warn_in_one_line
@@ -281,6 +281,7 @@ class TelegramBot:
         if settings.telegram_webhook_url:
             await self._start_webhook(settings)
         else:
+            store_in_batches(application, self.requests[1])
             await application.updater.start_polling(
                 timeout=self.poll_timeout,
                 allowed_updates=ALLOWED_UPDATES,

@@ -42,7 +42,7 @@ from bot.engine.update_store import (
 )
 from bot.telegram.chat_lock import PerChatUpdateProcessor, chat_key
 from bot.telegram.handlers import TelegramAdapter
-from bot.telegram.update_check import poison_of
+from bot.telegram.update_check import CheckedUpdatesRequest, poison_of
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +120,23 @@ class Inbox:
             await asyncio.sleep(delay)
             delay = min(delay * 2, MAX_RETRY_SECONDS)
 
+    async def store_batch(self, updates: list[Update]) -> list[Update]:
+        """Store the updates of one getUpdates answer in one write; return those that were
+        new (to be handled). When that write fails, each is stored alone (`store`: its
+        retries, and a move aside for one the database refuses)."""
+        good = [u for u in updates if poison_of(u) is None]
+        for update in updates:
+            if poison_of(update) is not None:
+                await self.store(update)  # moved aside
+        rows = [(u.update_id, chat_key(u), repair_json(u.to_dict())) for u in good]
+        try:
+            new: list[bool] = await self._run(lambda: self.updates.store_many(rows, self._clock()))
+        except Exception as error:
+            log.info("storing %d updates at once failed (%s); one by one", len(good),
+                     failure_name(error))  # fmt: skip
+            new = [await self.store(update) for update in good]
+        return [update for update, is_new in zip(good, new, strict=True) if is_new]
+
     async def move_aside(self, update_id: int, chat: int | None, reason: str) -> None:
         """Keep the update as a dead letter: its id, its chat and the reason, nothing else."""
 
@@ -188,17 +205,47 @@ class Inbox:
 
 
 class InboxQueue(asyncio.Queue[object]):
-    """The Application's update queue: an update is stored before it is queued."""
+    """The Application's update queue: an update is stored before it is queued.
+
+    In webhook mode each `put` stores its update before it returns (and the request is
+    answered). In polling mode (`batching`), python-telegram-bot puts the updates of one
+    getUpdates answer one after another and confirms them with the next getUpdates: `put`
+    then only collects them, they are stored together in one write, and the next getUpdates
+    waits for that (`stored`, called by the getUpdates client, update_check.py), so nothing
+    is confirmed before it is stored."""
 
     def __init__(self, inbox: Inbox) -> None:
         super().__init__()
         self.inbox = inbox
+        self.batching = False
+        self._collected: list[Update] = []
+        self._storing: asyncio.Task[None] | None = None
 
     async def put(self, item: object) -> None:
+        if isinstance(item, Update) and self.batching:
+            self._collected.append(item)
+            if self._storing is None or self._storing.done():
+                self._storing = asyncio.create_task(self._store_collected())
+            return
         if isinstance(item, Update) and not await self.inbox.store(item):
             log.info("update %s arrived again; handled once", item.update_id)
             return
         await super().put(item)
+
+    async def _store_collected(self) -> None:
+        while self._collected:
+            await asyncio.sleep(0)  # the rest of the answer's updates are put meanwhile
+            batch, self._collected = self._collected, []
+            new = await self.inbox.store_batch(batch)
+            if len(new) < len(batch):
+                log.info("%d updates arrived again; handled once", len(batch) - len(new))
+            for update in new:
+                await super().put(update)
+
+    async def stored(self) -> None:
+        """Wait until every update put so far is stored (and queued)."""
+        while self._storing is not None and not self._storing.done():
+            await asyncio.shield(self._storing)
 
     async def put_stored(self, item: object) -> None:
         """Queue an update taken from the inbox (stored already)."""
@@ -256,3 +303,12 @@ def use_inbox(
     """Give the Application the storing update queue and the finishing update processor."""
     processor = inbox.processor(resume_with_replies(adapter, inbox))
     return builder.update_queue(InboxQueue(inbox)).concurrent_updates(processor)
+
+
+def store_in_batches(application: Application, getupdates: object) -> None:  # type: ignore[type-arg]
+    """Polling: the updates of one getUpdates answer are stored in one write, and the next
+    getUpdates (which confirms them) waits until they are (InboxQueue)."""
+    queue = application.update_queue
+    if isinstance(queue, InboxQueue) and isinstance(getupdates, CheckedUpdatesRequest):
+        queue.batching = True
+        getupdates.before_each = queue.stored

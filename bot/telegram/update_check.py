@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -67,7 +68,17 @@ def parse_body(body: bytes) -> dict[str, Any]:
 
 
 class CheckedUpdatesRequest(HTTPXRequest):
-    """The getUpdates client: each update of the answer checked (see the module doc)."""
+    """The getUpdates client: each update of the answer checked (see the module doc).
+
+    `before_each`, when set, is awaited before every request: the inbox waits there until
+    the updates handed out before are stored, since the next getUpdates confirms them."""
+
+    before_each: Callable[[], Awaitable[None]] | None = None
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        if self.before_each is not None:
+            await self.before_each()
+        return await super().do_request(*args, **kwargs)
 
     @staticmethod
     def parse_json_payload(payload: bytes) -> dict[str, Any]:
