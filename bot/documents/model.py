@@ -166,6 +166,7 @@ class ReportDocument:
     confirmed_granted_kr: int | None = None
     confirmed_used_kr: int | None = None
     missing_facts: tuple[str, ...] = ()  # facts of the ärende nobody gave (Swedish names)
+    printed_facts: dict[str, str] = field(default_factory=dict)  # DocumentCase.printed_facts
 
     @property
     def case_label(self) -> str:
@@ -185,6 +186,7 @@ class ReportDocument:
             "case_number": self.case_number,
             "draft": self.draft is not None,
             "answers": self.answers,
+            "facts": self.printed_facts,
         }
         return json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
 
@@ -208,6 +210,21 @@ class DocumentCase:
     # the period the report covers; the page prints them only when someone gave them.
     decided_by: str | None = None
     report_period: str | None = None
+
+    def printed_facts(self) -> dict[str, str]:
+        """The facts the page prints, by fact name (dates as ISO days), to travel in the
+        PDF's answers.json: a signed page can then be held against the facts as they are
+        when it comes back. A fact nobody gave is left out."""
+        values = {
+            "committee": self.committee,
+            "decided_by": self.decided_by,
+            "decision_date": self.decision_date.isoformat() if self.decision_date else None,
+            "last_reply_date": self.last_reply_date.isoformat() if self.last_reply_date else None,
+            "recipient": self.recipients[0] if self.recipients else None,
+            "copy_to": ", ".join(self.recipients[1:]) or None,
+            "report_period": self.report_period,
+        }
+        return {name: value for name, value in values.items() if value}
 
     def template_values(self) -> dict[str, str]:
         """The values for the mall's {variables} that the ärende gives, the Swedish way.

@@ -252,6 +252,7 @@ def build_document(
         document_date=today or date.today(),
         author=clean_line(case.author) if case.author else None,
         missing_facts=tuple(texts.fact_name(name) for name in absent),
+        printed_facts=case.printed_facts(),
     )
 
 

@@ -215,6 +215,20 @@ def signed_answers(pdf_bytes: bytes) -> dict[str, str] | None:
     return _normalised(attached["answers"])
 
 
+def signed_facts(pdf_bytes: bytes) -> dict[str, str] | None:
+    """The facts the signed page printed (DocumentCase.printed_facts, in its answers.json);
+    None for a PDF made before they travelled with it, or one that cannot be read."""
+    try:
+        attached = attached_answers(PdfFileReader(BytesIO(pdf_bytes), strict=False))
+    except Exception as exc:  # any parser failure: the facts cannot be known
+        log.info("the signed facts could not be read: %s", type(exc).__name__)
+        return None
+    facts = attached.get("facts") if attached is not None else None
+    if not isinstance(facts, dict):
+        return None
+    return {str(name): str(value) for name, value in facts.items()}
+
+
 def answers_equal(signed: Mapping[str, Any], current: Mapping[str, Any]) -> bool:
     """Do two sets of answers say the same, as `verify` compares them?"""
     return _normalised(signed) == _normalised(current)

@@ -31,9 +31,11 @@ from bot.engine.fact_texts import fact_texts
 from bot.engine.job_steps import enqueue
 from bot.engine.messages import IncomingFile, Reply, say
 from bot.engine.services import AfterSigningPort
+from bot.engine.signed_page import facts_off_the_signed_page
 from bot.engine.turn import Turn
 from bot.mall.case_numbers import looks_like_case_number, normalise_case_number
 from bot.mall.errors import UserFacingError
+from bot.mall.template import TemplateCatalog
 from storage import access_repository as access_repo
 from storage import repository as repo
 from storage.models import Case
@@ -53,10 +55,13 @@ class AfterSigning:
         port: AfterSigningPort | None,
         texts: AfterSigningTexts | None = None,
         proposals: bool = True,
+        catalog: TemplateCatalog | None = None,
     ) -> None:
         """`proposals`: ask the language model's proposal after each tjänsteskrivelse (the
-        job says nothing when no model is configured)."""
+        job says nothing when no model is configured); `catalog`: the malls, to hold a
+        signed page against the facts as they are now (bot/engine/signed_page.py)."""
         self._port = port
+        self._catalog = catalog
         self.texts = texts or load_after_signing_texts()
         self._proposals = proposals
         self.jobs = AfterSigningWork(port, self.texts)
@@ -133,6 +138,17 @@ class AfterSigning:
             # What was signed is not what is stored any more: nothing is sent.
             raise UserFacingError(
                 self.texts.changed_after_signing.format(case_number=case.case_number)
+            )
+        off_the_page = (
+            facts_off_the_signed_page(turn.session, case, self._catalog) if self._catalog else []
+        )
+        if off_the_page:
+            labels = fact_texts()
+            raise UserFacingError(
+                self.texts.facts_changed_before_sending.format(
+                    case_number=case.case_number,
+                    facts=", ".join(labels[f"label_{name}"].lower() for name in off_the_page),
+                )
             )
         recipients = list(case.recipients or [])
         if not recipients:

@@ -30,6 +30,7 @@ class AfterSigningTexts(TextFile):
     case_not_yours: Text = text("case_number")
     not_signed_yet: Text = text("case_number")
     changed_after_signing: Text = text("case_number")
+    facts_changed_before_sending: Text = text("case_number", "facts")
     sending: Text = text("case_number")
     tjanste_started: Text = text("case_number")
     tjanste_ready: Text = text("title")

@@ -158,7 +158,7 @@ class Conversation:
             self._reports, services.review, services.documents, session_factory, clock
         )
         self._requests = DocumentsRequest(self._reports, self._ledger, self._output)
-        self._after_signing = AfterSigning(services.after_signing)
+        self._after_signing = AfterSigning(services.after_signing, catalog=catalog)
         # The jobs the turns enqueue (documents, reviews, everything after the signature):
         # a Telegram bot runs them in its job loop; `Steps.finish()` runs a turn's own at
         # once (terminal, `handle`).

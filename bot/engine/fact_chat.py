@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.arende.signed_state import changed_after_signing
+from bot.arende.signed_state import PRINTED_FACTS, changed_after_signing
 from bot.engine.access import may_coordinate
 from bot.engine.case_facts import (
     FACT_NAMES,
@@ -287,6 +287,9 @@ class FactDesk:
         if case.signed_at is not None and changed_after_signing(turn.session, [case.id]):
             # The signed page printed another value (a fact nobody had given it could not).
             kept.append(say(stale_signature_note(case)))
+        elif case.status == "sent_for_signature" and any(n in PRINTED_FACTS for n in changes):
+            # The page out for signing prints the old value: sending it would be refused.
+            kept.append(say(self.texts.changed_before_signing.format(case_number=case.case_number)))
         return [*kept, *self._resume(turn)]
 
     def _resume(self, turn: Turn) -> list[Reply]:

@@ -56,6 +56,7 @@ class FactTexts(TextFile):
     send_copy: Text = text("cc")
     send_no_copy: Text = text()
     no_recipients: Text = text("case_number")
+    changed_before_signing: Text = text("case_number")
     changed_after_signed: Text = text("case_number")
     changed_after_sent: Text = text("case_number")
 

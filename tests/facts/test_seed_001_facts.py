@@ -207,3 +207,29 @@ def test_with_no_recipient_the_bot_asks_and_a_recipient_given_later_is_used(
     assert "Mottagare: registrera.stk@malmo.se" in sent
     mail = message_from_bytes(next((tmp_path / "outbox").glob("*.eml")).read_bytes())
     assert (mail["To"], mail["Cc"]) == ("registrera.stk@malmo.se", "asa.pahlmblad@malmo.se")
+
+
+def test_a_fact_corrected_while_the_page_was_out_for_signing_stops_the_send(
+    tmp_path: Path,
+) -> None:
+    jonas = Official(tmp_path)
+    jonas.write_seed_by_hand()
+    jonas.confirm_used()
+    jonas.say("/dokument vanliga")  # the mall's usual recipients: the copy goes to Anders
+    pdf = attachment(jonas.say("/dokument"), ".pdf")
+    assert "anders.p.eriksson@malmo.se" in " ".join(pdf_text(pdf).split())
+    # While the manager signs, the official corrects the copy recipient, and hears at once
+    # that the page out for signing shows the old one.
+    jonas.say(COPY_WORDS)
+    kept = jonas.text("ja")
+    assert "visar den gamla uppgiften" in kept and "/dokument" in kept
+    jonas.send_file("signerad.pdf", sign(pdf, tmp_path, "Jonas Magnusson"))
+    refused = jonas.text(f"/skicka {CASE}")
+    assert "kopia till" in refused and "Ingenting skickades" in refused
+    assert not list((tmp_path / "outbox").glob("*.eml"))
+    # New documents, signed again, go out with the corrected copy recipient.
+    fresh = attachment(jonas.say("/dokument"), ".pdf")
+    jonas.send_file("signerad2.pdf", sign(fresh, tmp_path, "Jonas Magnusson"))
+    jonas.say(f"/skicka {CASE}")
+    (sent,) = (tmp_path / "outbox").glob("*.eml")
+    assert "asa.pahlmblad@malmo.se" in message_from_bytes(sent.read_bytes())["Cc"]
