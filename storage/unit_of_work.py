@@ -150,6 +150,11 @@ class UnitOfWork:
                 setattr(engine, _ATTRIBUTE, unit)
             return unit
 
+    def run_writes_on_the_callers_thread(self) -> None:
+        """Write on the calling thread, each write a transaction of its own, as on
+        PostgreSQL (bench/writer_bench.py compares the two on SQLite)."""
+        self._writer = None
+
     def write(self, work: Work[T]) -> T:
         """Run `work` in a transaction; its result once committed."""
         if self._writer is not None:
