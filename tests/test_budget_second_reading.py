@@ -16,40 +16,16 @@ from bot.engine.conversation import Conversation
 from bot.engine.messages import Incoming, Reply
 from tests.conftest import MovableClock
 from tests.fakes.openai_server import FakeOpenAIServer, RecordedRequest, hang, reply, status
+
+# The same budget answer and model readings as the review's test of the two readers.
+from tests.review_llm.test_budget_review import AGREES, BUDGET, DISAGREES
 from tests.test_app import USER, settings_for, text_of
 
-BUDGET = (
-    "Enligt Anna Lindqvist på ekonomienheten beviljades nämnden 300 000 kronor för de två "
-    "åren, det vill säga 150 000 kronor per år. Under 2019 användes 148 000 kronor och under "
-    "2020 har 151 000 kronor använts."
-)
 RULES_LINE = "Beviljat 300 000 kr · använt 299 000 kr (100 %) · kvar 1 000 kr — stämmer det?"
 READING_TWICE = "Jag läser budgetsvaret en gång till"
 # The phrasing suggestion of the finished answer is asked for first: the same text back is
 # no suggestion.
 NO_PHRASING = reply({"suggestion": BUDGET, "explanation": "Inget att ändra."})
-
-
-def _model_reads(used_total: int, used: list[tuple[str, int]]) -> dict[str, object]:
-    return {
-        "figures": [
-            {
-                "role": "granted",
-                "kronor": 300_000,
-                "words": "[PERSON_1] på ekonomienheten beviljades nämnden 300 000 kronor",
-            },
-            {"role": "per_unit", "kronor": 150_000, "words": "150 000 kronor per år"},
-            *({"role": "used", "kronor": k, "words": w} for w, k in used),
-        ],
-        "granted_total": 300_000,
-        "used_total": used_total,
-    }
-
-
-AGREES = _model_reads(
-    299_000, [("användes 148 000 kronor", 148_000), ("151 000 kronor använts", 151_000)]
-)
-DISAGREES = _model_reads(151_000, [("2020 har 151 000 kronor använts", 151_000)])
 
 
 @pytest.fixture

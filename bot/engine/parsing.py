@@ -30,6 +30,20 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("avbryt", "Avbryt det du håller på med"),
     ("hjalp", "Hjälp och alla kommandon"),
 )
+
+# The button offered for a command said in words (or named by the language model), by
+# its label's text key.
+COMMAND_LABELS = {
+    "klar": "button_done",
+    "hoppa": "button_skip",
+    "tillbaka": "button_back",
+    "utkast": "button_draft",
+    "angra": "button_undo",
+    "fortsatt": "button_show_question",
+    "status": "button_status",
+    "hjalp": "button_help",
+    "avbryt": "button_cancel",
+}
 # Commands for coordinators and administrators, shown in their help.
 COORDINATOR_COMMANDS: tuple[tuple[str, str], ...] = (
     ("registrera", "Registrera ett ärende steg för steg (eller skicka en CSV/XLSX-fil)"),

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from bot.engine.job_steps import enqueue, keep_in_state
 from bot.engine.jobs import ClaimedJob, Outcome, Work
 from bot.engine.messages import Button, Reply, say
-from bot.engine.parsing import COMMANDS
+from bot.engine.parsing import COMMAND_LABELS, COMMANDS
 from bot.engine.reports import Reports
 from bot.engine.services import MessageToPlace, PlacingPort
 from bot.engine.state import Awaiting, ConversationState, PendingMessage
@@ -39,17 +39,7 @@ KEEP = "/svar"
 SHOW_QUESTION = "/fortsatt"
 FINGERPRINT_CHARS = 16
 # The commands the model may name, with the label of the button each gets.
-PLACEABLE = {
-    "klar": "button_done",
-    "hoppa": "button_skip",
-    "tillbaka": "button_back",
-    "utkast": "button_draft",
-    "angra": "button_undo",
-    "fortsatt": "button_show_question",
-    "status": "button_status",
-    "hjalp": "button_help",
-    "avbryt": "button_cancel",
-}
+PLACEABLE = COMMAND_LABELS
 _WHAT_THEY_DO = dict(COMMANDS)
 
 

@@ -19,6 +19,7 @@ from bot.engine.cues import SHAPE, Cue, CueRules
 from bot.engine.importing import DraftImport
 from bot.engine.intents import NEXT, IntentRules
 from bot.engine.messages import Button, IncomingFile, Reply, say
+from bot.engine.parsing import COMMAND_LABELS
 from bot.engine.placing import MessagePlacing, fingerprint
 from bot.engine.reports import Reports
 from bot.engine.signature import SignatureBlock
@@ -49,18 +50,6 @@ KEEP = (
     "spara det",
     "spara",
 )
-# The button offered for a command said in words, by its label's text key.
-COMMAND_LABELS = {
-    "klar": "button_done",
-    "hoppa": "button_skip",
-    "tillbaka": "button_back",
-    "utkast": "button_draft",
-    "angra": "button_undo",
-    "fortsatt": "button_show_question",
-    "status": "button_status",
-    "hjalp": "button_help",
-    "avbryt": "button_cancel",
-}
 
 
 def _plain(text: str) -> str:
