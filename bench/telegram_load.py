@@ -135,6 +135,7 @@ async def _closed_loop(
     api: FakeBotApi, name: str, first_chat: int, chats: int, messages: int
 ) -> LoadResult:
     replies = _Replies(api)
+    actions_before = len(api.chat_actions)
 
     async def chat(number: int) -> None:
         user = api.private_chat(number, f"Tjänsteperson {number}")
@@ -149,7 +150,8 @@ async def _closed_loop(
         replies.close()
     seconds = time.perf_counter() - started
     return LoadResult(name, chats, replies.sent, seconds, list(replies.latency.values()),
-                      replies.unanswered(), replies.extra)  # fmt: skip
+                      replies.unanswered(), replies.extra,
+                      details={"chat actions": len(api.chat_actions) - actions_before})  # fmt: skip
 
 
 async def _open_loop(

@@ -3,7 +3,7 @@
 A platform that hands out updates (Telegram's getUpdates, or its webhook) forgets an
 update once it is confirmed; storing it first means a crash at any later moment loses
 nothing. The engine marks an update handled in its turn's own transaction
-(`repository.claim_update` sets `handled_at`); the adapter marks it finished once it has
+(`keep_replies` sets `handled_at`, or `repository.claim_update`); the adapter marks it finished once it has
 sent the replies. Each function takes the caller's Session; the caller commits.
 """
 
@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from storage.dialects import insert_for
 from storage.models import DeadLetterUpdate, InboxUpdate, ProcessedUpdate
 
 # Attempts at an update (counted when it is taken up again: after a restart, or by the
@@ -25,6 +26,30 @@ from storage.models import DeadLetterUpdate, InboxUpdate, ProcessedUpdate
 MAX_ATTEMPTS = 5
 # The payload of a finished update: nothing of what the user sent.
 FORGOTTEN: dict[str, Any] = {}
+
+# The statements of every update, built once (Core on the table: no ORM bookkeeping, and
+# no statement to build and look up in the cache on each call).
+_TABLE: Table = InboxUpdate.__table__  # type: ignore[assignment]
+_THIS_UPDATE = (
+    _TABLE.c.source == bindparam("at_source", type_=_TABLE.c.source.type),
+    _TABLE.c.update_id == bindparam("at_update", type_=_TABLE.c.update_id.type),
+)
+_NOW = bindparam("now", type_=_TABLE.c.handled_at.type)
+_MARK_HANDLED = update(_TABLE).where(*_THIS_UPDATE).values(handled_at=_NOW)
+_KEEP_REPLIES = (
+    update(_TABLE)
+    .where(*_THIS_UPDATE)
+    .values(handled_at=_NOW, replies=bindparam("kept", type_=_TABLE.c.replies.type))
+)
+_MARK_FINISHED = (
+    update(_TABLE)
+    .where(*_THIS_UPDATE, _TABLE.c.finished_at.is_(None))
+    .values(finished_at=_NOW, payload=FORGOTTEN, replies=None)
+)
+_MOVED_ASIDE = select(DeadLetterUpdate.update_id).where(
+    DeadLetterUpdate.source == bindparam("source"),
+    DeadLetterUpdate.update_id.in_(bindparam("ids", expanding=True)),
+)
 
 
 @dataclass(frozen=True)
@@ -47,52 +72,53 @@ def store_update(
     now: datetime,
 ) -> bool:
     """Keep an arriving update; False when it was stored (or moved aside) before."""
-    if session.get(InboxUpdate, (source, update_id)) is not None:
-        return False
-    if session.get(DeadLetterUpdate, (source, update_id)) is not None:
-        return False
-    row = InboxUpdate(
-        source=source, update_id=update_id, chat_id=chat_id, payload=payload, received_at=now
-    )
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:  # stored by another instance in the meantime
-        return False
-    return True
+    [stored] = store_updates(session, source, [(update_id, chat_id, payload)], now)
+    return stored
+
+
+def store_updates(
+    session: Session,
+    source: str,
+    updates: Sequence[tuple[int, int | None, dict[str, Any]]],
+    now: datetime,
+) -> list[bool]:
+    """Keep arriving updates (id, chat, payload) in two statements however many they are;
+    for each, False when it was stored (or moved aside) before, or by another instance in
+    the meantime (the INSERT does nothing on a stored id)."""
+    ids = [update_id for update_id, _chat, _payload in updates]
+    aside = set(session.scalars(_MOVED_ASIDE, {"source": source, "ids": ids}))
+    rows = [
+        {"source": source, "update_id": update_id, "chat_id": chat_id, "payload": payload,
+         "received_at": now, "attempts": 0}
+        for update_id, chat_id, payload in updates
+        if update_id not in aside
+    ]  # fmt: skip
+    stored: set[int] = set()
+    if rows:
+        insert = insert_for(session, _TABLE).on_conflict_do_nothing()
+        stored = set(session.scalars(insert.values(rows).returning(_TABLE.c.update_id)))
+    return [update_id in stored for update_id in ids]
 
 
 def mark_handled(session: Session, source: str, update_id: int, now: datetime) -> None:
     """The update's turn is being committed (called inside that transaction)."""
-    session.execute(
-        update(InboxUpdate)
-        .where(InboxUpdate.source == source, InboxUpdate.update_id == update_id)
-        .values(handled_at=now)
-    )
+    session.execute(_MARK_HANDLED, {"at_source": source, "at_update": update_id, "now": now})
 
 
 def mark_finished(session: Session, source: str, update_id: int, now: datetime) -> None:
     """Everything the update asked for has been answered: what it said is dropped (what it
     changed is stored elsewhere), its id kept against a redelivery."""
-    session.execute(
-        update(InboxUpdate)
-        .where(
-            InboxUpdate.source == source,
-            InboxUpdate.update_id == update_id,
-            InboxUpdate.finished_at.is_(None),
-        )
-        .values(finished_at=now, payload=FORGOTTEN, replies=None)
-    )
+    session.execute(_MARK_FINISHED, {"at_source": source, "at_update": update_id, "now": now})
 
 
 def keep_replies(
-    session: Session, source: str, update_id: int, replies: list[dict[str, Any]]
+    session: Session, source: str, update_id: int, replies: list[dict[str, Any]], now: datetime
 ) -> None:
-    """What the update's turn answers, kept in that turn's transaction until it is sent."""
+    """The update's turn is being committed with these replies (called inside that
+    transaction): it is marked handled, and what it answers is kept until it is sent."""
     session.execute(
-        update(InboxUpdate)
-        .where(InboxUpdate.source == source, InboxUpdate.update_id == update_id)
-        .values(replies=replies)
+        _KEEP_REPLIES,
+        {"at_source": source, "at_update": update_id, "now": now, "kept": replies},
     )
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Executable, Table, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -213,23 +213,44 @@ def save_answer(
     raise RuntimeError(f"could not store a version of {question_key} for ärende {case_id}")
 
 
-def claim_update(session: Session, source: str, update_id: int, now: datetime) -> bool:
+def claim_update(
+    session: Session, source: str, update_id: int, now: datetime, *, mark_handled: bool = True
+) -> bool:
     """Mark an incoming update as handled; False when it was handled before.
 
     One statement that does nothing on a duplicate, so a redelivery racing the first
     delivery in another transaction waits for it and then finds the mark. Called inside the
     turn's transaction: the mark, and the inbox's record that the update was handled, are
-    committed with the turn or not at all."""
-    statement = (
-        insert_for(session, ProcessedUpdate)
-        .values(source=source, update_id=update_id, processed_at=now)
-        .on_conflict_do_nothing()
-        .returning(ProcessedUpdate.update_id)
+    committed with the turn or not at all. `mark_handled` False: the turn records that
+    itself, with its replies (`inbox_repository.keep_replies`), one statement fewer."""
+    claimed = session.scalar(
+        _claim_statement(session), {"of_source": source, "of_update": update_id, "now": now}
     )
-    if session.scalar(statement) is None:
+    if claimed is None:
         return False
-    inbox.mark_handled(session, source, update_id, now)
+    if mark_handled:
+        inbox.mark_handled(session, source, update_id, now)
     return True
+
+
+def _claim_statement(session: Session) -> Executable:
+    dialect = session.get_bind().dialect.name
+    if dialect not in _CLAIMS:
+        table: Table = ProcessedUpdate.__table__  # type: ignore[assignment]
+        _CLAIMS[dialect] = (
+            insert_for(session, table)
+            .values(
+                source=bindparam("of_source", type_=table.c.source.type),
+                update_id=bindparam("of_update", type_=table.c.update_id.type),
+                processed_at=bindparam("now", type_=table.c.processed_at.type),
+            )
+            .on_conflict_do_nothing()
+            .returning(table.c.update_id)
+        )
+    return _CLAIMS[dialect]
+
+
+_CLAIMS: dict[str, Executable] = {}  # the claim's INSERT, built once for each database
 
 
 def record_llm_usage(

@@ -1,8 +1,8 @@
 """The conversation: one input from one user in, the replies out, everything stored between.
 
-Each call to `Conversation.handle` is one transaction: the user's state, their answers and
-the mark that a delivery was handled are committed together before the replies are returned,
-so a crash after the commit loses nothing and a crash before it changes nothing.
+Each call to `Conversation.handle` is one transaction: the user's state, their answers and the
+mark that a delivery was handled are committed together before the replies are returned, so a
+crash after the commit loses nothing and a crash before it changes nothing.
 
 The flow, as the user sees it:
 - /ny STK-2018-1307 asks which mall to use (buttons "/mall mall-2019" …), then asks the
@@ -18,9 +18,9 @@ The flow, as the user sees it:
   last part or the last saved answer (undo.py). The signature question takes a block of
   lines, in one message or several (signature.py).
 
-`Conversation` only reads the input, builds the turn and routes it; the use cases live in
-lifecycle.py, navigation.py, answering.py, importing.py, suggestions.py, report_output.py
-and coordination.py, and share the turn (turn.py) and the current report (reports.py).
+`Conversation` only reads the input, builds the turn and routes it; the use cases (lifecycle.py,
+navigation.py, answering.py, importing.py, suggestions.py, report_output.py, coordination.py)
+share the turn (turn.py) and the current report (reports.py).
 """
 
 from __future__ import annotations
@@ -71,15 +71,8 @@ from storage import inbox_repository, locks
 from storage import repository as repo
 from storage.unit_of_work import Sessions, UnitOfWork
 
-__all__ = [
-    "MAX_ANSWER_CHARS",
-    "MAX_MESSAGE_CHARS",
-    "PART_SEPARATOR",
-    "Clock",
-    "Conversation",
-    "Steps",
-    "Turn",
-]
+__all__ = ["MAX_ANSWER_CHARS", "MAX_MESSAGE_CHARS", "PART_SEPARATOR", "Clock", "Conversation",
+           "Steps", "Turn"]  # fmt: skip
 
 log = logging.getLogger(__name__)
 
@@ -189,10 +182,10 @@ class Conversation:
         """The turn's one transaction (`handle_in_steps`)."""
         locks.lock_turn(session, user.external_id)  # one turn per user at a time
         now = self._clock()
-        if incoming.delivery_id is not None:
+        if (delivery := incoming.delivery_id) is not None:
             source = user.external_id.split(":", 1)[0]
-            if not repo.claim_update(session, source, incoming.delivery_id, now):
-                log.info("delivery %s handled before; ignored", incoming.delivery_id)
+            if not repo.claim_update(session, source, delivery, now, mark_handled=False):
+                log.info("delivery %s handled before; ignored", delivery)
                 return Steps([])
         row = repo.get_or_create_user(
             session,
@@ -207,6 +200,8 @@ class Conversation:
             raise UserFacingError(self._texts.access_revoked)
         if row.role == NO_ACCESS:
             # Only the request is kept: the user row, never what they wrote.
+            if delivery is not None:
+                inbox_repository.mark_handled(session, source, delivery, now)
             return Steps(self._gate(Turn(session, row, ConversationState(), now), incoming))
         stored = repo.load_state(session, row.id)
         state = ConversationState.model_validate(stored) if stored else ConversationState()
@@ -215,9 +210,9 @@ class Conversation:
         replies = self._budget.after_input(turn, replies)
         replies = [*replies, *self._facts.after_saves(turn), *signed_notice.after_saves(turn)]
         notices.send_later(turn, self._desk.membership.batched_notices(turn))
-        if incoming.delivery_id is not None:  # sent again if a crash loses them
+        if delivery is not None:  # handled; its replies sent again if a crash loses them
             kept = replies_to_json(replies)
-            inbox_repository.keep_replies(session, source, incoming.delivery_id, kept)
+            inbox_repository.keep_replies(session, source, delivery, kept, now)
         repo.save_state(session, row.id, turn.state.model_dump(mode="json"), now)
         return Steps(
             replies, turn.notices, turn.jobs, self.job_runner.run_now, turn.jobs_for_others

@@ -69,10 +69,7 @@ class UpdateStore:
         """Keep several updates (id, chat, payload) in one write; for each, False when it
         was kept before."""
         return self._uow.write(
-            lambda s: [
-                inbox_repository.store_update(s, self.source, update_id, chat, payload, now)
-                for update_id, chat, payload in updates
-            ]
+            lambda s: inbox_repository.store_updates(s, self.source, updates, now)
         )
 
     def move_aside(self, update_id: int, chat: int | None, reason: str, now: datetime) -> None:

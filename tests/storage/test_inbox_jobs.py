@@ -160,3 +160,29 @@ def test_a_job_enqueued_in_a_turn_that_rolls_back_does_not_exist(
         claimed = jobs.claim_jobs(session, clock(), "w", timedelta(minutes=15))
         assert [j.kind for j in claimed] == ["documents"]
         assert jobs.release_claims(session) == 1
+
+
+def test_updates_stored_together_are_each_kept_once_and_a_moved_aside_one_never(
+    session_factory: SessionFactory, clock: MovableClock
+) -> None:
+    with session_factory.begin() as session:
+        assert inbox.store_updates(
+            session, "telegram", [(41, 11, message(41, 11, "a")), (42, 12, message(42, 12, "b"))],
+            clock(),
+        ) == [True, True]  # fmt: skip
+        inbox.move_aside(session, "telegram", 44, 11, "not a valid update", clock())
+    with session_factory.begin() as session:
+        stored = inbox.store_updates(
+            session, "telegram",
+            [(42, 12, message(42, 12, "b")), (43, 11, message(43, 11, "c")),
+             (44, 11, message(44, 11, "d"))],
+            clock(),
+        )  # fmt: skip
+    assert stored == [False, True, False]
+    with session_factory.begin() as session:
+        unfinished = inbox.unfinished_updates(session, "telegram", clock())
+    assert [(u.update_id, u.payload) for u in unfinished] == [
+        (41, message(41, 11, "a")),
+        (42, message(42, 12, "b")),
+        (43, message(43, 11, "c")),
+    ]

@@ -89,3 +89,25 @@ def test_an_invite_code_works_once_and_not_after_it_expires(
     clock.advance(days=2)
     with session_factory.begin() as session:
         assert access_repo.redeem_invite(session, late, session.merge(second), clock()) is None
+
+
+def test_a_state_stored_with_half_an_emoji_or_a_nul_is_read_back_repaired(
+    session_factory: SessionFactory, clock: MovableClock
+) -> None:
+    """JSON keeps a lone surrogate as an escape, so an old state may hold one; it is read
+    back with U+FFFD in its place (and a state without one comes back as it was)."""
+    user_id, _ = make_case(session_factory, clock)
+    broken = {"draft": ["början \ud83d", "noll\x00tecken"], "nested": {"ok": "hel 🙂 text"}}
+    with session_factory.begin() as session:
+        repo.save_state(session, user_id, broken, clock())
+    with session_factory() as session:
+        state = repo.load_state(session, user_id)
+    assert state == {
+        "draft": ["början \ufffd", "noll\ufffdtecken"],
+        "nested": {"ok": "hel 🙂 text"},
+    }
+    whole = {"draft": ["hel 🙂 text", 'citat "med" \\ snedstreck'], "n": 3}
+    with session_factory.begin() as session:
+        repo.save_state(session, user_id, whole, clock())
+    with session_factory() as session:
+        assert repo.load_state(session, user_id) == whole
