@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, func, select, update
+from sqlalchemy import Executable, Table, bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -95,9 +95,19 @@ def store_updates(
     ]  # fmt: skip
     stored: set[int] = set()
     if rows:
-        insert = insert_for(session, _TABLE).on_conflict_do_nothing()
-        stored = set(session.scalars(insert.values(rows).returning(_TABLE.c.update_id)))
+        stored = set(session.scalars(_store_statement(session), rows))
     return [update_id in stored for update_id in ids]
+
+
+def _store_statement(session: Session) -> Executable:
+    dialect = session.get_bind().dialect.name
+    if dialect not in _STORES:
+        insert = insert_for(session, _TABLE).on_conflict_do_nothing()
+        _STORES[dialect] = insert.returning(_TABLE.c.update_id)
+    return _STORES[dialect]
+
+
+_STORES: dict[str, Executable] = {}  # the INSERT of arriving updates, built once a database
 
 
 def mark_handled(session: Session, source: str, update_id: int, now: datetime) -> None:

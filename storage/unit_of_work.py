@@ -2,6 +2,8 @@
 
 - `write(work)` runs `work(session)` in one transaction and returns what it returned once
   that transaction is committed (or raises what it raised, with nothing of it kept).
+- `submit(work)` is `write` for a caller that must not wait (an event loop): a future of
+  the result once committed.
 - `reading()` gives a session for reads only; it never commits, and on SQLite it does not
   take the write lock.
 
@@ -22,6 +24,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -38,6 +41,7 @@ Work = Callable[[Session], T]
 READ_ONLY_OPTION = "redovisa_read_only"
 MOST_WRITES_PER_COMMIT = 64
 WRITER_IDLE_SECONDS = 1.0
+SUBMIT_THREADS = 8  # PostgreSQL: writes submitted without waiting run on this many at once
 
 
 class WriteInsideWriteError(RuntimeError):
@@ -51,7 +55,7 @@ def session_factory(engine: Engine) -> SessionFactory:
 @dataclass
 class _Queued(Generic[T]):
     work: Work[T]
-    done: threading.Event = field(default_factory=threading.Event)
+    done: Future[T] = field(default_factory=Future)
     result: Any = None
     error: BaseException | None = None
 
@@ -68,7 +72,7 @@ class _SqliteWriter:
         self.commits = 0  # transactions committed, for the benches
         self.writes = 0  # writes kept
 
-    def write(self, work: Work[T]) -> T:
+    def submit(self, work: Work[T]) -> Future[T]:
         if threading.current_thread() is self._thread:
             raise WriteInsideWriteError("a write was asked for inside another write")
         queued: _Queued[T] = _Queued(work)
@@ -78,10 +82,7 @@ class _SqliteWriter:
                 self._thread = threading.Thread(target=self._run, name="writer", daemon=True)
                 self._thread.start()
             self._waiting.notify()
-        queued.done.wait()
-        if queued.error is not None:
-            raise queued.error
-        return queued.result  # type: ignore[no-any-return]
+        return queued.done
 
     def _next_batch(self) -> list[_Queued[Any]]:
         with self._lock:
@@ -116,9 +117,12 @@ class _SqliteWriter:
         else:
             self.commits += 1
             self.writes += sum(1 for queued in batch if queued.error is None)
-        finally:
+        finally:  # the callers learn the outcome only now, after the COMMIT (or its failure)
             for queued in batch:
-                queued.done.set()
+                if queued.error is not None:
+                    queued.done.set_exception(queued.error)
+                else:
+                    queued.done.set_result(queued.result)
 
 
 class UnitOfWork:
@@ -133,6 +137,7 @@ class UnitOfWork:
             engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False
         )
         self._writer = _SqliteWriter(sessions) if self.is_sqlite else None
+        self._threads: ThreadPoolExecutor | None = None  # `submit` without a writer
 
     @classmethod
     def of(cls, sessions: SessionFactory | UnitOfWork) -> UnitOfWork:
@@ -158,9 +163,20 @@ class UnitOfWork:
     def write(self, work: Work[T]) -> T:
         """Run `work` in a transaction; its result once committed."""
         if self._writer is not None:
-            return self._writer.write(work)
+            return self._writer.submit(work).result()
         with self._sessions() as session, session.begin():
             return work(session)
+
+    def submit(self, work: Work[T]) -> Future[T]:
+        """`write` without waiting for it: a future of its result once committed, for a
+        caller that must not block (an event loop awaits it with asyncio.wrap_future).
+        On SQLite the writer resolves it; elsewhere a thread of this unit's own runs it."""
+        if self._writer is not None:
+            return self._writer.submit(work)
+        with _UNITS_LOCK:
+            if self._threads is None:
+                self._threads = ThreadPoolExecutor(SUBMIT_THREADS, thread_name_prefix="engine")
+        return self._threads.submit(self.write, work)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

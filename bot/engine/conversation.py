@@ -28,6 +28,7 @@ from __future__ import annotations
 import logging
 import unicodedata
 from collections.abc import Callable
+from concurrent.futures import Future
 
 from sqlalchemy.orm import Session
 
@@ -177,6 +178,11 @@ class Conversation:
             return self.unit_of_work.write(lambda session: self._turn(session, user, incoming))
         except UserFacingError as error:
             return Steps([say(error.message)])
+
+    def handle_in_steps_soon(self, user: UserRef, incoming: Incoming) -> Future[Steps]:
+        """`handle_in_steps` for an adapter on an event loop, which must not wait: a future
+        of the steps once the turn is committed (a refusal raises UserFacingError)."""
+        return self.unit_of_work.submit(lambda session: self._turn(session, user, incoming))
 
     def _turn(self, session: Session, user: UserRef, incoming: Incoming) -> Steps:
         """The turn's one transaction (`handle_in_steps`)."""

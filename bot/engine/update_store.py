@@ -8,6 +8,7 @@ store also hands out the chats' leases (storage/locks.py).
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from datetime import datetime
 from typing import Any
 
@@ -72,6 +73,14 @@ class UpdateStore:
             lambda s: inbox_repository.store_updates(s, self.source, updates, now)
         )
 
+    def store_many_soon(
+        self, updates: list[tuple[int, int | None, dict[str, Any]]], now: datetime
+    ) -> Future[list[bool]]:
+        """`store_many` for an event loop, which must not wait: a future of its result."""
+        return self._uow.submit(
+            lambda s: inbox_repository.store_updates(s, self.source, updates, now)
+        )
+
     def move_aside(self, update_id: int, chat: int | None, reason: str, now: datetime) -> None:
         """Keep a dead letter: the update's id, its chat and the reason, nothing else."""
         fits = chat if chat is not None and -(2**63) <= chat < 2**63 else None
@@ -81,6 +90,12 @@ class UpdateStore:
 
     def finish(self, update_id: int, now: datetime) -> None:
         self._uow.write(lambda s: inbox_repository.mark_finished(s, self.source, update_id, now))
+
+    def finish_soon(self, update_id: int, now: datetime) -> Future[None]:
+        """`finish` for an event loop, which must not wait: a future of its end."""
+        return self._uow.submit(
+            lambda s: inbox_repository.mark_finished(s, self.source, update_id, now)
+        )
 
     def unfinished(self, now: datetime) -> list[Unfinished]:
         return self._uow.write(lambda s: inbox_repository.unfinished_updates(s, self.source, now))

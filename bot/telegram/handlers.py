@@ -1,8 +1,9 @@
 """The thin handlers: turn an update into an engine call, send what comes back.
 
-The engine is synchronous and writes every answer to the database before it returns,
-so it runs on a worker thread while the event loop goes on serving other chats, and a
-"typing…" action is shown if it takes a moment. The update's id goes along as
+The engine is synchronous and writes every answer to the database before it returns, so
+it runs off the event loop (handed to the database's writer when the engine offers
+`handle_in_steps_soon`, else on a worker thread) while the loop goes on serving other
+chats, and a "typing…" action is shown if it takes a moment. The update's id goes along as
 `delivery_id`, so an update Telegram delivers twice is handled once.
 """
 
@@ -12,6 +13,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from concurrent.futures import Executor
+from concurrent.futures import Future as ConcurrentFuture
 from contextlib import suppress
 from typing import Any, Protocol
 
@@ -288,7 +290,11 @@ class TelegramAdapter:
             )
             await self.send_replies(bot, chat_id, replies)
             return
-        steps = await self._on_worker(bot, chat_id, in_steps, user, incoming, self.executor)
+        soon = getattr(self.conversation, "handle_in_steps_soon", None)
+        if soon is not None:  # the turn handed to the database's writer, nobody waiting
+            steps = await self._typing_while(bot, chat_id, lambda: soon(user_ref(user), incoming))
+        else:
+            steps = await self._on_worker(bot, chat_id, in_steps, user, incoming, self.executor)
         if isinstance(steps, list):  # the engine refused the input with a message
             await self.send_replies(bot, chat_id, steps)
             return
@@ -310,20 +316,33 @@ class TelegramAdapter:
         incoming: Incoming,
         executor: Executor,
     ) -> Any:
-        typing = asyncio.create_task(self._keep_typing(bot, chat_id))
+        return await self._typing_while(
+            bot, chat_id, lambda: executor.submit(work, user_ref(user), incoming)
+        )
+
+    async def _typing_while(
+        self, bot: Bot, chat_id: int, start: Callable[[], ConcurrentFuture[Any]]
+    ) -> Any:
+        """Await the engine's work that `start` begins; "typing…" is shown once it has taken
+        `typing_delay` (a timer, not a task: most turns end well before it)."""
+        loop = asyncio.get_running_loop()
+        typing: list[asyncio.Task[None]] = []
+        timer = loop.call_later(
+            self.typing_delay,
+            lambda: typing.append(loop.create_task(self._keep_typing(bot, chat_id))),
+        )
         try:
-            return await asyncio.get_running_loop().run_in_executor(
-                executor, work, user_ref(user), incoming
-            )
+            return await asyncio.wrap_future(start())
         except UserFacingError as error:
             return [say(error.message)]
         finally:
-            typing.cancel()
-            with suppress(asyncio.CancelledError):
-                await typing
+            timer.cancel()
+            for task in typing:
+                task.cancel()
+                with suppress(asyncio.CancelledError):
+                    await task
 
     async def _keep_typing(self, bot: Bot, chat_id: int) -> None:
-        await asyncio.sleep(self.typing_delay)
         while True:
             with suppress(TelegramError):
                 await bot.send_chat_action(chat_id, ChatAction.TYPING)

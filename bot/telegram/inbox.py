@@ -63,7 +63,9 @@ def utc_now() -> datetime:
 
 class Inbox:
     """The database side: store, list unfinished, mark finished (bot/engine/update_store.py).
-    Each call runs on a thread of its own, so the event loop never waits for the database."""
+    The event loop never waits for the database: storing an answer's updates and finishing
+    one are handed to the unit of work (its writer, on SQLite) and awaited; the rest runs
+    on the inbox's own thread."""
 
     def __init__(
         self,
@@ -130,7 +132,7 @@ class Inbox:
                 await self.store(update)  # moved aside
         rows = [(u.update_id, chat_key(u), repair_json(u.to_dict())) for u in good]
         try:
-            new: list[bool] = await self._run(lambda: self.updates.store_many(rows, self._clock()))
+            new = await asyncio.wrap_future(self.updates.store_many_soon(rows, self._clock()))
         except Exception as error:
             log.info("storing %d updates at once failed (%s); one by one", len(good),
                      failure_name(error))  # fmt: skip
@@ -144,7 +146,7 @@ class Inbox:
         log.warning("update %s moved aside: %s", update_id, reason)
 
     async def finish(self, update_id: int) -> None:
-        await self._run(lambda: self.updates.finish(update_id, self._clock()))
+        await asyncio.wrap_future(self.updates.finish_soon(update_id, self._clock()))
 
     async def unfinished(self) -> list[Unfinished]:
         found: list[Unfinished] = await self._run(lambda: self.updates.unfinished(self._clock()))

@@ -4,6 +4,7 @@ PostgreSQL each write on the caller's thread."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -101,3 +102,31 @@ def test_what_a_reader_changes_is_thrown_away(unit: UnitOfWork) -> None:
         session.add(new_user("x"))
         session.flush()
     assert names(unit) == []
+
+
+def test_an_event_loop_awaits_writes_it_submitted_without_a_thread_of_its_own_waiting(
+    unit: UnitOfWork,
+) -> None:
+    """`submit` is how an event loop writes: it returns at once, and what it awaits holds
+    the result once committed (another connection sees the row), or the write's error with
+    nothing of it kept; the loop's thread never ran the write."""
+    loop_thread: list[str] = []
+
+    async def from_the_loop() -> tuple[str, str]:
+        loop_thread.append(threading.current_thread().name)
+        kept = await asyncio.wrap_future(unit.submit(add_user("kept")))
+        with unit.engine.connect() as connection:
+            seen = connection.execute(
+                text("SELECT display_name FROM users WHERE display_name = 'kept'")
+            ).scalar()
+        try:
+            await asyncio.wrap_future(unit.submit(add_user("refused", fail=True)))
+        except ValueError:
+            return kept, str(seen)
+        raise AssertionError("a failing write did not raise")
+
+    ran_on, seen = asyncio.run(from_the_loop())
+    assert seen == "kept"
+    assert ran_on != loop_thread[0]
+    assert ran_on == "writer" if unit.is_sqlite else ran_on.startswith("engine")
+    assert names(unit) == ["kept"]
