@@ -15,22 +15,24 @@ on SQLite every write goes to the one "writer" thread, on PostgreSQL it runs on 
 that asks for it:
 - the event loop, one thread: polling or the webhook, the outbound limiter and every Bot
   API call, the reminder rounds' sending, and the dashboard's web server when
-  REDOVISA_WEB_URL is set; it never touches the database (the reminder rounds' claims and
+  REDOVISA_WEB_URL is set; it never touches the database: a turn, the storing of a
+  getUpdates answer's updates and the finishing of an update are handed to the unit of work
+  (`submit`) and awaited, nobody waiting on a thread (the reminder rounds' claims and
   records run on the loop's default executor);
 - "writer" (SQLite only; started by the first write, gone after a second without one):
   runs every write, taking all that wait in one transaction, each in a savepoint of its
   own (group commit); a caller gets its result only after the COMMIT, so a turn's replies
   never leave before its answer is stored;
-- "engine" (engine_threads_for: several on either database): each turn, one write that
-  keeps the answer, the state and the jobs it enqueues (on SQLite: handed to the writer
-  and waited for), and the access check before a file is fetched (a read);
+- "engine": on PostgreSQL the unit of work's threads, each turn one write (the answer, the
+  state, the jobs it enqueues), several at once (on SQLite the writer runs the turn); and
+  the adapter's (engine_threads_for) for the access check before a file is fetched;
 - "slow" (SLOW_WORK_THREADS): the job loop's jobs (documents, review, a phrasing
   suggestion, the steps after the signature, the notice to a new responsible), each doing
   its slow part outside any transaction and finishing in a write of its own, and reading
   a sent file ahead (bot/documents/file_reader.py, in a child process with memory and time
   limits);
-- "inbox" (one thread, bot/telegram/inbox.py): asks for each update to be kept before it
-  is confirmed, and for it to be marked finished;
+- "inbox" (one thread, bot/telegram/inbox.py): the inbox's rarer calls (an update stored
+  alone, as a webhook's are, or moved aside; the unfinished ones at a start; pruning);
 - "lease" (storage/locks.py, with several instances on PostgreSQL): tries for a chat's
   lease without taking a place among the chats being worked on;
 - "dashboard" (bot/web/app.py): the dashboard's reads, and its reminders' writes.
@@ -86,9 +88,8 @@ Beside = Callable[[Notifier, asyncio.Event], Coroutine[Any, Any, None]]
 ReminderJobFactory = Callable[[Notifier], ReminderJob]
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
-# Threads that hand turns to the database. On SQLite they wait for the one writer, which
-# commits the turns waiting together (group commit): several threads let several turns
-# wait at once. PostgreSQL runs several turns at once.
+# The adapter's threads for the engine's reads, and for an engine that cannot hand its
+# turns to the unit of work (the turns themselves go to the writer, or PostgreSQL's threads).
 SQLITE_ENGINE_THREADS = 8
 ENGINE_THREADS = 8
 SLOW_WORK_THREADS = 64  # language-model calls and rendering, which mostly wait
