@@ -15,8 +15,9 @@ bot runs the real engine with every answer committed to a SQLite file before it 
 Each bot is measured twice, after a short warm-up:
 
 * saturation: `chats` chats each send `messages` messages, each as soon as the previous
-  one is answered (closed loop). Gives updates per second; its latencies are mostly
-  queueing (about chats / throughput) and are shown only for completeness.
+  one is answered (closed loop). Gives updates per second, and the CPU time the bot's
+  process (all its threads) spent an update; its latencies are mostly queueing (about
+  chats / throughput) and are shown only for completeness.
 * human pace: `chats` chats write for `--duration` seconds, each at random moments
   (exponential intervals, mean `--interval` seconds) without waiting for replies (open
   loop). Gives the reply latency, p50 and p99, at that pace.
@@ -36,6 +37,7 @@ import os
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
@@ -92,6 +94,7 @@ class Measured:
     name: str
     saturation: LoadResult
     paced: LoadResult
+    cpu_per_update: float = 0.0  # seconds of this process's CPU (every thread) an update
 
 
 @asynccontextmanager
@@ -166,9 +169,11 @@ async def measure(name: str, bot: BotFactory, options: Options, sampler: Sampler
         async with bot(load.base_url, load.file_url):
             await load.closed_loop(f"{name}-warmup", first_chat=1_000, chats=WARMUP_CHATS,
                                    messages=options.messages)  # fmt: skip
+            cpu_before = time.process_time()
             saturation = await load.closed_loop(
                 name, first_chat=10_000, chats=options.chats, messages=options.messages
             )
+            cpu = (time.process_time() - cpu_before) / max(saturation.sent, 1)
             if sampler is not None:
                 sampler.start()
             try:
@@ -179,7 +184,7 @@ async def measure(name: str, bot: BotFactory, options: Options, sampler: Sampler
             finally:
                 if sampler is not None:
                     sampler.stop()
-    return Measured(name, saturation, paced)
+    return Measured(name, saturation, paced, cpu)
 
 
 @dataclass
@@ -227,12 +232,12 @@ def report(measured: Comparison, options: Options) -> list[str]:
         "",
         f"saturation: {options.chats} chats x {options.messages} messages, each sent when "
         "the previous one is answered",
-        "           updates/s   p50 ms   p99 ms",
+        "           updates/s   p50 ms   p99 ms   CPU ms an update (the bot's process)",
     ]
     for m in measured.all():
         s = m.saturation
         lines.append(f"  {m.name:<6} {s.per_second:10.0f}  {ms(s.percentile(0.5))}  "
-                     f"{ms(s.percentile(0.99))}{problems(s)}")  # fmt: skip
+                     f"{ms(s.percentile(0.99))}  {ms(m.cpu_per_update)}{problems(s)}")  # fmt: skip
     lines += [
         "",
         f"human pace: {options.chats} chats writing at once for {options.duration:g} s, each "
@@ -261,6 +266,8 @@ def report(measured: Comparison, options: Options) -> list[str]:
         f"saturation throughput: full / plain = {throughput:.2f} (aim: at least "
         f"{THROUGHPUT_AIM:g}) -> {'met' if throughput >= THROUGHPUT_AIM else 'NOT met'}; "
         f"full / echo = {full.saturation.per_second / echo.saturation.per_second:.2f}",
+        f"CPU an update at saturation: full / plain = "
+        f"{full.cpu_per_update / plain.cpu_per_update:.2f}x",
         f"saturation p99: full / plain = {p99_ratio:.2f}x (aim: within "
         f"{SATURATION_P99_AIM:g}x) -> {'met' if p99_ratio <= SATURATION_P99_AIM else 'NOT met'}",
         f"human-pace p99: full {p99 * 1000:.1f} ms, plain "
@@ -348,11 +355,13 @@ def run() -> list[Ratio]:
     """For `python -m bench`: the full bot against the plain store-then-reply bot."""
     options = Options()
     measured, _ = asyncio.run(compare(options))
-    detail = "; ".join(line.strip() for line in report(measured, options)[-3:-1])
+    detail = "; ".join(line.strip() for line in report(measured, options)[-4:-2])
     full, plain = measured.full, measured.plain
     return [
         Ratio("telegram: full / plain updates per second",
               full.saturation.per_second / plain.saturation.per_second, detail),
+        Ratio("telegram: full / plain CPU an update at saturation",
+              full.cpu_per_update / plain.cpu_per_update),
         Ratio("telegram: full p99 / plain p99 at saturation",
               full.saturation.percentile(0.99) / plain.saturation.percentile(0.99)),
         Ratio("telegram: full p99 / plain p99 at a human pace",

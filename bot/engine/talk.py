@@ -204,15 +204,13 @@ class TalkRules:
         if "\n" in text:
             return False
         words = text.replace("-", " ").split()
-        for word in words:
-            plain = word.strip(".,;:!()\"”'").lower()
-            if plain.endswith(self._endings) or plain in self._short_bodies:
-                return True
-            if any(_like_ending(plain, ending) for ending in self._endings):
-                return True  # "Serviceändmnden": a typo in the body's name
-            if _ACRONYM.match(word.strip(".,;:!()")):
-                return True
-        return False
+        plain = [word.strip(".,;:!()\"”'").lower() for word in words]
+        if any(p.endswith(self._endings) or p in self._short_bodies for p in plain):
+            return True
+        if any(_ACRONYM.match(word.strip(".,;:!()")) for word in words):
+            return True
+        # Only then the slower look for a typo in the body's name ("Serviceändmnden").
+        return any(_like_ending(p, ending) for p in plain for ending in self._endings)
 
     def _is_title(self, text: str) -> bool:
         first = text.lstrip("\"”'«")[:1]

@@ -122,15 +122,23 @@ class Inbox:
             await asyncio.sleep(delay)
             delay = min(delay * 2, MAX_RETRY_SECONDS)
 
-    async def store_batch(self, updates: list[Update]) -> list[Update]:
+    async def store_batch(
+        self, updates: list[Update], as_received: dict[int, dict[str, Any]] | None = None
+    ) -> list[Update]:
         """Store the updates of one getUpdates answer in one write; return those that were
-        new (to be handled). When that write fails, each is stored alone (`store`: its
-        retries, and a move aside for one the database refuses)."""
+        new (to be handled). `as_received`: their JSON as it came, by id, where known (taken
+        out of it; else the update is turned back into JSON). When that write fails, each
+        is stored alone (`store`: its retries, and a move aside for one the database
+        refuses)."""
         good = [u for u in updates if poison_of(u) is None]
         for update in updates:
             if poison_of(update) is not None:
                 await self.store(update)  # moved aside
-        rows = [(u.update_id, chat_key(u), repair_json(u.to_dict())) for u in good]
+        received = as_received if as_received is not None else {}
+        rows = [
+            (u.update_id, chat_key(u), repair_json(received.pop(u.update_id, None) or u.to_dict()))
+            for u in good
+        ]
         try:
             new = await asyncio.wrap_future(self.updates.store_many_soon(rows, self._clock()))
         except Exception as error:
@@ -220,6 +228,7 @@ class InboxQueue(asyncio.Queue[object]):
         super().__init__()
         self.inbox = inbox
         self.batching = False
+        self.as_received: dict[int, dict[str, Any]] = {}  # filled by the getUpdates client
         self._collected: list[Update] = []
         self._storing: asyncio.Task[None] | None = None
 
@@ -238,7 +247,7 @@ class InboxQueue(asyncio.Queue[object]):
         while self._collected:
             await asyncio.sleep(0)  # the rest of the answer's updates are put meanwhile
             batch, self._collected = self._collected, []
-            new = await self.inbox.store_batch(batch)
+            new = await self.inbox.store_batch(batch, self.as_received)
             if len(new) < len(batch):
                 log.info("%d updates arrived again; handled once", len(batch) - len(new))
             for update in new:
@@ -314,3 +323,4 @@ def store_in_batches(application: Application, getupdates: object) -> None:  # t
     if isinstance(queue, InboxQueue) and isinstance(getupdates, CheckedUpdatesRequest):
         queue.batching = True
         getupdates.before_each = queue.stored
+        getupdates.as_received = queue.as_received

@@ -74,14 +74,17 @@ class CheckedUpdatesRequest(HTTPXRequest):
     the updates handed out before are stored, since the next getUpdates confirms them."""
 
     before_each: Callable[[], Awaitable[None]] | None = None
+    # When set (by the inbox, polling): each valid update's JSON as it came, by its id,
+    # until the inbox stores it (rather than the parsed Update turned back into JSON).
+    as_received: dict[int, dict[str, Any]] | None = None
 
     async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         if self.before_each is not None:
             await self.before_each()
         return await super().do_request(*args, **kwargs)
 
-    @staticmethod
-    def parse_json_payload(payload: bytes) -> dict[str, Any]:
+    # python-telegram-bot's is static, and always called on the instance (self.parse_…).
+    def parse_json_payload(self, payload: bytes) -> dict[str, Any]:  # type: ignore[override]
         answer: dict[str, Any] = HTTPXRequest.parse_json_payload(payload)
         result = answer.get("result")
         if not isinstance(result, list):
@@ -95,6 +98,9 @@ class CheckedUpdatesRequest(HTTPXRequest):
                     kept.append({"update_id": poison.update_id, POISON: poison.reason})
                 else:
                     log.warning("an update from getUpdates was dropped: %s", poison.reason)
+                continue
+            if self.as_received is not None:  # python-telegram-bot parses a copy of it
+                self.as_received[entry["update_id"]] = entry
         return {**answer, "result": kept}
 
 
