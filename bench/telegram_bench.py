@@ -51,7 +51,7 @@ from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bench import Ratio
 from bench.plain_bot import plain_bot_in
-from bench.telegram_load import LoadResult, LoadServer
+from bench.telegram_load import LOAD_GC_PAUSE, GcPauses, LoadResult, LoadServer
 from bot.config import PROMPTS_DIR, Settings
 from bot.engine.access import AccessPolicy
 from bot.engine.conversation import Conversation
@@ -95,6 +95,7 @@ class Measured:
     saturation: LoadResult
     paced: LoadResult
     cpu_per_update: float = 0.0  # seconds of this process's CPU (every thread) an update
+    gc_pause: float = 0.0  # the bot process's longest garbage collection at a human pace
 
 
 @asynccontextmanager
@@ -176,15 +177,17 @@ async def measure(name: str, bot: BotFactory, options: Options, sampler: Sampler
             cpu = (time.process_time() - cpu_before) / max(saturation.sent, 1)
             if sampler is not None:
                 sampler.start()
+            pauses = GcPauses()
             try:
                 paced = await load.open_loop(
                     name, first_chat=100_000, chats=options.chats,
                     mean_interval=options.interval, duration=options.duration,
                 )  # fmt: skip
             finally:
+                pauses.close()
                 if sampler is not None:
                     sampler.stop()
-    return Measured(name, saturation, paced, cpu)
+    return Measured(name, saturation, paced, cpu, pauses.longest)
 
 
 @dataclass
@@ -252,6 +255,14 @@ def report(measured: Comparison, options: Options) -> list[str]:
             f"{ms(p.percentile(0.9))}  {ms(p.percentile(0.99))}  {ms(max(p.latencies))}   "
             f"({ms(p.max_lag).strip()}){problems(p)}"
         )
+    lines.append(
+        "  longest garbage collection at a human pace, ms (the bot's process / the load's): "
+        + ", ".join(
+            f"{m.name} {m.gc_pause * 1000:.1f} / "
+            f"{m.paced.details.get(LOAD_GC_PAUSE, float('nan')):.1f}"
+            for m in measured.all()
+        )
+    )
     full, plain, echo = measured.full, measured.plain, measured.echo
     writes, commits = WRITER_COUNTS["writes"], WRITER_COUNTS["commits"]
     if commits:

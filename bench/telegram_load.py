@@ -22,6 +22,7 @@ a chat that gets more or fewer messages than it sent is counted and reported.
 from __future__ import annotations
 
 import asyncio
+import gc
 import multiprocessing
 import random
 import time
@@ -45,6 +46,7 @@ SCRIPT = (
     "/status",
 )
 MORE = "Ytterligare en del av svaret, nummer {n}, om hur arbetet har följts upp."
+LOAD_GC_PAUSE = "load process's longest garbage collection, ms"
 ANSWER_TIMEOUT = 30.0  # a closed-loop chat gives up on a reply after this long
 REPLY_TIMEOUT = 300.0  # the bench process gives up on the load process after this long
 
@@ -208,11 +210,38 @@ def _serve(connection: Connection, token: str) -> None:
                 connection.send(None)
                 return
             run = _closed_loop if kind == "closed" else _open_loop
+            # What the server recorded so far (every call, every message) is set aside from
+            # the collector: a full collection through it paused this process, the server
+            # and the simulated chats, for up to 200 ms, and the reply latencies with it.
+            gc.freeze()
+            pauses = GcPauses()
             try:
                 result: object = api.run_on_server(run(api, *arguments)).result(REPLY_TIMEOUT)
             except Exception as error:  # noqa: BLE001 - reported to the bench process
                 result = error
+            finally:
+                pauses.close()
+            if isinstance(result, LoadResult):
+                result.details[LOAD_GC_PAUSE] = round(pauses.longest * 1000, 1)
             connection.send(result)
+
+
+class GcPauses:
+    """The longest garbage collection in this process while it is open."""
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self._started = 0.0
+        gc.callbacks.append(self._on_gc)
+
+    def _on_gc(self, phase: str, _info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.longest = max(self.longest, time.perf_counter() - self._started)
+
+    def close(self) -> None:
+        gc.callbacks.remove(self._on_gc)
 
 
 class LoadServer:
