@@ -27,6 +27,30 @@ from storage.models import (
 )
 from storage.text_repair import repair_json
 
+# The reads of every turn, built once: a statement built anew costs more than its query.
+_USER_BY_EXTERNAL_ID = select(User).where(User.external_id == bindparam("external_id"))
+_STATE_OF_USER = select(ConversationStateRow.state).where(
+    ConversationStateRow.user_id == bindparam("user_id")
+)
+_LATEST_VERSION = select(func.max(Answer.version)).where(
+    Answer.case_id == bindparam("case_id"), Answer.question_key == bindparam("question_key")
+)
+_LATEST_OF_EACH = (
+    select(Answer.question_key, func.max(Answer.version).label("version"))
+    .where(Answer.case_id == bindparam("case_id"))
+    .group_by(Answer.question_key)
+    .subquery()
+)
+_CURRENT_ANSWERS = (
+    select(Answer)
+    .join(
+        _LATEST_OF_EACH,
+        (Answer.question_key == _LATEST_OF_EACH.c.question_key)
+        & (Answer.version == _LATEST_OF_EACH.c.version),
+    )
+    .where(Answer.case_id == bindparam("case_id"))
+)
+
 
 def get_or_create_user(
     session: Session,
@@ -38,7 +62,7 @@ def get_or_create_user(
 ) -> User:
     """The user, created on their first message; a changed platform username is kept up to
     date (it tells apart users with the same name)."""
-    user = session.scalar(select(User).where(User.external_id == external_id))
+    user = session.scalar(_USER_BY_EXTERNAL_ID, {"external_id": external_id})
     if user is None:
         user = User(
             external_id=external_id,
@@ -63,9 +87,7 @@ def find_user(session: Session, external_id: str) -> User | None:
 
 
 def load_state(session: Session, user_id: int) -> dict[str, Any] | None:
-    state = session.scalar(
-        select(ConversationStateRow.state).where(ConversationStateRow.user_id == user_id)
-    )
+    state = session.scalar(_STATE_OF_USER, {"user_id": user_id})
     # Repaired as read: a state stored before the adapters refused half an emoji may hold one.
     return dict(repair_json(state)) if state is not None else None
 
@@ -139,20 +161,7 @@ class CurrentAnswer:
 
 def current_answers(session: Session, case_id: int) -> dict[str, CurrentAnswer]:
     """The latest version of each answer of the ärende, by question key."""
-    latest = (
-        select(Answer.question_key, func.max(Answer.version).label("version"))
-        .where(Answer.case_id == case_id)
-        .group_by(Answer.question_key)
-        .subquery()
-    )
-    rows = session.scalars(
-        select(Answer)
-        .join(
-            latest,
-            (Answer.question_key == latest.c.question_key) & (Answer.version == latest.c.version),
-        )
-        .where(Answer.case_id == case_id)
-    ).all()
+    rows = session.scalars(_CURRENT_ANSWERS, {"case_id": case_id}).all()
     return {
         row.question_key: CurrentAnswer(
             row.question_key,
@@ -190,11 +199,7 @@ def save_answer(
     that loses the race for a version number takes the next one.
     """
     for _attempt in range(5):
-        latest = session.scalar(
-            select(func.max(Answer.version)).where(
-                Answer.case_id == case_id, Answer.question_key == question_key
-            )
-        )
+        latest = session.scalar(_LATEST_VERSION, {"case_id": case_id, "question_key": question_key})
         answer = Answer(
             case_id=case_id,
             question_key=question_key,

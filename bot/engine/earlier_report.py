@@ -59,7 +59,7 @@ def earlier_report(session: Session, case: Case, answers: dict[str, str]) -> Ear
     if committee is None:
         return None
     year = when(case).year
-    for other in earlier_cases(session, case):
+    for other in earlier_cases(session, case, before_year=year):
         if when(other).year >= year:
             continue
         if other.committee and not same_words(other.committee, committee):

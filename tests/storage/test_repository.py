@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from bot.llm_usage import StorageUsageRecorder
 from bot.review.token_usage import TokenUsage
 from storage import access_repository as access_repo
 from storage import repository as repo
 from storage.db import SessionFactory
+from storage.earlier_reports import earlier_cases
+from storage.models import Case
 from tests.conftest import MovableClock
 
 
@@ -111,3 +113,31 @@ def test_a_state_stored_with_half_an_emoji_or_a_nul_is_read_back_repaired(
         repo.save_state(session, user_id, whole, clock())
     with session_factory() as session:
         assert repo.load_state(session, user_id) == whole
+
+
+def test_the_earlier_reports_of_a_mall_are_read_without_the_ones_of_this_year(
+    session_factory: SessionFactory, clock: MovableClock
+) -> None:
+    """Looking for last year's report reads only the ärenden that came before this year
+    (each turn that asks a question looks; reading every ärende on the mall grew with the
+    years)."""
+
+    def started(number: str, at: datetime, decided: date | None = None) -> Case:
+        clock.now = at
+        with session_factory.begin() as session:
+            user = repo.get_or_create_user(session, "terminal:anna", "Anna", clock())
+            case = repo.create_case(session, number, "mall-2019", user, clock())
+            case.decision_date = decided
+            return case
+
+    decided_last_year = started("SN-2019-0001", datetime(2019, 3, 1, tzinfo=UTC), date(2019, 2, 1))
+    started_last_year = started("SN-2019-0002", datetime(2019, 12, 31, 22, 0, tzinfo=UTC))
+    started("SN-2020-0003", datetime(2020, 2, 1, tzinfo=UTC))  # this year: not read
+    decided_this_year = started("SN-2019-0004", datetime(2019, 6, 1, tzinfo=UTC), date(2020, 3, 1))
+    current = started("SN-2020-0005", datetime(2020, 4, 1, tzinfo=UTC))
+    with session_factory() as session:
+        found = earlier_cases(session, current, before_year=2020)
+        every = earlier_cases(session, current)
+    assert [c.case_number for c in found] == [started_last_year.case_number,
+                                              decided_last_year.case_number]  # fmt: skip
+    assert len(every) == 4 and decided_this_year.case_number in {c.case_number for c in every}
