@@ -102,6 +102,11 @@ class _SqliteWriter:
             self._commit_together(batch)
 
     def _commit_together(self, batch: list[_Queued[Any]]) -> None:
+        # A write whose caller gave up waiting (its future cancelled, as an event loop's
+        # task is at a stop) is not run; the others can no longer be cancelled.
+        batch = [queued for queued in batch if queued.done.set_running_or_notify_cancel()]
+        if not batch:
+            return
         try:
             with self._sessions() as session, session.begin():
                 for queued in batch:

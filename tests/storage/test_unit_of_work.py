@@ -130,3 +130,26 @@ def test_an_event_loop_awaits_writes_it_submitted_without_a_thread_of_its_own_wa
     assert ran_on != loop_thread[0]
     assert ran_on == "writer" if unit.is_sqlite else ran_on.startswith("engine")
     assert names(unit) == ["kept"]
+
+
+def test_a_write_given_up_before_it_ran_is_not_run_and_the_writer_goes_on(
+    unit: UnitOfWork,
+) -> None:
+    """An event loop's task cancelled at a stop cancels the write it waited for: a write
+    still queued is then not run, and the writer keeps serving the writes after it."""
+    if not unit.is_sqlite:
+        pytest.skip("the writer thread is SQLite's")
+    busy, release = threading.Event(), threading.Event()
+
+    def hold(session: Session) -> None:
+        busy.set()
+        release.wait(10)
+
+    holding = unit.submit(hold)
+    assert busy.wait(10)
+    given_up = unit.submit(add_user("given-up"))
+    assert given_up.cancel()
+    release.set()
+    holding.result(10)
+    unit.submit(add_user("after")).result(10)  # the writer would be gone: a time-out
+    assert names(unit) == ["after"]
