@@ -96,7 +96,11 @@ def store_updates(
     stored: set[int] = set()
     if rows:
         stored = set(session.scalars(_store_statement(session), rows))
-    return [update_id in stored for update_id in ids]
+    new = []
+    for update_id in ids:  # an id twice in one answer is new once
+        new.append(update_id in stored)
+        stored.discard(update_id)
+    return new
 
 
 def _store_statement(session: Session) -> Executable:

@@ -41,7 +41,9 @@ Work = Callable[[Session], T]
 READ_ONLY_OPTION = "redovisa_read_only"
 MOST_WRITES_PER_COMMIT = 64
 WRITER_IDLE_SECONDS = 1.0
-SUBMIT_THREADS = 8  # PostgreSQL: writes submitted without waiting run on this many at once
+# PostgreSQL: the threads that run writes submitted without waiting, per lane: the turns
+# (several at once), and the inbox's quick writes (storing, finishing) on a thread of their own.
+LANES = {"engine": 8, "inbox": 1}
 
 
 class WriteInsideWriteError(RuntimeError):
@@ -142,7 +144,7 @@ class UnitOfWork:
             engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False
         )
         self._writer = _SqliteWriter(sessions) if self.is_sqlite else None
-        self._threads: ThreadPoolExecutor | None = None  # `submit` without a writer
+        self._lanes: dict[str, ThreadPoolExecutor] = {}  # `submit` without a writer
 
     @classmethod
     def of(cls, sessions: SessionFactory | UnitOfWork) -> UnitOfWork:
@@ -172,16 +174,20 @@ class UnitOfWork:
         with self._sessions() as session, session.begin():
             return work(session)
 
-    def submit(self, work: Work[T]) -> Future[T]:
+    def submit(self, work: Work[T], lane: str = "engine") -> Future[T]:
         """`write` without waiting for it: a future of its result once committed, for a
         caller that must not block (an event loop awaits it with asyncio.wrap_future).
-        On SQLite the writer resolves it; elsewhere a thread of this unit's own runs it."""
+        On SQLite the writer resolves it; elsewhere threads of this unit's own run it, a
+        few for each `lane` (LANES), so that quick writes (the inbox's) never queue
+        behind slow ones (turns waiting for a user's lock)."""
         if self._writer is not None:
             return self._writer.submit(work)
         with _UNITS_LOCK:
-            if self._threads is None:
-                self._threads = ThreadPoolExecutor(SUBMIT_THREADS, thread_name_prefix="engine")
-        return self._threads.submit(self.write, work)
+            threads = self._lanes.get(lane)
+            if threads is None:
+                threads = ThreadPoolExecutor(LANES[lane], thread_name_prefix=lane)
+                self._lanes[lane] = threads
+        return threads.submit(self.write, work)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -78,7 +78,7 @@ class UpdateStore:
     ) -> Future[list[bool]]:
         """`store_many` for an event loop, which must not wait: a future of its result."""
         return self._uow.submit(
-            lambda s: inbox_repository.store_updates(s, self.source, updates, now)
+            lambda s: inbox_repository.store_updates(s, self.source, updates, now), "inbox"
         )
 
     def move_aside(self, update_id: int, chat: int | None, reason: str, now: datetime) -> None:
@@ -94,7 +94,7 @@ class UpdateStore:
     def finish_soon(self, update_id: int, now: datetime) -> Future[None]:
         """`finish` for an event loop, which must not wait: a future of its end."""
         return self._uow.submit(
-            lambda s: inbox_repository.mark_finished(s, self.source, update_id, now)
+            lambda s: inbox_repository.mark_finished(s, self.source, update_id, now), "inbox"
         )
 
     def unfinished(self, now: datetime) -> list[Unfinished]:

@@ -31,8 +31,8 @@ that asks for it:
   its slow part outside any transaction and finishing in a write of its own, and reading
   a sent file ahead (bot/documents/file_reader.py, in a child process with memory and time
   limits);
-- "inbox" (one thread, bot/telegram/inbox.py): the inbox's rarer calls (an update stored
-  alone, as a webhook's are, or moved aside; the unfinished ones at a start; pruning);
+- "inbox": the inbox's rarer calls (bot/telegram/inbox.py), and on PostgreSQL a thread of
+  the unit of work's for storing and finishing updates, never queued behind the turns;
 - "lease" (storage/locks.py, with several instances on PostgreSQL): tries for a chat's
   lease without taking a place among the chats being worked on;
 - "dashboard" (bot/web/app.py): the dashboard's reads, and its reminders' writes.

@@ -186,3 +186,16 @@ def test_updates_stored_together_are_each_kept_once_and_a_moved_aside_one_never(
         (42, message(42, 12, "b")),
         (43, message(43, 11, "c")),
     ]
+
+
+def test_an_update_twice_in_one_answer_is_new_once(
+    session_factory: SessionFactory, clock: MovableClock
+) -> None:
+    with session_factory.begin() as session:
+        stored = inbox.store_updates(
+            session, "telegram",
+            [(51, 11, message(51, 11, "a")), (52, 11, message(52, 11, "b")),
+             (51, 11, message(51, 11, "a"))],
+            clock(),
+        )  # fmt: skip
+    assert stored == [True, True, False]

@@ -153,3 +153,27 @@ def test_a_write_given_up_before_it_ran_is_not_run_and_the_writer_goes_on(
     holding.result(10)
     unit.submit(add_user("after")).result(10)  # the writer would be gone: a time-out
     assert names(unit) == ["after"]
+
+
+def test_on_postgresql_the_inbox_writes_never_wait_behind_turns(unit: UnitOfWork) -> None:
+    """Every thread for turns busy (turns waiting for a user's lock, say): storing an
+    arriving update still goes through at once, on a thread of its own."""
+    if unit.is_sqlite:
+        pytest.skip("SQLite has one writer for every write")
+    release = threading.Event()
+    busy = threading.Barrier(9)
+
+    def slow_turn(session: Session) -> None:
+        busy.wait(10)
+        release.wait(10)
+
+    turns = [unit.submit(slow_turn) for _ in range(8)]
+    busy.wait(10)  # all eight turn threads are taken
+    try:
+        ran_on = unit.submit(add_user("kept"), "inbox").result(5)
+    finally:
+        release.set()
+    for turn in turns:
+        turn.result(10)
+    assert ran_on.startswith("inbox")
+    assert names(unit) == ["kept"]
