@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import build_conversation
-from bot.engine.conversation import Conversation
+from bot.engine.conversation import Conversation, Steps
 from bot.engine.messages import Incoming, Reply
 from tests.conftest import MovableClock
 from tests.fakes.openai_server import FakeOpenAIServer, RecordedRequest, hang, reply, status
@@ -42,11 +42,16 @@ def budget_requests(server: FakeOpenAIServer) -> list[RecordedRequest]:
     return [r for r in server.requests if "Du läser budgetsvaret" in r.message("system")]
 
 
-def answer_budget(conversation: Conversation) -> list[Reply]:
-    """The budget answer, finished: what the turn says at once, then what its jobs say."""
+def budget_written(conversation: Conversation) -> Steps:
+    """The budget answer written and closed with /klar: the turn's steps, jobs not run."""
     for text in ["/ny STK-2019-0042", "/mall mall-2019", "/fraga 7", BUDGET]:
         say(conversation, text)
-    steps = conversation.handle_in_steps(USER, Incoming(text="/klar"))
+    return conversation.handle_in_steps(USER, Incoming(text="/klar"))
+
+
+def answer_budget(conversation: Conversation) -> list[Reply]:
+    """The budget answer, finished: what the turn says at once, then what its jobs say."""
+    steps = budget_written(conversation)
     return [*steps.now, *steps.finish()]
 
 
@@ -55,9 +60,7 @@ def test_figures_both_readers_agree_on_are_offered_and_the_model_is_asked_after_
 ) -> None:
     openai_server.enqueue(NO_PHRASING, reply(AGREES))
     conversation = build_conversation(settings_for(tmp_path, openai_server), MovableClock())
-    for text in ["/ny STK-2019-0042", "/mall mall-2019", "/fraga 7", BUDGET]:
-        say(conversation, text)
-    steps = conversation.handle_in_steps(USER, Incoming(text="/klar"))
+    steps = budget_written(conversation)
     now = text_of(steps.now)
     assert READING_TWICE in now and "Beviljat" not in now and "Fråga 8 av 8" not in now
     assert openai_server.requests == []  # nothing was asked inside the turn
@@ -100,9 +103,7 @@ def test_while_the_model_reads_the_figures_are_not_confirmed_and_a_correction_wi
 ) -> None:
     openai_server.enqueue(NO_PHRASING, reply(AGREES))
     conversation = build_conversation(settings_for(tmp_path, openai_server), MovableClock())
-    for text in ["/ny STK-2019-0042", "/mall mall-2019", "/fraga 7", BUDGET]:
-        say(conversation, text)
-    steps = conversation.handle_in_steps(USER, Incoming(text="/klar"))
+    steps = budget_written(conversation)
     assert "Jag läser fortfarande budgetsvaret" in say(conversation, "ja")
     corrected = say(conversation, "beviljat 300 000 kr, använt 290 000 kr")
     assert "bekräftad: Beviljat 300 000 kr · använt 290 000 kr" in corrected
