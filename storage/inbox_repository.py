@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Executable, Table, bindparam, delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.dialects import insert_for
+from storage.dialects import for_each_database, in_session
 from storage.models import DeadLetterUpdate, InboxUpdate, ProcessedUpdate
 
 # Attempts at an update (counted when it is taken up again: after a restart, or by the
@@ -95,7 +95,7 @@ def store_updates(
     ]  # fmt: skip
     stored: set[int] = set()
     if rows:
-        stored = set(session.scalars(_store_statement(session), rows))
+        stored = set(session.scalars(in_session(_STORES, session), rows))
     new = []
     for update_id in ids:  # an id twice in one answer is new once
         new.append(update_id in stored)
@@ -103,15 +103,10 @@ def store_updates(
     return new
 
 
-def _store_statement(session: Session) -> Executable:
-    dialect = session.get_bind().dialect.name
-    if dialect not in _STORES:
-        insert = insert_for(session, _TABLE).on_conflict_do_nothing()
-        _STORES[dialect] = insert.returning(_TABLE.c.update_id)
-    return _STORES[dialect]
-
-
-_STORES: dict[str, Executable] = {}  # the INSERT of arriving updates, built once a database
+# The INSERT of arriving updates.
+_STORES = for_each_database(
+    lambda insert: insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.update_id)
+)
 
 
 def mark_handled(session: Session, source: str, update_id: int, now: datetime) -> None:

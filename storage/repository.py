@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage import inbox_repository as inbox
-from storage.dialects import insert_for
+from storage.dialects import InsertInto, for_each_database, in_session, insert_for
 from storage.models import (
     Answer,
     Case,
@@ -229,7 +229,7 @@ def claim_update(
     committed with the turn or not at all. `mark_handled` False: the turn records that
     itself, with its replies (`inbox_repository.keep_replies`), one statement fewer."""
     claimed = session.scalar(
-        _claim_statement(session), {"of_source": source, "of_update": update_id, "now": now}
+        in_session(_CLAIMS, session), {"of_source": source, "of_update": update_id, "now": now}
     )
     if claimed is None:
         return False
@@ -238,24 +238,21 @@ def claim_update(
     return True
 
 
-def _claim_statement(session: Session) -> Executable:
-    dialect = session.get_bind().dialect.name
-    if dialect not in _CLAIMS:
-        table: Table = ProcessedUpdate.__table__  # type: ignore[assignment]
-        _CLAIMS[dialect] = (
-            insert_for(session, table)
-            .values(
-                source=bindparam("of_source", type_=table.c.source.type),
-                update_id=bindparam("of_update", type_=table.c.update_id.type),
-                processed_at=bindparam("now", type_=table.c.processed_at.type),
-            )
-            .on_conflict_do_nothing()
-            .returning(table.c.update_id)
+def _claim(insert: InsertInto) -> Executable:
+    table: Table = ProcessedUpdate.__table__  # type: ignore[assignment]
+    return (
+        insert(table)
+        .values(
+            source=bindparam("of_source", type_=table.c.source.type),
+            update_id=bindparam("of_update", type_=table.c.update_id.type),
+            processed_at=bindparam("now", type_=table.c.processed_at.type),
         )
-    return _CLAIMS[dialect]
+        .on_conflict_do_nothing()
+        .returning(table.c.update_id)
+    )
 
 
-_CLAIMS: dict[str, Executable] = {}  # the claim's INSERT, built once for each database
+_CLAIMS = for_each_database(_claim)  # the claim's INSERT
 
 
 def record_llm_usage(
